@@ -1,0 +1,62 @@
+"""The demo connector: the embedded default workspace, a simulated shop with live traffic."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from agentdesk.connectors import demo_people as P
+from agentdesk.connectors.base import Connector, ConnectorContext
+from agentdesk.connectors.demo_canned import canned_replies
+from agentdesk.connectors.demo_shop import DemoShop
+from agentdesk.connectors.demo_world import ME
+from agentdesk.model import Agent, Directory, Op, PullBatch, PushResult, Team
+
+
+class DemoConnector(Connector):
+    type = "demo"
+
+    def __init__(self, ctx: ConnectorContext):
+        super().__init__(ctx)
+        o = ctx.options
+        self.shop = DemoShop(
+            ctx.state_dir / "shop.json", seed=o.get("seed", 1), tickets=o.get("tickets", 400), rate=o.get("rate", 6.0),
+            reply_delay=o.get("reply_delay", 20), me_name=ctx.agent_name, me_email=ctx.agent_email,
+        )
+        # The shop's state is one JSON file; serialise access from pull and push tasks.
+        self._lock = asyncio.Lock()
+        self._prefetch: tuple[str, asyncio.Future] | None = None
+
+    async def pull(self, cursor: str | None) -> PullBatch:
+        async with self._lock:
+            if self._prefetch and self._prefetch[0] == cursor:
+                batch = await self._prefetch[1]
+            else:
+                # Generating a thousand tickets takes a moment: keep the event loop free.
+                batch = await asyncio.to_thread(self.shop.pull, cursor)
+            self._prefetch = None
+            if batch.more and batch.cursor and not batch.cursor.startswith("live:"):
+                # While the engine commits this batch, generate the next one: SQLite releases
+                # the GIL while it writes, so the two overlap.
+                self._prefetch = (batch.cursor, asyncio.ensure_future(asyncio.to_thread(self.shop.pull, batch.cursor)))
+            return batch
+
+    async def close(self) -> None:
+        if self._prefetch:
+            await asyncio.gather(self._prefetch[1], return_exceptions=True)
+            self._prefetch = None
+
+    async def push(self, op: Op) -> PushResult:
+        async with self._lock:
+            return PushResult(await asyncio.to_thread(self.shop.apply, op, int(time.time())))
+
+    async def find_landed(self, op: Op) -> PushResult | None:
+        remote_id = self.shop.landed(op.uuid)
+        return PushResult(remote_id) if remote_id else None
+
+    async def directory(self) -> Directory:
+        now = int(time.time())
+        agents = [Agent(ME, self.ctx.agent_name, self.ctx.agent_email, "online", 25, ["presales", "aftersales", "returns"])]
+        for rid, name, email, teams, capacity in P.AGENTS:
+            agents.append(Agent(rid, name, email, self.shop.presence(rid, now), capacity, list(teams)))
+        return Directory(agents=agents, teams=[Team(rid, name) for rid, name in P.TEAMS], canned=canned_replies())

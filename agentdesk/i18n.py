@@ -1,0 +1,20 @@
+"""The one gate for user-facing strings, so a catalogue can be added without touching callers."""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+_LOCALE_DIR = Path(__file__).parent / "locale"
+_translation = gettext.translation(
+    "agentdesk",
+    localedir=_LOCALE_DIR,
+    languages=[os.environ["AGENTDESK_LANG"]] if os.environ.get("AGENTDESK_LANG") else None,
+    fallback=True,
+)
+
+
+def _(message: str) -> str:
+    """Translate a user-facing string (identity until a catalogue exists)."""
+    return _translation.gettext(message)

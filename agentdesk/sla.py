@@ -1,0 +1,78 @@
+"""SLA due times from policies: pure logic, no I/O.
+
+Round-the-clock targets; business hours and paused-time accounting build on this later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agentdesk.config import SLAPolicy
+
+DONE = ("solved", "closed")
+WAITING = ("pending", "on_hold")
+
+
+@dataclass(frozen=True, slots=True)
+class TicketClock:
+    """The facts about a ticket that its SLA depends on."""
+
+    channel: str
+    team: str | None
+    priority: str
+    tags: Iterable[str]
+    status: str
+    created_at: int
+    first_response_at: int | None
+    last_customer_at: int | None
+    last_agent_at: int | None
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    policy: str | None = None
+    first: int | None = None
+    next: int | None = None
+    resolve: int | None = None
+
+
+def match_policy(policies: Sequence[SLAPolicy], t: TicketClock) -> SLAPolicy | None:
+    """The first policy whose every non-empty criterion matches the ticket."""
+    tags = set(t.tags)
+    for p in policies:
+        if p.channels and t.channel not in p.channels:
+            continue
+        if p.teams and (t.team or "") not in p.teams:
+            continue
+        if p.priorities and t.priority not in p.priorities:
+            continue
+        if p.tags and not tags.intersection(p.tags):
+            continue
+        return p
+    return None
+
+
+def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
+    p = match_policy(policies, t)
+    if p is None:
+        return Due()
+    if t.status in DONE or (t.status in WAITING and p.pause_when_pending):
+        return Due(p.name)
+    start = t.created_at
+    if p.clock_starts != "created":
+        value = t.fields.get(p.clock_starts)
+        if isinstance(value, int):
+            start = value
+    first = start + p.first_response if p.first_response is not None and t.first_response_at is None else None
+    waiting_since = t.last_customer_at
+    customer_waiting = (
+        t.first_response_at is not None
+        and waiting_since is not None
+        and (t.last_agent_at is None or waiting_since > t.last_agent_at)
+    )
+    nxt = waiting_since + p.next_response if p.next_response is not None and customer_waiting else None
+    resolve = start + p.resolution if p.resolution is not None else None
+    return Due(p.name, first, nxt, resolve)

@@ -1,0 +1,176 @@
+"""Opening the cache file: permissions, pragmas, schema checks, clear errors.
+
+Several processes share one file (consoles, the sync daemon, the monitor), so every
+connection uses WAL, a busy timeout and short transactions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from agentdesk.i18n import _
+from agentdesk.store import schema
+
+BUSY_TIMEOUT_MS = 15_000
+DB_NAME = "agentdesk.db"
+
+
+class StoreError(Exception):
+    """The cache cannot be used; the message is meant for the user as is."""
+
+
+def now() -> int:
+    return int(time.time())
+
+
+class Store:
+    """One connection to the cache. Not shared across threads: open one per thread."""
+
+    def __init__(self, path: Path, *, readonly: bool = False):
+        self.path = Path(path)
+        self.readonly = readonly
+        self.conn = _connect(self.path, readonly)
+        self.db = sqlite_utils.Database(self.conn)
+        if not readonly:
+            _check_and_migrate(self.conn, self.path)
+        else:
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != schema.SCHEMA_VERSION:
+                self.conn.close()
+                raise StoreError(
+                    _("{path}: cache schema version {found}, this agentdesk reads {ours}").format(
+                        path=self.path, found=version, ours=schema.SCHEMA_VERSION
+                    )
+                )
+
+    @classmethod
+    def open_dir(cls, data_dir: Path, *, readonly: bool = False) -> Store:
+        """Open `<data_dir>/agentdesk.db`, creating the dir (mode 0700) when writing."""
+        data_dir = Path(data_dir)
+        if not readonly:
+            ensure_data_dir(data_dir)
+        return cls(data_dir / DB_NAME, readonly=readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction. BEGIN IMMEDIATE takes the write lock up front, so a
+        busy database waits on the busy timeout instead of failing mid-transaction."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """Changes when another connection commits; costs no I/O."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+
+def ensure_data_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as e:
+        raise StoreError(_("{dir}: cannot create the data dir: {err}").format(dir=data_dir, err=e.strerror)) from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise StoreError(_("{dir}: the data dir is not writable").format(dir=data_dir))
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        if not path.exists():
+            raise StoreError(_("{path}: no cache file here").format(path=path))
+        uri = f"file:{path}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        created = not path.exists()
+        if created:
+            # Create with 0600 before SQLite opens it, so the file is never world-readable.
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                os.close(fd)
+            except FileExistsError:
+                pass
+            except OSError as e:
+                raise StoreError(_("{path}: cannot create the cache: {err}").format(path=path, err=e.strerror)) from None
+        elif not os.access(path, os.W_OK):
+            raise StoreError(_("{path}: the cache file is not writable").format(path=path))
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves (see Store.write).
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(_("{path}: cannot switch the cache to WAL mode").format(path=path))
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise StoreError(_("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(path=path, err=e)) from None
+    return conn
+
+
+def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise StoreError(_("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(path=path, err=e)) from None
+    if found == 0 and tables > 0:
+        conn.close()
+        raise StoreError(_("{path}: this SQLite file is not an agentdesk cache; the file was left as it is").format(path=path))
+    try:
+        schema.migrate(conn)
+    except schema.SchemaTooNew as e:
+        conn.close()
+        raise StoreError(
+            _("{path}: the cache was written by a newer agentdesk (schema {found}, this one knows {ours}); upgrade agentdesk, the file was left as it is").format(
+                path=path, found=e.args[0], ours=schema.SCHEMA_VERSION
+            )
+        ) from None
+    except sqlite3.DatabaseError as e:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+        raise StoreError(_("{path}: cannot prepare the cache: {err}").format(path=path, err=e)) from None
+    # Keep the file private even if it was created by SQLite or copied in with loose bits;
+    # group bits survive so a shared host can grant its agents' group access.
+    try:
+        st = os.stat(path)
+        if st.st_mode & stat.S_IRWXO:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & ~stat.S_IRWXO)
+    except OSError:
+        pass

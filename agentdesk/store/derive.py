@@ -1,0 +1,168 @@
+"""What a ticket row derives from its messages and state: aggregates, SLA, search text, events.
+
+Shared by ingest (remote changes) and the outbox (local changes), so both keep the
+derived columns the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agentdesk import sla
+from agentdesk.config import SLAPolicy
+from agentdesk.store.fts import index_text
+from agentdesk.text import one_line
+
+PREVIEW_CHARS = 160
+# A ticket's search document is capped so a pathological thread cannot make every
+# re-index slow; the subject and the newest messages are what agents search for.
+DOC_CHARS = 20_000
+DONE = ("solved", "closed")
+
+
+@dataclass(slots=True)
+class MessageFacts:
+    author_kind: str
+    internal: bool
+    body: str
+    created_at: int
+
+
+@dataclass(slots=True)
+class Aggregates:
+    message_count: int = 0
+    last_message_at: int | None = None
+    last_customer_at: int | None = None
+    last_agent_at: int | None = None
+    first_response_at: int | None = None
+    preview: str = ""
+    preview_at: int | None = None
+    unread: bool = False
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Aggregates:
+        return cls(
+            message_count=row["message_count"],
+            last_message_at=row["last_message_at"],
+            last_customer_at=row["last_customer_at"],
+            last_agent_at=row["last_agent_at"],
+            first_response_at=row["first_response_at"],
+            preview=row["preview"],
+            preview_at=row["last_message_at"],
+            unread=bool(row["unread"]),
+        )
+
+    def add(self, m: MessageFacts) -> None:
+        self.message_count += 1
+        at = m.created_at
+        if self.last_message_at is None or at >= self.last_message_at:
+            self.last_message_at = at
+        if m.author_kind == "customer":
+            if self.last_customer_at is None or at >= self.last_customer_at:
+                self.last_customer_at = at
+                self.unread = True
+        elif m.author_kind == "agent" and not m.internal:
+            if self.last_agent_at is None or at >= self.last_agent_at:
+                self.last_agent_at = at
+                if self.last_customer_at is None or at >= self.last_customer_at:
+                    self.unread = False
+            if self.first_response_at is None or at < self.first_response_at:
+                self.first_response_at = at
+        if not m.internal and m.author_kind != "system" and (self.preview_at is None or at >= self.preview_at):
+            self.preview = one_line(m.body)[:PREVIEW_CHARS]
+            self.preview_at = at
+
+
+def clock_for(row: sqlite3.Row | dict, team_name: str | None, tags: Sequence[str], agg: Aggregates) -> sla.TicketClock:
+    fields = row["fields"]
+    return sla.TicketClock(
+        channel=row["channel"],
+        team=team_name,
+        priority=row["priority"],
+        tags=tags,
+        status=row["status"],
+        created_at=row["created_at"],
+        first_response_at=agg.first_response_at,
+        last_customer_at=agg.last_customer_at,
+        last_agent_at=agg.last_agent_at,
+        fields=json.loads(fields) if isinstance(fields, str) else fields,
+    )
+
+
+def search_doc(subject: str, customer_name: str | None, bodies: Sequence[str]) -> str:
+    parts = [subject, customer_name or ""]
+    size = len(subject)
+    for body in reversed(bodies):  # newest first, so the cap keeps the recent ones
+        if size > DOC_CHARS:
+            break
+        parts.append(body)
+        size += len(body)
+    return index_text("\n".join(parts))
+
+
+def reindex(conn: sqlite3.Connection, ticket_id: int) -> None:
+    """Rebuild one ticket's search document from the cache."""
+    row = conn.execute(
+        "SELECT t.subject, c.name FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
+        (ticket_id,),
+    ).fetchone()
+    bodies = [r[0] for r in conn.execute("SELECT body FROM messages WHERE ticket_id = ? ORDER BY created_at, id", (ticket_id,))]
+    conn.execute("DELETE FROM ticket_fts WHERE rowid = ?", (ticket_id,))
+    conn.execute("INSERT INTO ticket_fts (rowid, doc) VALUES (?, ?)", (ticket_id, search_doc(row[0], row[1], bodies)))
+
+
+def refresh_derived(conn: sqlite3.Connection, ticket_id: int, policies: Sequence[SLAPolicy]) -> None:
+    """Recompute the SLA columns of one ticket from its current row."""
+    row = conn.execute(
+        "SELECT t.*, tm.name AS team_name FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.id = ?",
+        (ticket_id,),
+    ).fetchone()
+    tags = [r[0] for r in conn.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ?", (ticket_id,))]
+    due = sla.due_times(policies, clock_for(row, row["team_name"], tags, Aggregates.from_row(row)))
+    conn.execute(
+        "UPDATE tickets SET sla_policy = ?, sla_first_due = ?, sla_next_due = ?, sla_resolve_due = ? WHERE id = ?",
+        (due.policy, due.first, due.next, due.resolve, ticket_id),
+    )
+
+
+def status_events(old_status: str | None, new_status: str) -> str | None:
+    """The event kind a status change means, if any."""
+    if old_status == new_status:
+        return None
+    if new_status in DONE and old_status not in DONE:
+        return "solved"
+    if old_status in DONE and new_status not in DONE:
+        return "reopened"
+    return "status"
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    ticket_id: int,
+    kind: str,
+    at: int,
+    *,
+    actor_kind: str = "system",
+    actor_agent_id: int | None = None,
+    actor_name: str | None = None,
+    data: dict | None = None,
+    dedupe: str | None = None,
+) -> None:
+    conn.execute(
+        EVENT_INSERT,
+        event_row(ticket_id, kind, at, actor_kind, actor_agent_id, actor_name, data, dedupe),
+    )
+
+
+EVENT_INSERT = (
+    "INSERT OR IGNORE INTO events (ticket_id, kind, at, actor_kind, actor_agent_id, actor_name, data, dedupe)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def event_row(ticket_id, kind, at, actor_kind="system", actor_agent_id=None, actor_name=None, data=None, dedupe=None) -> tuple:
+    """An events row, for callers that insert many at once with EVENT_INSERT."""
+    return (ticket_id, kind, at, actor_kind, actor_agent_id, actor_name, json.dumps(data, ensure_ascii=False) if data else "{}", dedupe)

@@ -1,0 +1,147 @@
+"""The read queries the screens need, each bounded: counts, one page, one conversation, search.
+
+Pages use keyset order (the sort key of the last row seen), so page 1,000 costs what
+page 1 costs; every view filter starts with columns an index leads with.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agentdesk.store.db import Store
+from agentdesk.store.filters import Filter
+
+# Sort orders: columns (all in one direction, so a row-value comparison is the keyset).
+ORDERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "sla": (("t.due_key", "t.created_at", "t.id"), "ASC"),
+    "updated": (("t.updated_at", "t.id"), "DESC"),
+    "created": (("t.created_at", "t.id"), "DESC"),
+    "newest": (("t.id",), "DESC"),
+}
+
+_ROW_COLUMNS = """
+t.id, t.connector, t.remote_id, t.channel, t.subject, t.preview, t.status, t.priority, t.created_at,
+t.updated_at, t.due_key, t.unread, t.message_count, t.last_message_at,
+c.name AS customer_name, a.name AS assignee_name, tm.name AS team_name,
+(SELECT group_concat(v.name, ', ') FROM agents v WHERE v.viewing_ticket_id = t.id) AS viewers
+"""
+_ROW_JOINS = """
+LEFT JOIN customers c ON c.id = t.customer_id
+LEFT JOIN agents a ON a.id = t.assignee_id
+LEFT JOIN teams tm ON tm.id = t.team_id
+"""
+
+
+def sort_key(row: sqlite3.Row, order: str) -> tuple:
+    """The keyset position of a row: pass it back as `after` for the next page."""
+    return tuple(row[c.split(".")[1]] for c in ORDERS[order][0])
+
+
+def count(store: Store, f: Filter) -> int:
+    if f.fts:
+        sql = f"SELECT count(*) FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ? AND {f.where()}"
+        return store.one(sql, (f.fts, *f.params))[0]
+    return store.one(f"SELECT count(*) FROM tickets t WHERE {f.where()}", f.params)[0]
+
+
+def view_counts(store: Store, filters: dict[str, Filter]) -> dict[str, int]:
+    return {key: count(store, f) for key, f in filters.items()}
+
+
+def page(
+    store: Store, f: Filter, order: str = "sla", *, after: Sequence | None = None, before: Sequence | None = None, limit: int = 50
+) -> list[sqlite3.Row]:
+    """One page of a view in order. `after`/`before`: a sort_key() to continue from."""
+    columns, direction = ORDERS[order]
+    key = f"({', '.join(columns)})"
+    clauses, params = [f.where()], list(f.params)
+    forward = before is None
+    if after is not None:
+        clauses.append(f"{key} {'>' if direction == 'ASC' else '<'} ({', '.join('?' * len(after))})")
+        params += list(after)
+    if before is not None:
+        clauses.append(f"{key} {'<' if direction == 'ASC' else '>'} ({', '.join('?' * len(before))})")
+        params += list(before)
+    scan = direction if forward else ("DESC" if direction == "ASC" else "ASC")
+    order_sql = ", ".join(f"{c} {scan}" for c in columns)
+    source = "tickets t"
+    if f.fts:
+        source = "ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
+        clauses.insert(0, "ticket_fts MATCH ?")
+        params.insert(0, f.fts)
+    sql = f"SELECT {_ROW_COLUMNS} FROM {source} {_ROW_JOINS} WHERE {' AND '.join(clauses)} ORDER BY {order_sql} LIMIT ?"
+    rows = store.query(sql, (*params, limit))
+    return rows if forward else rows[::-1]
+
+
+def page_at(store: Store, f: Filter, order: str, offset: int, limit: int = 50) -> list[sqlite3.Row]:
+    """A page at an absolute position, for jumps (G, a scrollbar drag); O(offset) on the index."""
+    columns, direction = ORDERS[order]
+    source, clauses, params = "tickets t", [f.where()], list(f.params)
+    if f.fts:
+        source = "ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
+        clauses.insert(0, "ticket_fts MATCH ?")
+        params.insert(0, f.fts)
+    order_sql = ", ".join(f"{c} {direction}" for c in columns)
+    sql = f"SELECT {_ROW_COLUMNS} FROM {source} {_ROW_JOINS} WHERE {' AND '.join(clauses)} ORDER BY {order_sql} LIMIT ? OFFSET ?"
+    return store.query(sql, (*params, limit, offset))
+
+
+def search(store: Store, f: Filter, limit: int = 50) -> list[sqlite3.Row]:
+    """Search results, newest first. With text, FTS5 walks its index from the newest
+    ticket down and stops at `limit`, so a common word costs what a rare one does."""
+    return page(store, f, "newest", limit=limit)
+
+
+@dataclass
+class Conversation:
+    ticket: sqlite3.Row
+    customer: sqlite3.Row | None
+    handles: dict[str, str]
+    orders: list[dict]
+    past_tickets: int
+    tags: list[str]
+    messages: list[sqlite3.Row]
+    events: list[sqlite3.Row]
+
+
+def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conversation | None:
+    ticket = store.one(
+        "SELECT t.*, t.stage, t.due_key, c.name AS customer_name, a.name AS assignee_name, tm.name AS team_name"
+        f" FROM tickets t {_ROW_JOINS} WHERE t.id = ?",
+        (ticket_id,),
+    )
+    if ticket is None:
+        return None
+    customer = None
+    handles: dict[str, str] = {}
+    orders: list[dict] = []
+    past = 0
+    if ticket["customer_id"] is not None:
+        customer = store.one("SELECT * FROM customers WHERE id = ?", (ticket["customer_id"],))
+        handles = {r["channel"]: r["handle"] for r in store.query("SELECT channel, handle FROM customer_handles WHERE customer_id = ?", (ticket["customer_id"],))}
+        for r in store.query("SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 20", (ticket["customer_id"],)):
+            order = dict(r)
+            order["items"] = json.loads(order["items"])
+            orders.append(order)
+        past = store.one("SELECT count(*) FROM tickets WHERE customer_id = ? AND id != ?", (ticket["customer_id"], ticket_id))[0]
+    # The newest `message_limit` messages, shown oldest first.
+    messages = store.query(
+        "SELECT * FROM (SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)"
+        " ORDER BY created_at, id",
+        (ticket_id, message_limit),
+    )
+    events = store.query(
+        "SELECT e.*, a.name AS agent_name FROM events e LEFT JOIN agents a ON a.id = e.actor_agent_id"
+        " WHERE e.ticket_id = ? AND e.kind NOT IN ('replied', 'noted') ORDER BY e.at, e.id",
+        (ticket_id,),
+    )
+    tags = [r[0] for r in store.query("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,))]
+    return Conversation(ticket, customer, handles, orders, past, tags, messages, events)
+
+
+def connector_states(store: Store) -> list[sqlite3.Row]:
+    return store.query("SELECT * FROM connector_state ORDER BY connector")

@@ -1,0 +1,245 @@
+"""The cache schema and its forward migrations, versioned in PRAGMA user_version.
+
+Migrations only ever move forward; a file from a newer agentdesk is refused, not
+rewritten. Times are UTC epoch seconds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from agentdesk.store.fts import TOKENIZER
+
+# Sorts after every real due time: tickets without an SLA clock go last.
+NO_DUE = 9223372036854775807
+
+_V1 = f"""
+CREATE TABLE teams (
+    id INTEGER PRIMARY KEY,
+    connector TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    UNIQUE (connector, remote_id)
+);
+CREATE TABLE agents (
+    id INTEGER PRIMARY KEY,
+    connector TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    presence TEXT NOT NULL DEFAULT 'offline' CHECK (presence IN ('online', 'away', 'offline')),
+    presence_at INTEGER,
+    capacity INTEGER NOT NULL DEFAULT 20,
+    viewing_ticket_id INTEGER,
+    viewing_at INTEGER,
+    UNIQUE (connector, remote_id)
+);
+CREATE INDEX agents_email ON agents (email COLLATE NOCASE);
+CREATE TABLE agent_teams (
+    agent_id INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    team_id INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    PRIMARY KEY (agent_id, team_id)
+) WITHOUT ROWID;
+CREATE INDEX agent_teams_team ON agent_teams (team_id);
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    connector TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    phone TEXT,
+    vip INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    UNIQUE (connector, remote_id)
+);
+CREATE INDEX customers_email ON customers (email COLLATE NOCASE);
+CREATE TABLE customer_handles (
+    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    PRIMARY KEY (customer_id, channel)
+) WITHOUT ROWID;
+CREATE INDEX customer_handles_lookup ON customer_handles (channel, handle);
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    connector TEXT NOT NULL,
+    number TEXT NOT NULL,
+    customer_id INTEGER REFERENCES customers (id),
+    marketplace TEXT NOT NULL,
+    items TEXT NOT NULL DEFAULT '[]',
+    amount_cents INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    carrier TEXT,
+    tracking_number TEXT,
+    shipped_at INTEGER,
+    created_at INTEGER NOT NULL,
+    UNIQUE (connector, number)
+);
+CREATE INDEX orders_customer ON orders (customer_id, created_at);
+CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    connector TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    status TEXT NOT NULL
+        CHECK (status IN ('new', 'open', 'pending', 'on_hold', 'solved', 'closed')),
+    priority TEXT NOT NULL DEFAULT 'normal',
+    customer_id INTEGER REFERENCES customers (id),
+    assignee_id INTEGER REFERENCES agents (id),
+    team_id INTEGER REFERENCES teams (id),
+    order_id INTEGER REFERENCES orders (id),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    first_response_at INTEGER,
+    solved_at INTEGER,
+    last_customer_at INTEGER,
+    last_agent_at INTEGER,
+    last_message_at INTEGER,
+    preview TEXT NOT NULL DEFAULT '',
+    message_count INTEGER NOT NULL DEFAULT 0,
+    unread INTEGER NOT NULL DEFAULT 0,
+    sla_policy TEXT,
+    sla_first_due INTEGER,
+    sla_next_due INTEGER,
+    sla_resolve_due INTEGER,
+    satisfaction INTEGER,
+    fields TEXT NOT NULL DEFAULT '{{}}',
+    -- Derived by SQLite, so views can use one index each with equality on stage:
+    -- 0 needs action (new, open), 1 waiting (pending, on hold), 2 done (solved, closed).
+    stage INTEGER GENERATED ALWAYS AS (
+        CASE status WHEN 'new' THEN 0 WHEN 'open' THEN 0
+                    WHEN 'pending' THEN 1 WHEN 'on_hold' THEN 1 ELSE 2 END) VIRTUAL,
+    due_key INTEGER GENERATED ALWAYS AS (
+        min(ifnull(sla_first_due, {NO_DUE}), ifnull(sla_next_due, {NO_DUE}),
+            ifnull(sla_resolve_due, {NO_DUE}))) VIRTUAL,
+    UNIQUE (connector, remote_id)
+);
+CREATE INDEX tickets_stage_due ON tickets (stage, due_key, created_at);
+CREATE INDEX tickets_assignee_due ON tickets (assignee_id, stage, due_key, created_at);
+CREATE INDEX tickets_channel_due ON tickets (channel, stage, due_key, created_at);
+CREATE INDEX tickets_team_due ON tickets (team_id, stage, due_key, created_at);
+CREATE INDEX tickets_customer ON tickets (customer_id, created_at);
+CREATE INDEX tickets_updated ON tickets (updated_at);
+CREATE TABLE ticket_tags (
+    tag TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    PRIMARY KEY (tag, ticket_id)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_ticket ON ticket_tags (ticket_id);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    remote_id TEXT,
+    op_uuid TEXT,
+    author_kind TEXT NOT NULL CHECK (author_kind IN ('customer', 'agent', 'system')),
+    author_name TEXT NOT NULL,
+    agent_id INTEGER REFERENCES agents (id),
+    internal INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    delivery TEXT CHECK (delivery IN ('queued', 'sending', 'sent', 'failed')),
+    error TEXT
+);
+CREATE INDEX messages_ticket ON messages (ticket_id, created_at);
+CREATE UNIQUE INDEX messages_remote ON messages (ticket_id, remote_id) WHERE remote_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_op ON messages (op_uuid) WHERE op_uuid IS NOT NULL;
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor_kind TEXT NOT NULL CHECK (actor_kind IN ('customer', 'agent', 'system')),
+    actor_agent_id INTEGER REFERENCES agents (id),
+    actor_name TEXT,
+    data TEXT NOT NULL DEFAULT '{{}}',
+    dedupe TEXT
+);
+CREATE UNIQUE INDEX events_dedupe ON events (dedupe) WHERE dedupe IS NOT NULL;
+CREATE INDEX events_at ON events (at);
+CREATE INDEX events_ticket ON events (ticket_id, at);
+CREATE TABLE canned_replies (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    remote_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    shortcode TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'en',
+    actions TEXT NOT NULL DEFAULT '{{}}',
+    UNIQUE (source, remote_id)
+);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    connector TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'note', 'status', 'assign', 'transfer', 'tags')),
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'discarded')),
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    remote_id TEXT,
+    message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+    agent_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (connector, state, next_attempt_at);
+CREATE INDEX outbox_ticket ON outbox (ticket_id, state);
+CREATE TABLE drafts (
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    agent_key TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'reply' CHECK (kind IN ('reply', 'note')),
+    body TEXT NOT NULL,
+    basis TEXT NOT NULL DEFAULT '{{}}',
+    started_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (ticket_id, agent_key)
+);
+CREATE TABLE connector_state (
+    connector TEXT PRIMARY KEY,
+    cursor TEXT,
+    state TEXT NOT NULL DEFAULT 'idle'
+        CHECK (state IN ('idle', 'syncing', 'ok', 'offline', 'error')),
+    offline_since INTEGER,
+    last_error TEXT,
+    last_ok_at INTEGER,
+    directory_at INTEGER,
+    updated_at INTEGER NOT NULL
+);
+-- Append-only log of what changed, so another process can catch up cheaply:
+-- kind is ticket, tickets (many, ref_id NULL), agents, outbox, connector or canned.
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    ref_id INTEGER,
+    at INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE ticket_fts USING fts5 (doc, tokenize = '{TOKENIZER}');
+"""
+
+# Index i holds the SQL that takes the schema from version i to version i + 1.
+MIGRATIONS: list[str] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    """The file was written by a newer agentdesk; we must not touch it."""
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to SCHEMA_VERSION; returns the version found before."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(found)
+    for version in range(found, SCHEMA_VERSION):
+        # executescript commits first; BEGIN IMMEDIATE makes each step all-or-nothing.
+        conn.executescript(
+            "BEGIN IMMEDIATE;\n" + MIGRATIONS[version] + f"\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+        )
+    return found

@@ -1,0 +1,66 @@
+"""The inbox views: built-in ones, one per channel and per team, and saved ones from the config.
+
+Every view is a Filter, so counting it and paging through it are the same two queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agentdesk.config import SavedView
+from agentdesk.i18n import _
+from agentdesk.query import QueryError, parse
+from agentdesk.store.db import Store, now
+from agentdesk.store.filters import MY_AGENT_IDS, Filter, compile_query
+
+
+@dataclass
+class View:
+    id: str
+    title: str
+    filter: Filter
+    error: str | None = None  # a saved view whose query does not parse
+
+
+def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
+    views = [
+        View("mine", _("Mine"), Filter().add(f"t.assignee_id IN ({MY_AGENT_IDS})", me, me).add("t.stage < 2")),
+        View("unassigned", _("Unassigned"), Filter().add("t.assignee_id IS NULL").add("t.stage = 0")),
+        View("open", _("All open"), Filter().add("t.stage = 0")),
+        View("pending", _("Pending"), Filter().add("t.stage = 1")),
+        View("at_risk", _("SLA at risk"), Filter().add("t.stage = 0").add("t.due_key < ?", now() + sla_warning)),
+    ]
+    for row in store.query("SELECT DISTINCT channel FROM tickets ORDER BY channel"):
+        ch = row["channel"]
+        views.append(View(f"channel:{ch}", channel_title(ch), Filter().add("t.channel = ?", ch).add("t.stage = 0")))
+    for row in store.query("SELECT id, name FROM teams ORDER BY name"):
+        views.append(View(f"team:{row['id']}", row["name"], Filter().add("t.team_id = ?", row["id"]).add("t.stage = 0")))
+    return views
+
+
+def saved_views(saved: Sequence[SavedView], me: str) -> list[View]:
+    out = []
+    for i, v in enumerate(saved):
+        try:
+            out.append(View(f"saved:{i}", v.name, compile_query(parse(v.query), me)))
+        except QueryError as e:
+            out.append(View(f"saved:{i}", v.name, Filter().add("0"), error=str(e)))
+    return out
+
+
+CHANNEL_TITLES = {
+    "email": "Email",
+    "chat": "Web chat",
+    "wechat": "WeChat",
+    "weibo": "Weibo",
+    "sms": "SMS",
+    "webform": "Web form",
+    "amazon": "Amazon",
+    "phone": "Phone",
+    "helpdesk": "Helpdesk",
+}
+
+
+def channel_title(channel: str) -> str:
+    return _(CHANNEL_TITLES.get(channel, channel))

@@ -1,0 +1,225 @@
+"""The sync engine: a pull loop per connector and a push loop over each connector's outbox.
+
+One engine per cache (see lock.py). A connector that raises or hangs is recorded in
+connector_state and backed off; the other connectors carry on; its ops stay queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from agentdesk.config import ConnectorSettings, Settings
+from agentdesk.connectors.base import AmbiguousError, Connector, ConnectorContext, PermanentError, TransientError
+from agentdesk.connectors.registry import ConnectorUnavailable, make_connector, needs_secret
+from agentdesk.i18n import _
+from agentdesk.secrets import SecretMissing, get_secret
+from agentdesk.store import outbox, sync_state
+from agentdesk.store.db import Store
+from agentdesk.store.directory import apply_directory
+from agentdesk.store.ingest import apply_batch
+from agentdesk.sync.backoff import retry_delay
+
+log = logging.getLogger("agentdesk.sync")
+
+# A single --once pass stops after this many batches per connector, so a platform that
+# keeps saying "more" cannot keep the command running forever.
+ONCE_MAX_BATCHES = 10_000
+
+
+@dataclass
+class PassSummary:
+    pulled_batches: dict[str, int] = field(default_factory=dict)
+    pushed: int = 0
+    failed: int = 0
+    retrying: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def build_connectors(settings: Settings, store: Store) -> list[Connector]:
+    """Instantiate every enabled connector; a broken one is recorded, not fatal."""
+    out = []
+    for cs in settings.connectors:
+        if not cs.enabled:
+            continue
+        try:
+            out.append(make_connector(cs.type, context_for(settings, cs)))
+        except (ConnectorUnavailable, SecretMissing) as e:
+            sync_state.set_state(store, cs.name, "error", str(e))
+    return out
+
+
+def context_for(settings: Settings, cs: ConnectorSettings) -> ConnectorContext:
+    secret = get_secret(cs.name) if needs_secret(cs.type) else None
+    return ConnectorContext(
+        name=cs.name, options=cs.options, agent_name=settings.agent.name, agent_email=settings.agent.email,
+        state_dir=settings.data_dir / "connectors" / cs.name, request_timeout=settings.sync.request_timeout, secret=secret,
+    )
+
+
+def _describe(e: BaseException) -> str:
+    if isinstance(e, asyncio.TimeoutError):
+        return _("timed out")
+    text = str(e) or type(e).__name__
+    return text.splitlines()[0][:300]
+
+
+class SyncEngine:
+    def __init__(self, settings: Settings, store: Store, connectors: list[Connector]):
+        self.settings = settings
+        self.store = store
+        self.connectors = connectors
+        self.stop_event = asyncio.Event()
+        self._states: dict[str, str] = {}
+
+    def _set_state(self, name: str, state: str, error: str | None = None) -> None:
+        # Only write when something changes: the status line reads this, not a log.
+        if self._states.get(name) == state and state not in ("offline", "error"):
+            return
+        self._states[name] = state
+        sync_state.set_state(self.store, name, state, error)
+
+    def _interval(self, c: Connector) -> float:
+        cs = self.settings.connector(c.name)
+        return cs.pull_interval if cs.pull_interval is not None else self.settings.sync.pull_interval
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self.stop_event.wait(), timeout=max(0.0, seconds))
+        except asyncio.TimeoutError:
+            pass
+
+    # -- one step each; shared by the daemon loops and --once --------------------------
+
+    async def pull_step(self, c: Connector) -> bool:
+        """One pull and its commit; returns whether the platform has more right away."""
+        timeout = self.settings.sync.request_timeout
+        cursor = sync_state.get_cursor(self.store, c.name)
+        batch = await asyncio.wait_for(c.pull(cursor), timeout=timeout * 4)
+        apply_batch(self.store, c.name, batch, self.settings.sla_policies)
+        return batch.more
+
+    async def directory_step(self, c: Connector) -> None:
+        d = await asyncio.wait_for(c.directory(), timeout=self.settings.sync.request_timeout)
+        apply_directory(self.store, c.name, d)
+
+    async def push_step(self, c: Connector) -> bool:
+        """Deliver the next due op of a connector; returns False when none is due."""
+        op = outbox.claim_next(self.store, c.name)
+        if op is None:
+            return False
+        timeout = self.settings.sync.request_timeout
+        cap = self.settings.sync.backoff_max
+        try:
+            if op.ambiguous:
+                # It may have landed before the crash or timeout: ask, never resend blindly.
+                landed = await asyncio.wait_for(c.find_landed(op), timeout=timeout)
+                if landed is not None:
+                    outbox.mark_sent(self.store, op, landed.remote_id)
+                    return True
+            result = await asyncio.wait_for(c.push(op), timeout=timeout)
+        except PermanentError as e:
+            outbox.mark_failed(self.store, op, _describe(e))
+        except TransientError as e:
+            delay = retry_delay(op.attempts, e.retry_after, cap)
+            outbox.mark_retry(self.store, op, _describe(e), int(time.time() + delay), ambiguous=False)
+        except (AmbiguousError, asyncio.TimeoutError, Exception) as e:  # noqa: B014
+            # Anything else may have happened after the request went out: treat as unknown.
+            delay = retry_delay(op.attempts, None, cap)
+            outbox.mark_retry(self.store, op, _describe(e), int(time.time() + delay), ambiguous=True)
+            log.warning("push of %s to %s: %s", op.uuid, c.name, _describe(e))
+        else:
+            outbox.mark_sent(self.store, op, result.remote_id)
+        return True
+
+    # -- the daemon ---------------------------------------------------------------------
+
+    async def _pull_loop(self, c: Connector) -> None:
+        attempt = 0
+        next_directory = 0.0
+        while not self.stop_event.is_set():
+            try:
+                self._set_state(c.name, "syncing")
+                if time.monotonic() >= next_directory:
+                    await self.directory_step(c)
+                    next_directory = time.monotonic() + self.settings.sync.directory_interval
+                more = await self.pull_step(c)
+                self._set_state(c.name, "ok")
+                attempt = 0
+                if more:
+                    continue
+                waiter = asyncio.ensure_future(c.wait_for_changes(self._interval(c)))
+                stopper = asyncio.ensure_future(self.stop_event.wait())
+                await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                for f in (waiter, stopper):
+                    f.cancel()
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # a connector must never take the engine down
+                attempt += 1
+                retry_after = e.retry_after if isinstance(e, TransientError) else None
+                state = "offline" if isinstance(e, (TransientError, asyncio.TimeoutError, OSError)) else "error"
+                self._set_state(c.name, state, _describe(e))
+                log.warning("pull from %s failed (%s): %s", c.name, state, _describe(e))
+                await self._sleep(retry_delay(attempt, retry_after, self.settings.sync.backoff_max))
+
+    async def _push_loop(self, c: Connector) -> None:
+        while not self.stop_event.is_set():
+            try:
+                pushed = await self.push_step(c)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # the cache itself failed; try again shortly
+                log.error("outbox for %s: %s", c.name, _describe(e))
+                pushed = False
+            if not pushed:
+                await self._sleep(self.settings.sync.outbox_poll)
+
+    async def run(self) -> None:
+        """Run until stop_event is set."""
+        for c in self.connectors:
+            await c.start()
+        tasks = [asyncio.create_task(self._pull_loop(c)) for c in self.connectors]
+        tasks += [asyncio.create_task(self._push_loop(c)) for c in self.connectors]
+        try:
+            await self.stop_event.wait()
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for c in self.connectors:
+                await c.close()
+
+    async def run_once(self) -> PassSummary:
+        """One full pass: directory, pull until drained, then every op that is due now."""
+        summary = PassSummary()
+
+        async def one(c: Connector) -> None:
+            try:
+                await c.start()
+                self._set_state(c.name, "syncing")
+                await self.directory_step(c)
+                batches = 0
+                while batches < ONCE_MAX_BATCHES:
+                    batches += 1
+                    if not await self.pull_step(c):
+                        break
+                summary.pulled_batches[c.name] = batches
+                self._set_state(c.name, "ok")
+            except Exception as e:
+                state = "offline" if isinstance(e, (TransientError, asyncio.TimeoutError, OSError)) else "error"
+                self._set_state(c.name, state, _describe(e))
+                summary.errors[c.name] = _describe(e)
+            before = outbox.outbox_counts(self.store)
+            while await self.push_step(c):
+                pass
+            after = outbox.outbox_counts(self.store)
+            summary.pushed += after["sent"] - before["sent"]
+            summary.failed += after["failed"] - before["failed"]
+            await c.close()
+
+        await asyncio.gather(*(one(c) for c in self.connectors))
+        summary.retrying = outbox.outbox_counts(self.store)["queued"] + outbox.outbox_counts(self.store)["sending"]
+        return summary

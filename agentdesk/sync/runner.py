@@ -1,0 +1,101 @@
+"""Running the engine: as the foreground daemon, once, or in a thread beside the console.
+
+The console's own event loop must never wait on the network or a batch commit, so the
+in-process engine gets its own thread, its own event loop and its own connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from agentdesk.config import Settings
+from agentdesk.store.db import Store
+from agentdesk.sync.engine import PassSummary, SyncEngine, build_connectors
+from agentdesk.sync.lock import EngineLock
+
+
+class EngineBusy(Exception):
+    """Another process already runs the engine for this cache."""
+
+    def __init__(self, pid: int | None):
+        super().__init__(pid)
+        self.pid = pid
+
+
+def run_once(settings: Settings) -> PassSummary:
+    lock = EngineLock(settings.data_dir)
+    if not lock.acquire():
+        raise EngineBusy(lock.holder_pid())
+    try:
+        with Store.open_dir(settings.data_dir) as store:
+            engine = SyncEngine(settings, store, build_connectors(settings, store))
+            return asyncio.run(engine.run_once())
+    finally:
+        lock.release()
+
+
+def run_forever(settings: Settings, stop: threading.Event | None = None) -> None:
+    """The daemon: runs until interrupted (or `stop` is set, for tests)."""
+    lock = EngineLock(settings.data_dir)
+    if not lock.acquire():
+        raise EngineBusy(lock.holder_pid())
+    try:
+        with Store.open_dir(settings.data_dir) as store:
+            engine = SyncEngine(settings, store, build_connectors(settings, store))
+
+            async def main() -> None:
+                if stop is not None:
+                    loop = asyncio.get_running_loop()
+                    threading.Thread(target=lambda: (stop.wait(), loop.call_soon_threadsafe(engine.stop_event.set)), daemon=True).start()
+                await engine.run()
+
+            asyncio.run(main())
+    finally:
+        lock.release()
+
+
+class BackgroundEngine:
+    """The engine in a thread of the console's process, when no daemon serves the cache."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.lock = EngineLock(settings.data_dir)
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._engine: SyncEngine | None = None
+        self._ready = threading.Event()
+
+    def start(self) -> bool:
+        """Start unless another process holds the engine lock; returns whether it started."""
+        if not self.lock.acquire():
+            return False
+        self._thread = threading.Thread(target=self._main, name="agentdesk-sync", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout=10)
+        return True
+
+    def _main(self) -> None:
+        try:
+            with Store.open_dir(self.settings.data_dir) as store:
+                self._engine = SyncEngine(self.settings, store, build_connectors(self.settings, store))
+
+                async def main() -> None:
+                    self._loop = asyncio.get_running_loop()
+                    self._ready.set()
+                    await self._engine.run()
+
+                asyncio.run(main())
+        finally:
+            self._ready.set()
+            self.lock.release()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._loop is not None and self._engine is not None:
+            self._loop.call_soon_threadsafe(self._engine.stop_event.set)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()

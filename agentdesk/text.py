@@ -1,0 +1,64 @@
+"""Text from customers and platforms is hostile: one sanitizer before anything is shown.
+
+Strips escape sequences (CSI, OSC, DCS, SOS, PM, APC and lone ESC), C0 and C1 control
+characters (keeping newline and tab), and bidi overrides that can disguise text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rich.cells import cell_len
+
+# ESC-introduced sequences: CSI ... final byte; OSC/DCS/SOS/PM/APC ... ST (ESC \ or BEL).
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]          # CSI
+    | \x1b[\]PX^_].*?(?:\x1b\\|\x07|$)  # OSC, DCS, SOS, PM, APC up to the terminator
+    | \x9b[0-?]*[ -/]*[@-~]          # 8-bit CSI
+    | [\x90\x98\x9d\x9e\x9f].*?(?:\x9c|\x07|$)  # 8-bit DCS/SOS/OSC/PM/APC
+    | \x1b[@-Z\\-_]?                 # other ESC sequences, and a lone ESC
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+def sanitize(text: str | None) -> str:
+    """Remote text made safe for a terminal: no escapes, no controls; newlines and tabs kept."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str | None) -> str:
+    """Sanitized and collapsed to a single line, for previews and table cells."""
+    return " ".join(sanitize(text).split())
+
+
+def truncate_cells(text: str, width: int, ellipsis: str = "…") -> str:
+    """Cut to at most `width` terminal cells (CJK and emoji take two)."""
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    limit = width - cell_len(ellipsis)
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > limit:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + ellipsis
+
+
+def pad_cells(text: str, width: int) -> str:
+    """Truncate then pad with spaces to exactly `width` cells."""
+    text = truncate_cells(text, width)
+    return text + " " * (width - cell_len(text))
+
+
+def is_cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalnum()
