@@ -34,7 +34,8 @@ class DemoShop:
         self.seed, self.total, self.rate, self.reply_delay = seed, tickets, rate, reply_delay
         self.me_name, self.me_email = me_name, me_email
         self.state = self._load()
-        self.world = World(seed, self.state.get("total", tickets), self.state.get("anchor") or int(time.time()), me_name, me_email)
+        self.total = self.state["total"]  # the shop's own record wins over later options
+        self.world = World(seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email)
 
     # -- persistence ----------------------------------------------------------------
 

@@ -144,8 +144,8 @@ GENERIC_AGENT = {
     "en": ["I'm on it and will update you shortly.", "I've flagged this as urgent.", "Is there anything else I can help with?", "You're welcome! Let us know if anything else comes up."],
 }
 NOTES = {
-    "zh": ["已联系仓库核实库存。", "客户情绪激动，注意语气。", "已申请补发，等待仓库确认。", "财务已处理退款。"],
-    "en": ["Checked with the warehouse.", "Customer is upset; handle with care.", "Replacement requested, waiting for the warehouse.", "Finance confirmed the refund."],
+    "zh": ["已联系仓库核实。", "客户情绪激动，注意语气。", "回电客户未接通，稍后再试。", "等待快递公司回复。"],
+    "en": ["Checked with the warehouse.", "Customer is upset; handle with care.", "Called back, no answer; will retry.", "Waiting on the carrier's reply."],
 }
 PHONE_NOTE = {
     "zh": "电话记录：客户来电，{line}",

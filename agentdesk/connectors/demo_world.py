@@ -207,4 +207,10 @@ class World:
                 add("customer", rng.choice(pool).format(**values))
             if status != "new":
                 agent_turn = not agent_turn
+        last = out[-1].created_at
+        horizon = max(created, self.anchor)
+        if last > horizon:  # a thread that would run past "now": squeeze it into the time there was
+            scale = (horizon - created) / (last - created)
+            for m in out:
+                m.created_at = created + int((m.created_at - created) * scale)
         return out

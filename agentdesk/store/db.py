@@ -32,7 +32,7 @@ def now() -> int:
 
 
 class Store:
-    """One connection to the cache. Not shared across threads: open one per thread."""
+    """One connection to the cache, used by one thread at a time."""
 
     def __init__(self, path: Path, *, readonly: bool = False):
         self.path = Path(path)
@@ -107,7 +107,9 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         if not path.exists():
             raise StoreError(_("{path}: no cache file here").format(path=path))
         uri = f"file:{path}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
     else:
         created = not path.exists()
         if created:
@@ -122,7 +124,9 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         elif not os.access(path, os.W_OK):
             raise StoreError(_("{path}: the cache file is not writable").format(path=path))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see Store.write).
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        # check_same_thread=False: the console hands a connection to one worker thread at a
+        # time (exclusive workers); a connection is never used by two threads at once.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -1,0 +1,35 @@
+"""The bottom line: each connector's state, outbox counts and the agent's presence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import Static
+
+from agentdesk.i18n import _
+from agentdesk.text import one_line
+
+_STATE_STYLE = {"ok": "green", "syncing": "cyan", "idle": "dim", "offline": "red", "error": "red bold"}
+
+
+class StatusLine(Static):
+    def show(self, connectors, outbox: dict[str, int], presence: str | None, engine: str) -> None:
+        text = Text()
+        for c in connectors:
+            state = c["state"]
+            label = state
+            if state in ("offline", "error") and c["offline_since"]:
+                since = dt.datetime.fromtimestamp(c["offline_since"]).strftime("%H:%M")
+                label = _("{state} since {time}").format(state=state, time=since)
+            text.append(f"{one_line(c['connector'])}: ", style="bold")
+            text.append(label, style=_STATE_STYLE.get(state, ""))
+            if c["last_error"] and state in ("offline", "error"):
+                text.append(f" ({one_line(c['last_error'])[:60]})", style="red")
+            text.append("  ")
+        text.append(_("outbox: {q} queued").format(q=outbox.get("queued", 0) + outbox.get("sending", 0)))
+        failed = outbox.get("failed", 0)
+        text.append(_(", {f} failed").format(f=failed), style="red bold" if failed else "")
+        text.append("  " + _("you: {p}").format(p=presence or "—"))
+        text.append(f"  [{engine}]", style="dim")
+        self.update(text)

@@ -1,0 +1,21 @@
+"""The left column: every view with its live count; digits 1-9 select the first nine."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from agentdesk.text import one_line, pad_cells
+
+
+class ViewList(Static):
+    def show(self, views, counts: dict[str, int], selected: str) -> None:
+        text = Text()
+        width = max(10, self.size.width - 8)
+        for i, v in enumerate(views):
+            key = str(i + 1) if i < 9 else " "
+            style = "reverse bold" if v.id == selected else ""
+            text.append(f"{key} ", style="dim")
+            text.append(pad_cells(one_line(v.title), width), style=style)
+            text.append(f"{counts.get(v.id, 0):>6,}\n", style=style or "cyan")
+        self.update(text)
