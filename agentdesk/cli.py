@@ -124,9 +124,23 @@ def demo(c: Context, tickets: int | None, seed: int | None, rate: float | None, 
         _open_console(settings)
 
 
+def _check_secrets(settings: Settings) -> None:
+    """A connector without its secret cannot sync: say so before starting, exit 2."""
+    from agentdesk.connectors.registry import needs_secret
+    from agentdesk.secrets import get_secret
+
+    for cs in settings.connectors:
+        if cs.enabled and needs_secret(cs.type):
+            try:
+                get_secret(cs.name)
+            except SecretMissing as e:
+                raise Fail(str(e), 2) from None
+
+
 def _sync_once(settings: Settings, progress: bool = False):
     from agentdesk.sync.runner import EngineBusy, run_once
 
+    _check_secrets(settings)
     try:
         return run_once(settings)
     except EngineBusy as e:
@@ -157,6 +171,7 @@ def sync(c: Context, once: bool) -> None:
 
     from agentdesk.sync.runner import EngineBusy, run_forever
 
+    _check_secrets(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

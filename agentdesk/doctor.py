@@ -19,7 +19,7 @@ def _line(console: Console, ok: bool | None, what: str, detail: str) -> None:
 
 def run_doctor(config: str | None, data_dir: str | None) -> bool:
     """Print one line per check; returns False if anything failed."""
-    console = Console()
+    console = Console(soft_wrap=True)
     healthy = True
     try:
         settings = load_settings(config, data_dir)

@@ -55,7 +55,7 @@ def _term_query(term: str) -> str | None:
     for piece in pieces:
         if _CJK_RUN.fullmatch(piece):
             if len(piece) == 1:
-                exprs.append(f'"{piece}" *')
+                exprs.append(f'"{piece}"*')
             else:
                 grams = [piece[i : i + 2] for i in range(len(piece) - 1)]
                 exprs.append('"' + " ".join(grams) + '"')

@@ -82,8 +82,10 @@ class SyncEngine:
         sync_state.set_state(self.store, name, state, error)
 
     def _interval(self, c: Connector) -> float:
-        cs = self.settings.connector(c.name)
-        return cs.pull_interval if cs.pull_interval is not None else self.settings.sync.pull_interval
+        cs = next((s for s in self.settings.connectors if s.name == c.name), None)
+        if cs is not None and cs.pull_interval is not None:
+            return cs.pull_interval
+        return self.settings.sync.pull_interval
 
     async def _sleep(self, seconds: float) -> None:
         try:

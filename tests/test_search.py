@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from agentdesk.query import QueryError, parse
+from agentdesk.store import reads
+from agentdesk.store.filters import compile_query
+from agentdesk.store.fts import index_text, match_expression
+
+
+def search(store, text, me="agent@shop.example", limit=500):
+    f = compile_query(parse(text), me)
+    return reads.search(store, f, limit), reads.count(store, f)
+
+
+def test_index_text_makes_cjk_bigrams():
+    assert index_text("申请退款") .split() == ["申请", "请退", "退款", "款"]
+    assert index_text("iPhone退款ok").split() == ["iPhone", "退款", "款", "ok"]
+    assert match_expression(["退款"]) == '("退款")'
+    assert match_expression(["退"]) == '("退"*)'
+
+
+def test_two_chinese_characters_find_refund_tickets(filled_store):
+    rows, total = search(filled_store, "退款")
+    assert total > 5
+    for r in rows:
+        doc = filled_store.one("SELECT group_concat(body, ' ') FROM messages WHERE ticket_id = ?", (r["id"],))[0]
+        assert "退款" in r["subject"] + doc
+
+
+def test_english_word_with_stemming(filled_store):
+    rows, total = search(filled_store, "refund")
+    assert total > 5
+    stemmed, _ = search(filled_store, "refunded")
+    assert stemmed  # porter: refunded -> refund
+    for r in rows[:20]:
+        doc = filled_store.one("SELECT group_concat(body, ' ') FROM messages WHERE ticket_id = ?", (r["id"],))[0]
+        assert "refund" in (r["subject"] + doc).lower()
+
+
+def test_one_character_and_phrases(filled_store):
+    _, one = search(filled_store, "款")
+    _, two = search(filled_store, "退款")
+    assert one >= two > 0
+    _, nothing = search(filled_store, '"退款 never"')
+    assert nothing == 0
+
+
+def test_text_and_filters_combine(filled_store):
+    rows, total = search(filled_store, "refund status:solved,closed channel:email")
+    assert total > 0
+    assert all(r["status"] in ("solved", "closed") and r["channel"] == "email" for r in rows)
+    rows, _ = search(filled_store, "tag:refund assignee:none")
+    assert all(r["assignee_name"] is None for r in rows)
+    rows, _ = search(filled_store, "assignee:me status:unsolved")
+    assert rows and all(r["assignee_name"] == "Demo Agent" for r in rows)
+    rows, _ = search(filled_store, "team:VIP")
+    assert all(r["team_name"] == "VIP" for r in rows)
+
+
+def test_search_by_customer_and_order(filled_store):
+    row = filled_store.one(
+        "SELECT t.id, c.name, o.number FROM tickets t JOIN customers c ON c.id = t.customer_id JOIN orders o ON o.id = t.order_id LIMIT 1"
+    )
+    rows, _ = search(filled_store, f"order:{row['number']}")
+    assert row["id"] in [r["id"] for r in rows]
+    rows, _ = search(filled_store, f"from:{row['name']}")
+    assert row["id"] in [r["id"] for r in rows]
+
+
+def test_dates(filled_store):
+    newest = filled_store.one("SELECT max(created_at) FROM tickets")[0]
+    import datetime as dt
+
+    day = dt.datetime.fromtimestamp(newest).date().isoformat()
+    rows, _ = search(filled_store, f"after:{day}")
+    assert rows and all(r["created_at"] >= int(dt.datetime.fromisoformat(day).timestamp()) for r in rows)
+    _, none = search(filled_store, "before:1990-01-01")
+    assert none == 0
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("stauts:open", "unknown filter stauts:"),
+        ("status:opened", "status: unknown status 'opened'"),
+        ("channel:fax", "channel: unknown channel 'fax'"),
+        ("before:yesterday", "before: expected a date like 2026-11-01"),
+        ('"unbalanced', "unbalanced quotes"),
+    ],
+)
+def test_bad_queries_say_why(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse(text)
