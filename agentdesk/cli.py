@@ -51,8 +51,18 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config", metavar="PATH", help=_("Config file (default: the platform's config dir; env AGENTDESK_CONFIG)."))
-@click.option("--data-dir", "data_dir", metavar="DIR", help=_("Data dir holding the cache (env AGENTDESK_DATA_DIR)."))
+@click.option(
+    "--config",
+    "config",
+    metavar="PATH",
+    help=_("Config file (default: the platform's config dir; env AGENTDESK_CONFIG)."),
+)
+@click.option(
+    "--data-dir",
+    "data_dir",
+    metavar="DIR",
+    help=_("Data dir holding the cache (env AGENTDESK_DATA_DIR)."),
+)
 @click.version_option(__version__, prog_name="agentdesk")
 @click.pass_context
 def main(ctx: click.Context, config: str | None, data_dir: str | None) -> None:
@@ -88,18 +98,39 @@ def _open_console(settings: Settings) -> None:
 
 
 @main.command()
-@click.option("--tickets", type=click.IntRange(min=0), default=None, help=_("Tickets in the shop's history (default 400)."))
+@click.option(
+    "--tickets",
+    type=click.IntRange(min=0),
+    default=None,
+    help=_("Tickets in the shop's history (default 400)."),
+)
 @click.option("--seed", type=int, default=None, help=_("Seed: the same seed gives the same shop."))
-@click.option("--rate", type=click.FloatRange(min=0), default=None, help=_("New customer messages per minute while running."))
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=None,
+    help=_("New customer messages per minute while running."),
+)
 @click.option("--no-console", is_flag=True, help=_("Fill the workspace and exit."))
 @click.option("--reset", is_flag=True, help=_("Delete the demo workspace first."))
 @pass_ctx
-def demo(c: Context, tickets: int | None, seed: int | None, rate: float | None, no_console: bool, reset: bool) -> None:
+def demo(
+    c: Context,
+    tickets: int | None,
+    seed: int | None,
+    rate: float | None,
+    no_console: bool,
+    reset: bool,
+) -> None:
     """Open the console on the built-in demo shop (or just fill it with --no-console)."""
     from agentdesk.demo_workspace import DemoMismatch, demo_settings, prepare
 
     base = c.settings()
-    data_dir = Path(c.data_dir) if c.data_dir else (base.data_dir if base.config_path is None else default_data_dir() / "demo")
+    data_dir = (
+        Path(c.data_dir)
+        if c.data_dir
+        else (base.data_dir if base.config_path is None else default_data_dir() / "demo")
+    )
     settings = demo_settings(base, data_dir, tickets=tickets, seed=seed, rate=rate)
     try:
         prepare(settings, reset=reset)
@@ -113,9 +144,15 @@ def demo(c: Context, tickets: int | None, seed: int | None, rate: float | None, 
     with Store.open_dir(settings.data_dir) as store:
         s = cache_stats(store)
     click.echo(
-        _("Demo workspace {dir}: {tickets:,} tickets, {messages:,} messages, {customers:,} customers, {orders:,} orders ({secs:.1f}s)").format(
-            dir=settings.data_dir, tickets=s["tickets"]["total"], messages=s["messages"]["total"], customers=s["customers"],
-            orders=s["orders"]["total"], secs=time.monotonic() - started,
+        _(
+            "Demo workspace {dir}: {tickets:,} tickets, {messages:,} messages, {customers:,} customers, {orders:,} orders ({secs:.1f}s)"
+        ).format(
+            dir=settings.data_dir,
+            tickets=s["tickets"]["total"],
+            messages=s["messages"]["total"],
+            customers=s["customers"],
+            orders=s["orders"]["total"],
+            secs=time.monotonic() - started,
         )
     )
     if summary.errors:
@@ -144,7 +181,11 @@ def _sync_once(settings: Settings, progress: bool = False):
     try:
         return run_once(settings)
     except EngineBusy as e:
-        raise Fail(_("the sync engine for {dir} is already running (pid {pid})").format(dir=settings.data_dir, pid=e.pid or "?")) from None
+        raise Fail(
+            _("the sync engine for {dir} is already running (pid {pid})").format(
+                dir=settings.data_dir, pid=e.pid or "?"
+            )
+        ) from None
     except StoreError as e:
         raise Fail(str(e)) from None
     except SecretMissing as e:
@@ -152,16 +193,26 @@ def _sync_once(settings: Settings, progress: bool = False):
 
 
 @main.command()
-@click.option("--once", is_flag=True, help=_("One pass (pull everything new, push due ops), then exit."))
+@click.option(
+    "--once", is_flag=True, help=_("One pass (pull everything new, push due ops), then exit.")
+)
 @pass_ctx
 def sync(c: Context, once: bool) -> None:
     """Run the sync engine in the foreground (a daemon for a shared host)."""
     settings = c.settings()
     if once:
         summary = _sync_once(settings)
-        pulled = ", ".join(f"{k}: {v} batches" for k, v in summary.pulled_batches.items()) or "nothing"
-        click.echo(_("pulled {pulled}; pushed {pushed} ops, {failed} failed, {waiting} waiting").format(
-            pulled=pulled, pushed=summary.pushed, failed=summary.failed, waiting=summary.retrying))
+        pulled = (
+            ", ".join(f"{k}: {v} batches" for k, v in summary.pulled_batches.items()) or "nothing"
+        )
+        click.echo(
+            _("pulled {pulled}; pushed {pushed} ops, {failed} failed, {waiting} waiting").format(
+                pulled=pulled,
+                pushed=summary.pushed,
+                failed=summary.failed,
+                waiting=summary.retrying,
+            )
+        )
         if summary.errors:
             raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
         return
@@ -172,14 +223,22 @@ def sync(c: Context, once: bool) -> None:
     from agentdesk.sync.runner import EngineBusy, run_forever
 
     _check_secrets(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    click.echo(_("agentdesk sync: serving {dir} (Ctrl-C to stop)").format(dir=settings.data_dir), err=True)
+    click.echo(
+        _("agentdesk sync: serving {dir} (Ctrl-C to stop)").format(dir=settings.data_dir), err=True
+    )
     try:
         run_forever(settings, stop)
     except EngineBusy as e:
-        raise Fail(_("the sync engine for {dir} is already running (pid {pid})").format(dir=settings.data_dir, pid=e.pid or "?")) from None
+        raise Fail(
+            _("the sync engine for {dir} is already running (pid {pid})").format(
+                dir=settings.data_dir, pid=e.pid or "?"
+            )
+        ) from None
     except StoreError as e:
         raise Fail(str(e)) from None
     except KeyboardInterrupt:
@@ -195,7 +254,8 @@ def search(c: Context, query: tuple[str, ...], as_json: bool, limit: int) -> Non
     """Search tickets: free text plus status: channel: assignee: team: tag: from: before: after: order:"""
     from agentdesk.query import QueryError, parse
     from agentdesk.store.filters import compile_query
-    from agentdesk.store.reads import count, search as run_search
+    from agentdesk.store.reads import count
+    from agentdesk.store.reads import search as run_search
 
     settings = c.settings()
     text = " ".join(query)
@@ -219,9 +279,18 @@ def _ticket_json(r) -> dict:
     from agentdesk.text import one_line
 
     return {
-        "id": r["id"], "connector": r["connector"], "remote_id": r["remote_id"], "channel": r["channel"],
-        "status": r["status"], "priority": r["priority"], "subject": one_line(r["subject"]), "customer": one_line(r["customer_name"]),
-        "assignee": r["assignee_name"], "team": r["team_name"], "created_at": r["created_at"], "updated_at": r["updated_at"],
+        "id": r["id"],
+        "connector": r["connector"],
+        "remote_id": r["remote_id"],
+        "channel": r["channel"],
+        "status": r["status"],
+        "priority": r["priority"],
+        "subject": one_line(r["subject"]),
+        "customer": one_line(r["customer_name"]),
+        "assignee": r["assignee_name"],
+        "team": r["team_name"],
+        "created_at": r["created_at"],
+        "updated_at": r["updated_at"],
     }
 
 
@@ -235,7 +304,9 @@ def _open_store(settings: Settings, readonly: bool = False):
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output (a stable shape)."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("Machine-readable output (a stable shape).")
+)
 @pass_ctx
 def stats(c: Context, as_json: bool) -> None:
     """Counts of what the cache holds, the outbox and the connectors' states."""
@@ -263,7 +334,11 @@ def doctor(c: Context) -> None:
 
 @main.command()
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help=_("Read the secret from standard input instead of a prompt."))
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=_("Read the secret from standard input instead of a prompt."),
+)
 @pass_ctx
 def login(c: Context, name: str, password_stdin: bool) -> None:
     """Store a connector's password or token in the keyring."""
@@ -272,8 +347,17 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
     settings = c.settings()
     if name not in {cs.name for cs in settings.connectors}:
         known = ", ".join(cs.name for cs in settings.connectors) or "none"
-        raise Fail(_('no connector named "{name}" in the config (known: {known})').format(name=name, known=known), 2)
-    secret = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt(_("Secret for {name}").format(name=name), hide_input=True)
+        raise Fail(
+            _('no connector named "{name}" in the config (known: {known})').format(
+                name=name, known=known
+            ),
+            2,
+        )
+    secret = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt(_("Secret for {name}").format(name=name), hide_input=True)
+    )
     if not secret:
         raise Fail(_("an empty secret was not stored"), 2)
     try:

@@ -20,13 +20,28 @@ def _when(ts: int | None) -> str:
 
 
 def print_tickets(rows, total: int) -> None:
-    table = Table(title=_("{n} matching tickets (newest first)").format(n=total), title_justify="left")
-    for col, width in ((_("id"), 6), (_("channel"), 7), (_("status"), 7), (_("customer"), 10), (_("subject"), 20), (_("assignee"), 8), (_("updated"), 16)):
+    table = Table(
+        title=_("{n} matching tickets (newest first)").format(n=total), title_justify="left"
+    )
+    for col, width in (
+        (_("id"), 6),
+        (_("channel"), 7),
+        (_("status"), 7),
+        (_("customer"), 10),
+        (_("subject"), 20),
+        (_("assignee"), 8),
+        (_("updated"), 16),
+    ):
         table.add_column(col, overflow="ellipsis", no_wrap=True, min_width=width)
     for r in rows:
         table.add_row(
-            str(r["id"]), r["channel"], r["status"], Text(one_line(r["customer_name"])), Text(one_line(r["subject"])),
-            Text(one_line(r["assignee_name"])), _when(r["updated_at"]),
+            str(r["id"]),
+            r["channel"],
+            r["status"],
+            Text(one_line(r["customer_name"])),
+            Text(one_line(r["subject"])),
+            Text(one_line(r["assignee_name"])),
+            _when(r["updated_at"]),
         )
     Console().print(table)
 
@@ -34,12 +49,23 @@ def print_tickets(rows, total: int) -> None:
 def print_stats(s: dict) -> None:
     console = Console()
     console.print(
-        _("{t:,} tickets, {m:,} messages, {c:,} customers, {o:,} orders, {a} agents, {tm} teams, {cr} canned replies").format(
-            t=s["tickets"]["total"], m=s["messages"]["total"], c=s["customers"], o=s["orders"]["total"], a=s["agents"],
-            tm=s["teams"], cr=s["canned_replies"],
+        _(
+            "{t:,} tickets, {m:,} messages, {c:,} customers, {o:,} orders, {a} agents, {tm} teams, {cr} canned replies"
+        ).format(
+            t=s["tickets"]["total"],
+            m=s["messages"]["total"],
+            c=s["customers"],
+            o=s["orders"]["total"],
+            a=s["agents"],
+            tm=s["teams"],
+            cr=s["canned_replies"],
         )
     )
-    for title, data in ((_("by channel"), s["tickets"]["by_channel"]), (_("by status"), s["tickets"]["by_status"]), (_("outbox"), s["outbox"])):
+    for title, data in (
+        (_("by channel"), s["tickets"]["by_channel"]),
+        (_("by status"), s["tickets"]["by_status"]),
+        (_("outbox"), s["outbox"]),
+    ):
         console.print(f"{title}: " + ", ".join(f"{k} {v:,}" for k, v in data.items()))
     for name, c in s["connectors"].items():
         line = Text(f"{name}: {c['state']}")
@@ -49,10 +75,20 @@ def print_stats(s: dict) -> None:
 
 
 def print_bench(results: dict) -> None:
-    table = Table(title=_("read queries on {tickets:,} tickets / {messages:,} messages ({runs} runs each)").format(**results["cache"]))
+    table = Table(
+        title=_(
+            "read queries on {tickets:,} tickets / {messages:,} messages ({runs} runs each)"
+        ).format(**results["cache"])
+    )
     table.add_column(_("query"))
     for col in ("median ms", "p90 ms", "max ms", "rows"):
         table.add_column(col, justify="right")
     for q in results["queries"]:
-        table.add_row(q["name"], f"{q['median_ms']:.2f}", f"{q['p90_ms']:.2f}", f"{q['max_ms']:.2f}", str(q["rows"]))
+        table.add_row(
+            q["name"],
+            f"{q['median_ms']:.2f}",
+            f"{q['p90_ms']:.2f}",
+            f"{q['max_ms']:.2f}",
+            str(q["rows"]),
+        )
     Console().print(table)

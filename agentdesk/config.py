@@ -116,10 +116,34 @@ def default_data_dir() -> Path:
 
 # The embedded default: what runs when no config file exists. Mirrors config.example.toml.
 DEFAULT_SLA_POLICIES: list[dict[str, Any]] = [
-    {"name": "Live chat", "channels": ["chat", "wechat", "weibo", "sms"], "first_response": "5m", "next_response": "10m", "resolution": "1d"},
-    {"name": "Amazon A-to-z claims", "tags": ["a-to-z"], "first_response": "2d", "resolution": "7d", "clock_starts": "claim_at"},
-    {"name": "Marketplace messages", "channels": ["amazon"], "first_response": "1d", "next_response": "1d", "resolution": "3d"},
-    {"name": "E-mail and forms", "channels": ["email", "webform", "phone", "helpdesk"], "first_response": "4h", "next_response": "8h", "resolution": "3d"},
+    {
+        "name": "Live chat",
+        "channels": ["chat", "wechat", "weibo", "sms"],
+        "first_response": "5m",
+        "next_response": "10m",
+        "resolution": "1d",
+    },
+    {
+        "name": "Amazon A-to-z claims",
+        "tags": ["a-to-z"],
+        "first_response": "2d",
+        "resolution": "7d",
+        "clock_starts": "claim_at",
+    },
+    {
+        "name": "Marketplace messages",
+        "channels": ["amazon"],
+        "first_response": "1d",
+        "next_response": "1d",
+        "resolution": "3d",
+    },
+    {
+        "name": "E-mail and forms",
+        "channels": ["email", "webform", "phone", "helpdesk"],
+        "first_response": "4h",
+        "next_response": "8h",
+        "resolution": "3d",
+    },
 ]
 DEFAULT_CONFIG: dict[str, Any] = {
     "connectors": [{"type": "demo", "name": "demo"}],
@@ -155,7 +179,9 @@ def locate_line(text: str, path: str) -> int | None:
     current_index: int | None = None
     for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
-        header = re.match(r"^\[\[\s*([^\]]+?)\s*\]\]", line) or re.match(r"^\[\s*([^\]]+?)\s*\]", line)
+        header = re.match(r"^\[\[\s*([^\]]+?)\s*\]\]", line) or re.match(
+            r"^\[\s*([^\]]+?)\s*\]", line
+        )
         if header:
             table = [p.strip().strip('"') for p in header.group(1).split(".")]
             if line.startswith("[["):
@@ -169,10 +195,19 @@ def locate_line(text: str, path: str) -> int | None:
                 if not leaf:
                     return lineno
             continue
-        if leaf and table == target_table and (target_index is None or current_index == target_index):
+        if (
+            leaf
+            and table == target_table
+            and (target_index is None or current_index == target_index)
+        ):
             if re.match(rf'^"?{re.escape(leaf)}"?\s*=', line):
                 return lineno
-        if leaf and not target_table and not table and re.match(rf'^"?{re.escape(leaf)}"?\s*=', line):
+        if (
+            leaf
+            and not target_table
+            and not table
+            and re.match(rf'^"?{re.escape(leaf)}"?\s*=', line)
+        ):
             return lineno
     return best
 
@@ -234,9 +269,14 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         checked = schema.check_table(spec, c, path)
         name = checked["name"]
         if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
-            raise schema.SchemaError(f"{path}.name", _("expected letters, digits, '-', '_' or '.', got {name!r}").format(name=name))
+            raise schema.SchemaError(
+                f"{path}.name",
+                _("expected letters, digits, '-', '_' or '.', got {name!r}").format(name=name),
+            )
         if name in seen:
-            raise schema.SchemaError(f"{path}.name", _('duplicate connector name "{name}"').format(name=name))
+            raise schema.SchemaError(
+                f"{path}.name", _('duplicate connector name "{name}"').format(name=name)
+            )
         seen.add(name)
         options = {k: v for k, v in checked.items() if k not in schema.CONNECTOR_COMMON}
         connectors.append(
@@ -287,6 +327,12 @@ def load_settings(
     data_dir_raw = data_dir_flag or env.get("AGENTDESK_DATA_DIR") or built.pop("data_dir") or ""
     built.pop("data_dir", None)
     data_dir = Path(data_dir_raw).expanduser() if data_dir_raw else default_data_dir()
-    if config_path is not None and not data_dir.is_absolute() and not (data_dir_flag or env.get("AGENTDESK_DATA_DIR")):
-        data_dir = config_path.parent / data_dir  # a relative data_dir in the file is relative to it
+    if (
+        config_path is not None
+        and not data_dir.is_absolute()
+        and not (data_dir_flag or env.get("AGENTDESK_DATA_DIR"))
+    ):
+        data_dir = (
+            config_path.parent / data_dir
+        )  # a relative data_dir in the file is relative to it
     return Settings(config_path=config_path, data_dir=data_dir, **built)

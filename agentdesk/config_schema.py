@@ -50,7 +50,10 @@ def parse_duration(value: Any, path: str) -> int:
         m = _DURATION.match(value)
         if m:
             return int(float(m.group(1)) * _DURATION_UNITS[m.group(2)])
-    raise SchemaError(path, _('expected a duration such as "15m", "8h" or "7d", got {value!r}').format(value=value))
+    raise SchemaError(
+        path,
+        _('expected a duration such as "15m", "8h" or "7d", got {value!r}').format(value=value),
+    )
 
 
 _TYPE_NAMES = {
@@ -111,14 +114,19 @@ def check_value(key: Key, value: Any, path: str) -> Any:
             ),
         )
     if key.minimum is not None and value < key.minimum:
-        raise SchemaError(path, _("expected at least {minimum}, got {value}").format(minimum=key.minimum, value=value))
+        raise SchemaError(
+            path,
+            _("expected at least {minimum}, got {value}").format(minimum=key.minimum, value=value),
+        )
     return float(value) if kind == "float" else value
 
 
 def check_table(spec: dict[str, Key], table: Any, path: str) -> dict[str, Any]:
     """Validate a table against a spec: unknown keys, missing required keys, types."""
     if not isinstance(table, dict):
-        raise SchemaError(path, _("expected a table, got {actual}").format(actual=_type_name(table)))
+        raise SchemaError(
+            path, _("expected a table, got {actual}").format(actual=_type_name(table))
+        )
     out: dict[str, Any] = {}
     for name, value in table.items():
         sub = f"{path}.{name}" if path else name

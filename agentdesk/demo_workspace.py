@@ -18,7 +18,9 @@ class DemoMismatch(Exception):
     pass
 
 
-def demo_settings(base: Settings, data_dir: Path, *, tickets: int | None, seed: int | None, rate: float | None) -> Settings:
+def demo_settings(
+    base: Settings, data_dir: Path, *, tickets: int | None, seed: int | None, rate: float | None
+) -> Settings:
     """The config's agent, UI and SLA settings, with one demo connector and the demo's dir."""
     existing = next((c for c in base.connectors if c.type == "demo"), None)
     options = {k: key.default for k, key in CONNECTOR_KEYS["demo"].items()}
@@ -57,7 +59,7 @@ def prepare(settings: Settings, *, reset: bool) -> None:
     opts = settings.connectors[0].options
     if saved and (saved["seed"], saved["total"]) != (opts["seed"], opts["tickets"]):
         raise DemoMismatch(
-            _("{dir} holds a demo shop with seed {seed} and {total} tickets; add --reset to replace it, or use another --data-dir").format(
-                dir=data_dir, seed=saved["seed"], total=saved["total"]
-            )
+            _(
+                "{dir} holds a demo shop with seed {seed} and {total} tickets; add --reset to replace it, or use another --data-dir"
+            ).format(dir=data_dir, seed=saved["seed"], total=saved["total"])
         )

@@ -26,7 +26,11 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     except ConfigError as e:
         _line(console, False, _("config"), str(e))
         return False
-    where = str(settings.config_path) if settings.config_path else _("no config file: the built-in demo workspace")
+    where = (
+        str(settings.config_path)
+        if settings.config_path
+        else _("no config file: the built-in demo workspace")
+    )
     _line(console, True, _("config"), where)
 
     from agentdesk.store.db import Store, StoreError
@@ -34,7 +38,12 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     try:
         with Store.open_dir(settings.data_dir) as store:
             n = store.one("SELECT count(*) FROM tickets")[0]
-        _line(console, True, _("data dir"), _("{dir} (writable, cache has {n:,} tickets)").format(dir=settings.data_dir, n=n))
+        _line(
+            console,
+            True,
+            _("data dir"),
+            _("{dir} (writable, cache has {n:,} tickets)").format(dir=settings.data_dir, n=n),
+        )
     except StoreError as e:
         _line(console, False, _("data dir"), str(e))
         healthy = False
@@ -43,7 +52,13 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
 
     usable, backend = keyring_backend()
     needs = [c for c in settings.connectors if c.type != "demo"]
-    detail = backend if usable else _("no keyring backend ({backend}); use AGENTDESK_SECRET_<NAME> variables").format(backend=backend)
+    detail = (
+        backend
+        if usable
+        else _("no keyring backend ({backend}); use AGENTDESK_SECRET_<NAME> variables").format(
+            backend=backend
+        )
+    )
     _line(console, True if usable else (False if needs else None), _("keyring"), detail)
     healthy &= usable or not needs or all(os.environ.get(_env(c.name)) for c in needs)
 
@@ -66,7 +81,12 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
             _line(console, False, label, str(e))
             healthy = False
         except Exception as e:  # any failure to reach the platform is a finding, not a crash
-            _line(console, False, label, _("unreachable: {err}").format(err=str(e) or type(e).__name__))
+            _line(
+                console,
+                False,
+                label,
+                _("unreachable: {err}").format(err=str(e) or type(e).__name__),
+            )
             healthy = False
     return healthy
 

@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 from agentdesk.i18n import _
 from agentdesk.model import CHANNELS, STATUSES
 
-FILTER_KEYS = ("status", "channel", "assignee", "team", "tag", "from", "before", "after", "order", "priority")
+FILTER_KEYS = (
+    "status",
+    "channel",
+    "assignee",
+    "team",
+    "tag",
+    "from",
+    "before",
+    "after",
+    "order",
+    "priority",
+)
 STATUS_GROUPS = {"unsolved": ("new", "open", "pending", "on_hold"), "solved": ("solved", "closed")}
 
 
@@ -43,9 +54,15 @@ def _date(value: str, key: str, tz: dt.tzinfo | None) -> int:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise QueryError(_("{key}: expected a date like 2026-11-01, got {value!r}").format(key=key, value=value)) from None
+        raise QueryError(
+            _("{key}: expected a date like 2026-11-01, got {value!r}").format(key=key, value=value)
+        ) from None
     # A date means midnight in the agent's zone (rule: times are shown in the agent's zone).
-    moment = dt.datetime.combine(day, dt.time(), tzinfo=tz) if tz else dt.datetime.combine(day, dt.time()).astimezone()
+    moment = (
+        dt.datetime.combine(day, dt.time(), tzinfo=tz)
+        if tz
+        else dt.datetime.combine(day, dt.time()).astimezone()
+    )
     return int(moment.timestamp())
 
 
@@ -88,7 +105,9 @@ def parse(text: str, tz: dt.tzinfo | None = None) -> Query:
             for v in values:
                 if v.lower() not in CHANNELS:
                     raise QueryError(
-                        _("channel: unknown channel {value!r} (expected one of: {known})").format(value=v, known=", ".join(CHANNELS))
+                        _("channel: unknown channel {value!r} (expected one of: {known})").format(
+                            value=v, known=", ".join(CHANNELS)
+                        )
                     )
                 q.channels.append(v.lower())
         elif key == "assignee":

@@ -39,9 +39,9 @@ def get_secret(connector_name: str, environ: dict[str, str] | None = None) -> st
         value = None
     if not value:
         raise SecretMissing(
-            _('connector "{name}": no secret stored; run `agentdesk login {name}` (or set {var})').format(
-                name=connector_name, var=env_var_name(connector_name)
-            )
+            _(
+                'connector "{name}": no secret stored; run `agentdesk login {name}` (or set {var})'
+            ).format(name=connector_name, var=env_var_name(connector_name))
         )
     return value
 

@@ -66,13 +66,21 @@ def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
         value = t.fields.get(p.clock_starts)
         if isinstance(value, int):
             start = value
-    first = start + p.first_response if p.first_response is not None and t.first_response_at is None else None
+    first = (
+        start + p.first_response
+        if p.first_response is not None and t.first_response_at is None
+        else None
+    )
     waiting_since = t.last_customer_at
     customer_waiting = (
         t.first_response_at is not None
         and waiting_since is not None
         and (t.last_agent_at is None or waiting_since > t.last_agent_at)
     )
-    nxt = waiting_since + p.next_response if p.next_response is not None and customer_waiting else None
+    nxt = (
+        waiting_since + p.next_response
+        if p.next_response is not None and customer_waiting
+        else None
+    )
     resolve = start + p.resolution if p.resolution is not None else None
     return Due(p.name, first, nxt, resolve)

@@ -15,7 +15,14 @@ from agentdesk.sync.runner import run_once
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_settings(data_dir: Path, *, tickets: int = 120, seed: int = 3, rate: float = 0.0, config: Path | None = None) -> Settings:
+def make_settings(
+    data_dir: Path,
+    *,
+    tickets: int = 120,
+    seed: int = 3,
+    rate: float = 0.0,
+    config: Path | None = None,
+) -> Settings:
     """Settings as `agentdesk --data-dir D` builds them with no config file: the demo shop."""
     base = load_settings(config, data_dir, environ={})
     demo = base.connectors[0]

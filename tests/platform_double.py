@@ -13,15 +13,33 @@ import os
 import time
 from pathlib import Path
 
-from agentdesk.connectors.base import AmbiguousError, Connector, ConnectorContext, PermanentError, TransientError
-from agentdesk.model import Agent, Customer, Directory, Message, Op, PullBatch, PushResult, Team, Ticket
+from agentdesk.connectors.base import (
+    AmbiguousError,
+    Connector,
+    ConnectorContext,
+    PermanentError,
+    TransientError,
+)
+from agentdesk.model import (
+    Agent,
+    Customer,
+    Directory,
+    Message,
+    Op,
+    PullBatch,
+    PushResult,
+    Team,
+    Ticket,
+)
 
 
 class FilePlatform:
     def __init__(self, path: Path):
         self.path = Path(path)
         if not self.path.exists():
-            self.write({"tickets": {}, "deliveries": [], "faults": {}, "pulls": 0, "find_landed_calls": 0})
+            self.write(
+                {"tickets": {}, "deliveries": [], "faults": {}, "pulls": 0, "find_landed_calls": 0}
+            )
 
     def read(self) -> dict:
         return json.loads(self.path.read_text())
@@ -38,7 +56,13 @@ class FilePlatform:
 
     def add_ticket(self, rid: str, subject: str, body: str, at: int | None = None) -> None:
         data = self.read()
-        data["tickets"][rid] = {"subject": subject, "body": body, "at": at or int(time.time()), "status": "open", "assignee": None}
+        data["tickets"][rid] = {
+            "subject": subject,
+            "body": body,
+            "at": at or int(time.time()),
+            "status": "open",
+            "assignee": None,
+        }
         self.write(data)
 
 
@@ -62,15 +86,30 @@ class PlatformConnector(Connector):
         if fault == "hang":
             await asyncio.sleep(3600)
         if fault == "offline":
-            raise TransientError("connection refused", retry_after=data["faults"].get("retry_after"))
+            raise TransientError(
+                "connection refused", retry_after=data["faults"].get("retry_after")
+            )
         since = int(cursor or 0)
         batch = PullBatch(cursor=str(len(data["tickets"])))
         for n, (rid, t) in enumerate(sorted(data["tickets"].items())):
             if n < since:
                 continue
             batch.customers.append(Customer(f"cust-{rid}", f"Customer {rid}", created_at=t["at"]))
-            batch.tickets.append(Ticket(rid, "email", t["subject"], t["status"], f"cust-{rid}", t["at"], t["at"], assignee_remote_id=t["assignee"]))
-            batch.messages.append(Message(f"{rid}-1", rid, "customer", f"Customer {rid}", t["body"], t["at"]))
+            batch.tickets.append(
+                Ticket(
+                    rid,
+                    "email",
+                    t["subject"],
+                    t["status"],
+                    f"cust-{rid}",
+                    t["at"],
+                    t["at"],
+                    assignee_remote_id=t["assignee"],
+                )
+            )
+            batch.messages.append(
+                Message(f"{rid}-1", rid, "customer", f"Customer {rid}", t["body"], t["at"])
+            )
         return batch
 
     async def push(self, op: Op) -> PushResult:
@@ -80,7 +119,9 @@ class PlatformConnector(Connector):
         if fault == "transient":
             raise TransientError("503 Service Unavailable", retry_after=self._fault("retry_after"))
         data = self.platform.read()
-        data["deliveries"].append({"uuid": op.uuid, "kind": op.kind, "ticket": op.ticket_remote_id, "payload": op.payload})
+        data["deliveries"].append(
+            {"uuid": op.uuid, "kind": op.kind, "ticket": op.ticket_remote_id, "payload": op.payload}
+        )
         self.platform.write(data)
         if fault == "timeout_after_send":
             raise AmbiguousError("read timeout after the request was sent")
@@ -98,8 +139,17 @@ class PlatformConnector(Connector):
         return None
 
     async def directory(self) -> Directory:
-        return Directory(agents=[Agent("me", "Me", "agent@shop.example", "online")], teams=[Team("t1", "Tier 1")])
+        return Directory(
+            agents=[Agent("me", "Me", "agent@shop.example", "online")], teams=[Team("t1", "Tier 1")]
+        )
 
 
 def platform_context(name: str, data_dir: Path) -> ConnectorContext:
-    return ConnectorContext(name=name, options={}, agent_name="Me", agent_email="agent@shop.example", state_dir=data_dir / name, request_timeout=2)
+    return ConnectorContext(
+        name=name,
+        options={},
+        agent_name="Me",
+        agent_email="agent@shop.example",
+        state_dir=data_dir / name,
+        request_timeout=2,
+    )

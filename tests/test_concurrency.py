@@ -6,19 +6,23 @@ import subprocess
 import sys
 import time
 
+from conftest import make_settings
+from crash_worker import __file__ as WORKER
+
 from agentdesk.store import outbox
 from agentdesk.store.db import Store
 from agentdesk.store.directory import set_presence
-
-from conftest import make_settings
-from crash_worker import __file__ as WORKER
 
 
 def test_engine_and_console_write_at_once_without_lock_errors(tmp_path):
     data_dir = tmp_path / "data"
     settings = make_settings(data_dir, tickets=6000, seed=11)
     Store.open_dir(data_dir).close()
-    proc = subprocess.Popen([sys.executable, WORKER, "demo-once", str(data_dir), "6000"], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, WORKER, "demo-once", str(data_dir), "6000"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     actor = outbox.Actor(settings.agent.email, settings.agent.name)
     writes = 0
     with Store.open_dir(data_dir) as s:

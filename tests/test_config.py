@@ -50,10 +50,14 @@ def test_precedence_flag_over_env_over_file(tmp_path):
     cfg = write(tmp_path, GOOD)
     env = {"AGENTDESK_DATA_DIR": str(tmp_path / "from-env"), "AGENTDESK_CONFIG": str(cfg)}
     assert load_settings(None, None, environ=env).data_dir == tmp_path / "from-env"
-    assert load_settings(None, tmp_path / "from-flag", environ=env).data_dir == tmp_path / "from-flag"
+    assert (
+        load_settings(None, tmp_path / "from-flag", environ=env).data_dir == tmp_path / "from-flag"
+    )
     other = tmp_path / "other.toml"
     other.write_text('[agent]\nname = "Flag"\n')
-    assert load_settings(other, None, environ=env).agent.name == "Flag"  # --config beats AGENTDESK_CONFIG
+    assert (
+        load_settings(other, None, environ=env).agent.name == "Flag"
+    )  # --config beats AGENTDESK_CONFIG
     assert load_settings(None, None, environ=env).agent.name == "Ana"
 
 
@@ -67,14 +71,34 @@ def test_defaults_come_from_platformdirs(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ('[[connectors]]\ntype = "demo"\nname = "a"\n\n[[connectors]]\ntype = "zendsk"\nname = "b"\n',
-         'connectors[1].type: unknown connector "zendsk" (expected one of: demo, email, rt, chatwoot, zendesk, freshdesk) (line 6)'),
-        ('[agent]\nnmae = "x"\n', "agent.nmae: unknown key (expected one of: name, email, timezone, idle_away_minutes) (line 2)"),
-        ('[sync]\npull_interval = "soon"\n', 'sync.pull_interval: expected a duration such as "15m", "8h" or "7d", got \'soon\' (line 2)'),
-        ('[agent]\nidle_away_minutes = "ten"\n', "agent.idle_away_minutes: expected an integer, got a string (line 2)"),
-        ('[[connectors]]\ntype = "rt"\nname = "rt"\n', "connectors[0].url: missing required key (line 1)"),
-        ('[ui]\nsort = "random"\n', "ui.sort: expected one of: sla, updated, created, got 'random' (line 2)"),
-        ('[[connectors]]\ntype = "demo"\nname = "a"\n[[connectors]]\ntype = "demo"\nname = "a"\n', 'connectors[1].name: duplicate connector name "a" (line 6)'),
+        (
+            '[[connectors]]\ntype = "demo"\nname = "a"\n\n[[connectors]]\ntype = "zendsk"\nname = "b"\n',
+            'connectors[1].type: unknown connector "zendsk" (expected one of: demo, email, rt, chatwoot, zendesk, freshdesk) (line 6)',
+        ),
+        (
+            '[agent]\nnmae = "x"\n',
+            "agent.nmae: unknown key (expected one of: name, email, timezone, idle_away_minutes) (line 2)",
+        ),
+        (
+            '[sync]\npull_interval = "soon"\n',
+            'sync.pull_interval: expected a duration such as "15m", "8h" or "7d", got \'soon\' (line 2)',
+        ),
+        (
+            '[agent]\nidle_away_minutes = "ten"\n',
+            "agent.idle_away_minutes: expected an integer, got a string (line 2)",
+        ),
+        (
+            '[[connectors]]\ntype = "rt"\nname = "rt"\n',
+            "connectors[0].url: missing required key (line 1)",
+        ),
+        (
+            '[ui]\nsort = "random"\n',
+            "ui.sort: expected one of: sla, updated, created, got 'random' (line 2)",
+        ),
+        (
+            '[[connectors]]\ntype = "demo"\nname = "a"\n[[connectors]]\ntype = "demo"\nname = "a"\n',
+            'connectors[1].name: duplicate connector name "a" (line 6)',
+        ),
     ],
 )
 def test_bad_config_names_file_key_and_line(tmp_path, text, expected):
@@ -95,21 +119,36 @@ def test_explicit_missing_file_is_an_error(tmp_path):
         load_settings(tmp_path / "nope.toml", None, environ={})
 
 
-def run_cli(*args: str, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "agentdesk", *args], capture_output=True, text=True, env=full_env, input=input, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "agentdesk", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=input,
+        timeout=120,
+    )
 
 
 def test_cli_bad_config_exits_2_with_one_line(tmp_path):
     cfg = write(tmp_path, '[[connectors]]\ntype = "zendsk"\nname = "z"\n')
     r = run_cli("--config", str(cfg), "--data-dir", str(tmp_path / "d"), "stats")
     assert r.returncode == 2
-    assert r.stderr.strip() == f'agentdesk: {cfg}: connectors[0].type: unknown connector "zendsk" (expected one of: demo, email, rt, chatwoot, zendesk, freshdesk) (line 2)'
+    assert (
+        r.stderr.strip()
+        == f'agentdesk: {cfg}: connectors[0].type: unknown connector "zendsk" (expected one of: demo, email, rt, chatwoot, zendesk, freshdesk) (line 2)'
+    )
     assert "Traceback" not in r.stderr
 
 
 def test_missing_secret_is_a_clear_error(tmp_path):
-    cfg = write(tmp_path, '[[connectors]]\ntype = "rt"\nname = "rt-main"\nurl = "http://127.0.0.1:9"\nusername = "a"\n')
+    cfg = write(
+        tmp_path,
+        '[[connectors]]\ntype = "rt"\nname = "rt-main"\nurl = "http://127.0.0.1:9"\nusername = "a"\n',
+    )
     env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     message = 'connector "rt-main": no secret stored; run `agentdesk login rt-main` (or set AGENTDESK_SECRET_RT_MAIN)'
     r = run_cli("--config", str(cfg), "--data-dir", str(tmp_path / "d"), "sync", "--once", env=env)

@@ -9,17 +9,21 @@ import sys
 import time
 from pathlib import Path
 
-from agentdesk.store import outbox
-from agentdesk.store.db import Store
-
 from conftest import make_settings
 from platform_double import FilePlatform
+
+from agentdesk.store import outbox
+from agentdesk.store.db import Store
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 
 
 def start(*args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(WORKER), *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for(cond, timeout=60.0):
@@ -31,15 +35,24 @@ def wait_for(cond, timeout=60.0):
 
 def counts(data_dir: Path) -> tuple:
     with Store.open_dir(data_dir) as s:
-        return tuple(s.one(q)[0] for q in (
-            "SELECT count(*) FROM tickets", "SELECT count(*) FROM messages", "SELECT count(*) FROM customers",
-            "SELECT count(*) FROM orders", "SELECT count(*) FROM ticket_fts", "SELECT count(*) FROM events",
-        ))
+        return tuple(
+            s.one(q)[0]
+            for q in (
+                "SELECT count(*) FROM tickets",
+                "SELECT count(*) FROM messages",
+                "SELECT count(*) FROM customers",
+                "SELECT count(*) FROM orders",
+                "SELECT count(*) FROM ticket_fts",
+                "SELECT count(*) FROM events",
+            )
+        )
 
 
 def test_kill_during_sync_pass_loses_and_duplicates_nothing(tmp_path):
     clean, crashed = tmp_path / "clean", tmp_path / "crashed"
-    subprocess.run([sys.executable, str(WORKER), "demo-once", str(clean), "3000"], check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(WORKER), "demo-once", str(clean), "3000"], check=True, timeout=120
+    )
     proc = start("demo-once", crashed, 3000)
 
     def some_tickets() -> bool:
@@ -57,7 +70,9 @@ def test_kill_during_sync_pass_loses_and_duplicates_nothing(tmp_path):
     proc.wait()
     partial = counts(crashed)[0]
     assert 0 < partial < 3000, "killed mid-pass"
-    subprocess.run([sys.executable, str(WORKER), "demo-once", str(crashed), "3000"], check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(WORKER), "demo-once", str(crashed), "3000"], check=True, timeout=120
+    )
     assert counts(crashed) == counts(clean)
 
 
@@ -65,11 +80,21 @@ def test_kill_during_push_delivers_exactly_once(tmp_path):
     data_dir = tmp_path / "data"
     platform = FilePlatform(tmp_path / "platform.json")
     platform.add_ticket("T1", "Where is my parcel", "It has been a week")
-    subprocess.run([sys.executable, str(WORKER), "push-once", str(data_dir), str(platform.path)], check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, str(WORKER), "push-once", str(data_dir), str(platform.path)],
+        check=True,
+        timeout=60,
+    )
     settings = make_settings(data_dir)
     with Store.open_dir(data_dir) as s:
         tid = s.one("SELECT id FROM tickets WHERE remote_id = 'T1'")[0]
-        outbox.enqueue_message(s, tid, "It is with the courier today.", outbox.Actor("agent@shop.example", "Me"), settings.sla_policies)
+        outbox.enqueue_message(
+            s,
+            tid,
+            "It is with the courier today.",
+            outbox.Actor("agent@shop.example", "Me"),
+            settings.sla_policies,
+        )
     platform.update(faults={"push": "sleep_after_send"})
     proc = start("push-forever", data_dir, platform.path)
     wait_for(lambda: len(platform.read()["deliveries"]) == 1)
@@ -78,7 +103,11 @@ def test_kill_during_push_delivers_exactly_once(tmp_path):
     with Store.open_dir(data_dir) as s:
         assert s.one("SELECT state FROM outbox")[0] == "sending"
     platform.update(faults={})
-    subprocess.run([sys.executable, str(WORKER), "push-once", str(data_dir), str(platform.path)], check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, str(WORKER), "push-once", str(data_dir), str(platform.path)],
+        check=True,
+        timeout=60,
+    )
     with Store.open_dir(data_dir) as s:
         op = s.one("SELECT * FROM outbox")
         assert op["state"] == "sent"

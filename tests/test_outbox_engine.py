@@ -7,13 +7,12 @@ import dataclasses
 import time
 
 import pytest
+from platform_double import FilePlatform, PlatformConnector, platform_context
 
 from agentdesk.store import outbox
 from agentdesk.store.outbox import Actor, OutboxError
 from agentdesk.store.sync_state import get_cursor
 from agentdesk.sync.engine import SyncEngine
-
-from platform_double import FilePlatform, PlatformConnector, platform_context
 
 ME = Actor("agent@shop.example", "Me")
 
@@ -28,7 +27,12 @@ def platform(tmp_path):
 
 @pytest.fixture
 def fast_settings(settings):
-    return dataclasses.replace(settings, sync=dataclasses.replace(settings.sync, request_timeout=1, backoff_max=2, outbox_poll=0.05, pull_interval=0.05))
+    return dataclasses.replace(
+        settings,
+        sync=dataclasses.replace(
+            settings.sync, request_timeout=1, backoff_max=2, outbox_poll=0.05, pull_interval=0.05
+        ),
+    )
 
 
 def engine_for(settings, store, *connectors):
@@ -73,7 +77,10 @@ async def test_reply_is_local_first_then_sent_once(fast_settings, store, platfor
     assert msg["delivery"] == "sent" and msg["remote_id"] == "remote-1"
     deliveries = platform.read()["deliveries"]
     assert [d["kind"] for d in deliveries] == ["reply"]
-    assert store.one("SELECT count(*) FROM events WHERE ticket_id = ? AND kind = 'replied'", (tid,))[0] == 1
+    assert (
+        store.one("SELECT count(*) FROM events WHERE ticket_id = ? AND kind = 'replied'", (tid,))[0]
+        == 1
+    )
 
 
 async def test_permanent_failure_waits_for_the_agent(fast_settings, store, platform):
@@ -96,7 +103,10 @@ async def test_permanent_failure_waits_for_the_agent(fast_settings, store, platf
     outbox.resend(store, op["id"], body="second draft")
     assert await e.push_step(c) and await e.push_step(c)
     deliveries = platform.read()["deliveries"]
-    assert [(d["kind"], d["payload"].get("body")) for d in deliveries] == [("reply", "second draft"), ("status", None)]
+    assert [(d["kind"], d["payload"].get("body")) for d in deliveries] == [
+        ("reply", "second draft"),
+        ("status", None),
+    ]
 
 
 async def test_discard_removes_the_unsent_message(fast_settings, store, platform):
@@ -135,7 +145,9 @@ async def test_ambiguous_failure_checks_before_resending(fast_settings, store, p
     e = engine_for(fast_settings, store, c)
     await pull_all(e)
     platform.update(faults={"push": "timeout_after_send"})
-    outbox.enqueue_message(store, ticket_id(store, "T1"), "hello once", ME, fast_settings.sla_policies)
+    outbox.enqueue_message(
+        store, ticket_id(store, "T1"), "hello once", ME, fast_settings.sla_policies
+    )
     await e.push_step(c)
     op = store.one("SELECT * FROM outbox")
     assert op["state"] == "sending" and op["ambiguous"] == 1
@@ -164,7 +176,9 @@ async def test_field_ops_show_at_once_and_survive_a_stale_pull(fast_settings, st
     assert row["status"] == "pending" and row["assignee_id"] is not None
 
 
-async def test_a_raising_or_hanging_connector_does_not_stop_the_others(fast_settings, store, tmp_path, platform):
+async def test_a_raising_or_hanging_connector_does_not_stop_the_others(
+    fast_settings, store, tmp_path, platform
+):
     bad_platform = FilePlatform(tmp_path / "bad.json")
     bad_platform.update(faults={"pull": "raise"})
     hung_platform = FilePlatform(tmp_path / "hung.json")
@@ -172,7 +186,9 @@ async def test_a_raising_or_hanging_connector_does_not_stop_the_others(fast_sett
     good = PlatformConnector(platform_context("good", fast_settings.data_dir), platform)
     bad = PlatformConnector(platform_context("bad", fast_settings.data_dir), bad_platform)
     hung = PlatformConnector(platform_context("hung", fast_settings.data_dir), hung_platform)
-    settings = dataclasses.replace(fast_settings, sync=dataclasses.replace(fast_settings.sync, request_timeout=0.2))
+    settings = dataclasses.replace(
+        fast_settings, sync=dataclasses.replace(fast_settings.sync, request_timeout=0.2)
+    )
     e = engine_for(settings, store, good, bad, hung)
     # Seed a ticket on the bad connector so an op can wait for it.
     await e.directory_step(good)
@@ -185,16 +201,23 @@ async def test_a_raising_or_hanging_connector_does_not_stop_the_others(fast_sett
             await asyncio.sleep(0.05)
 
     def state(name):
-        row = store.one("SELECT state, last_error, offline_since FROM connector_state WHERE connector = ?", (name,))
+        row = store.one(
+            "SELECT state, last_error, offline_since FROM connector_state WHERE connector = ?",
+            (name,),
+        )
         return dict(row) if row else {}
 
-    await until(lambda: state("bad").get("state") == "error" and state("hung").get("state") == "offline")
+    await until(
+        lambda: state("bad").get("state") == "error" and state("hung").get("state") == "offline"
+    )
     assert "platform exploded" in state("bad")["last_error"]
     assert state("hung")["last_error"] == "timed out" and state("hung")["offline_since"]
     await until(lambda: store.one("SELECT count(*) FROM tickets WHERE connector = 'good'")[0] == 2)
     assert state("good")["state"] == "ok"
     # The good connector's outbox keeps flowing while the others fail.
-    outbox.enqueue_message(store, ticket_id(store, "T1"), "still working", ME, settings.sla_policies)
+    outbox.enqueue_message(
+        store, ticket_id(store, "T1"), "still working", ME, settings.sla_policies
+    )
     await until(lambda: store.one("SELECT state FROM outbox")[0] == "sent")
     # The broken one is retried with backoff, not hammered.
     pulls = bad_platform.read()["pulls"]

@@ -14,7 +14,7 @@ def search(store, text, me="agent@shop.example", limit=500):
 
 
 def test_index_text_makes_cjk_bigrams():
-    assert index_text("申请退款") .split() == ["申请", "请退", "退款", "款"]
+    assert index_text("申请退款").split() == ["申请", "请退", "退款", "款"]
     assert index_text("iPhone退款ok").split() == ["iPhone", "退款", "款", "ok"]
     assert match_expression(["退款"]) == '("退款")'
     assert match_expression(["退"]) == '("退"*)'
@@ -24,7 +24,9 @@ def test_two_chinese_characters_find_refund_tickets(filled_store):
     rows, total = search(filled_store, "退款")
     assert total > 5
     for r in rows:
-        doc = filled_store.one("SELECT group_concat(body, ' ') FROM messages WHERE ticket_id = ?", (r["id"],))[0]
+        doc = filled_store.one(
+            "SELECT group_concat(body, ' ') FROM messages WHERE ticket_id = ?", (r["id"],)
+        )[0]
         assert "退款" in r["subject"] + doc
 
 
@@ -34,7 +36,9 @@ def test_english_word_with_stemming(filled_store):
     stemmed, _ = search(filled_store, "refunded")
     assert stemmed  # porter: refunded -> refund
     for r in rows[:20]:
-        doc = filled_store.one("SELECT group_concat(body, ' ') FROM messages WHERE ticket_id = ?", (r["id"],))[0]
+        doc = filled_store.one(
+            "SELECT group_concat(body, ' ') FROM messages WHERE ticket_id = ?", (r["id"],)
+        )[0]
         assert "refund" in (r["subject"] + doc).lower()
 
 
@@ -74,7 +78,9 @@ def test_dates(filled_store):
 
     day = dt.datetime.fromtimestamp(newest).date().isoformat()
     rows, _ = search(filled_store, f"after:{day}")
-    assert rows and all(r["created_at"] >= int(dt.datetime.fromisoformat(day).timestamp()) for r in rows)
+    assert rows and all(
+        r["created_at"] >= int(dt.datetime.fromisoformat(day).timestamp()) for r in rows
+    )
     _, none = search(filled_store, "before:1990-01-01")
     assert none == 0
 
@@ -92,3 +98,16 @@ def test_dates(filled_store):
 def test_bad_queries_say_why(text, message):
     with pytest.raises(QueryError, match=message):
         parse(text)
+
+
+def test_search_pages_newest_first_through_every_match(filled_store):
+    f = compile_query(parse("退款"), "agent@shop.example")
+    total = reads.count(filled_store, f)
+    seen, after = [], None
+    while True:
+        rows = reads.page(filled_store, f, "newest", after=after, limit=7)
+        if not rows:
+            break
+        seen += [r["id"] for r in rows]
+        after = reads.sort_key(rows[-1], "newest")
+    assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen)) == total

@@ -103,7 +103,9 @@ def test_change_counter_tells_another_connection(filled, filled_store):
 def test_views_count_and_page_in_keyset_order(filled, filled_store):
     views = {v.id: v for v in builtin_views(filled_store, filled.agent.email, 1800)}
     assert {"mine", "unassigned", "open", "pending", "at_risk"} <= set(views)
-    assert any(k.startswith("channel:") for k in views) and any(k.startswith("team:") for k in views)
+    assert any(k.startswith("channel:") for k in views) and any(
+        k.startswith("team:") for k in views
+    )
     open_view = views["open"].filter
     total = reads.count(filled_store, open_view)
     assert total > 0
@@ -115,20 +117,29 @@ def test_views_count_and_page_in_keyset_order(filled, filled_store):
         seen += [r["id"] for r in rows]
         after = reads.sort_key(rows[-1], "sla")
     assert len(seen) == total == len(set(seen))
-    keys = [(r["due_key"], r["created_at"], r["id"]) for r in reads.page(filled_store, open_view, "sla", limit=total)]
+    keys = [
+        (r["due_key"], r["created_at"], r["id"])
+        for r in reads.page(filled_store, open_view, "sla", limit=total)
+    ]
     assert keys == sorted(keys)
     # Walking back from the end gives the same rows.
     last = reads.page(filled_store, open_view, "sla", limit=total)[-5:]
-    back = reads.page(filled_store, open_view, "sla", before=reads.sort_key(last[-1], "sla"), limit=4)
+    back = reads.page(
+        filled_store, open_view, "sla", before=reads.sort_key(last[-1], "sla"), limit=4
+    )
     assert [r["id"] for r in back] == [r["id"] for r in last[:4]]
     assert [r["id"] for r in reads.page_at(filled_store, open_view, "sla", 10, 5)] == seen[10:15]
 
 
 def test_conversation_has_customer_orders_and_thread(filled_store):
-    tid = filled_store.one("SELECT id FROM tickets WHERE order_id IS NOT NULL AND message_count > 3 LIMIT 1")[0]
+    tid = filled_store.one(
+        "SELECT id FROM tickets WHERE order_id IS NOT NULL AND message_count > 3 LIMIT 1"
+    )[0]
     conv = reads.conversation(filled_store, tid)
     assert conv.customer is not None and conv.orders and conv.handles
-    assert [m["created_at"] for m in conv.messages] == sorted(m["created_at"] for m in conv.messages)
+    assert [m["created_at"] for m in conv.messages] == sorted(
+        m["created_at"] for m in conv.messages
+    )
     assert any(e["kind"] == "created" for e in conv.events)
 
 
@@ -138,10 +149,19 @@ def test_ingest_is_idempotent(filled, filled_store):
     from agentdesk.model import PullBatch
     from agentdesk.store.ingest import apply_batch
 
-    anchor = __import__("json").loads((filled.data_dir / "connectors/demo/shop.json").read_text())["anchor"]
+    anchor = __import__("json").loads((filled.data_dir / "connectors/demo/shop.json").read_text())[
+        "anchor"
+    ]
     w = World(7, 400, anchor, filled.agent.name, filled.agent.email)
     g = w.ticket(5)
-    counts = lambda: (filled_store.one("SELECT count(*) FROM tickets")[0], filled_store.one("SELECT count(*) FROM messages")[0], filled_store.one("SELECT count(*) FROM events")[0])  # noqa: E731
+
+    def counts():
+        return (
+            filled_store.one("SELECT count(*) FROM tickets")[0],
+            filled_store.one("SELECT count(*) FROM messages")[0],
+            filled_store.one("SELECT count(*) FROM events")[0],
+        )  # noqa: E731
+
     before = counts()
     batch = PullBatch(cursor="live:0", tickets=[g.ticket], messages=g.messages)
     apply_batch(filled_store, "demo", batch, filled.sla_policies)

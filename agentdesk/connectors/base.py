@@ -57,10 +57,10 @@ class Connector(ABC):
         self.ctx = ctx
         self.name = ctx.name
 
-    async def start(self) -> None:
+    async def start(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Open sessions; called once before the first pull or push."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Release sessions and threads."""
 
     @abstractmethod

@@ -20,8 +20,13 @@ class DemoConnector(Connector):
         super().__init__(ctx)
         o = ctx.options
         self.shop = DemoShop(
-            ctx.state_dir / "shop.json", seed=o.get("seed", 1), tickets=o.get("tickets", 400), rate=o.get("rate", 6.0),
-            reply_delay=o.get("reply_delay", 20), me_name=ctx.agent_name, me_email=ctx.agent_email,
+            ctx.state_dir / "shop.json",
+            seed=o.get("seed", 1),
+            tickets=o.get("tickets", 400),
+            rate=o.get("rate", 6.0),
+            reply_delay=o.get("reply_delay", 20),
+            me_name=ctx.agent_name,
+            me_email=ctx.agent_email,
         )
         # The shop's state is one JSON file; serialise access from pull and push tasks.
         self._lock = asyncio.Lock()
@@ -38,7 +43,10 @@ class DemoConnector(Connector):
             if batch.more and batch.cursor and not batch.cursor.startswith("live:"):
                 # While the engine commits this batch, generate the next one: SQLite releases
                 # the GIL while it writes, so the two overlap.
-                self._prefetch = (batch.cursor, asyncio.ensure_future(asyncio.to_thread(self.shop.pull, batch.cursor)))
+                self._prefetch = (
+                    batch.cursor,
+                    asyncio.ensure_future(asyncio.to_thread(self.shop.pull, batch.cursor)),
+                )
             return batch
 
     async def close(self) -> None:
@@ -56,7 +64,20 @@ class DemoConnector(Connector):
 
     async def directory(self) -> Directory:
         now = int(time.time())
-        agents = [Agent(ME, self.ctx.agent_name, self.ctx.agent_email, "online", 25, ["presales", "aftersales", "returns"])]
+        agents = [
+            Agent(
+                ME,
+                self.ctx.agent_name,
+                self.ctx.agent_email,
+                "online",
+                25,
+                ["presales", "aftersales", "returns"],
+            )
+        ]
         for rid, name, email, teams, capacity in P.AGENTS:
-            agents.append(Agent(rid, name, email, self.shop.presence(rid, now), capacity, list(teams)))
-        return Directory(agents=agents, teams=[Team(rid, name) for rid, name in P.TEAMS], canned=canned_replies())
+            agents.append(
+                Agent(rid, name, email, self.shop.presence(rid, now), capacity, list(teams))
+            )
+        return Directory(
+            agents=agents, teams=[Team(rid, name) for rid, name in P.TEAMS], canned=canned_replies()
+        )

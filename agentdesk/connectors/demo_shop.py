@@ -29,13 +29,24 @@ MAX_TOUCHED = 5000
 
 
 class DemoShop:
-    def __init__(self, state_file: Path, seed: int, tickets: int, rate: float, reply_delay: int, me_name: str, me_email: str):
+    def __init__(
+        self,
+        state_file: Path,
+        seed: int,
+        tickets: int,
+        rate: float,
+        reply_delay: int,
+        me_name: str,
+        me_email: str,
+    ):
         self.path = state_file
         self.seed, self.total, self.rate, self.reply_delay = seed, tickets, rate, reply_delay
         self.me_name, self.me_email = me_name, me_email
         self.state = self._load()
         self.total = self.state["total"]  # the shop's own record wins over later options
-        self.world = World(seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email)
+        self.world = World(
+            seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email
+        )
 
     # -- persistence ----------------------------------------------------------------
 
@@ -46,7 +57,18 @@ class DemoShop:
                 return state
         except (OSError, ValueError):
             pass
-        return {"seed": self.seed, "anchor": None, "total": self.total, "seq": 0, "log": [], "tickets": {}, "schedule": [], "applied": {}, "tick": None, "next_index": self.total}
+        return {
+            "seed": self.seed,
+            "anchor": None,
+            "total": self.total,
+            "seq": 0,
+            "log": [],
+            "tickets": {},
+            "schedule": [],
+            "applied": {},
+            "tick": None,
+            "next_index": self.total,
+        }
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +88,10 @@ class DemoShop:
         self._simulate(int(time.time()))
         entries = self.state["log"][:LIVE_BATCH]
         self.save()
-        batch = PullBatch(cursor=f"live:{entries[-1]['seq'] if entries else confirmed}", more=len(self.state["log"]) > LIVE_BATCH)
+        batch = PullBatch(
+            cursor=f"live:{entries[-1]['seq'] if entries else confirmed}",
+            more=len(self.state["log"]) > LIVE_BATCH,
+        )
         seen_customers: set[str] = set()
         for e in entries:
             ticket = self._ticket(e["ticket"])
@@ -91,7 +116,9 @@ class DemoShop:
             self.state["tick"] = self.world.anchor
             self.save()
         end = min(self.world.customers, start + CUSTOMER_BATCH)
-        batch = PullBatch(cursor=f"customers:{end}" if end < self.world.customers else "init:0", more=True)
+        batch = PullBatch(
+            cursor=f"customers:{end}" if end < self.world.customers else "init:0", more=True
+        )
         for k in range(start, end):
             customer, orders = self.world.customer(k)
             batch.customers.append(customer)
@@ -100,10 +127,14 @@ class DemoShop:
 
     def _pull_history(self, start: int) -> PullBatch:
         end = min(self.total, start + INIT_BATCH)
-        batch = PullBatch(cursor=f"init:{end}" if end < self.total else "live:0", more=end < self.total)
+        batch = PullBatch(
+            cursor=f"init:{end}" if end < self.total else "live:0", more=end < self.total
+        )
         for i in range(start, end):
             g = self.world.ticket(i)
-            if g.ticket.remote_id in self.state["tickets"]:  # changed by an op since: the shop's state wins
+            if (
+                g.ticket.remote_id in self.state["tickets"]
+            ):  # changed by an op since: the shop's state wins
                 g.ticket = self._ticket(g.ticket.remote_id)
             batch.tickets.append(g.ticket)
             batch.messages.extend(g.messages)
@@ -120,7 +151,11 @@ class DemoShop:
     def _touch(self, t: Ticket) -> None:
         self.state["tickets"][t.remote_id] = dataclasses.asdict(t)
         if len(self.state["tickets"]) > MAX_TOUCHED:  # forget the oldest solved ones
-            done = sorted((v["updated_at"], k) for k, v in self.state["tickets"].items() if v["status"] in ("solved", "closed"))
+            done = sorted(
+                (v["updated_at"], k)
+                for k, v in self.state["tickets"].items()
+                if v["status"] in ("solved", "closed")
+            )
             for _, k in done[: len(done) // 2]:
                 del self.state["tickets"][k]
 
@@ -128,7 +163,11 @@ class DemoShop:
         self.state["seq"] += 1
         entry = {"seq": self.state["seq"], "ticket": ticket.remote_id}
         if message is not None:
-            entry["message"] = {f.name: getattr(message, f.name) for f in dataclasses.fields(Message) if f.name != "attachments"}
+            entry["message"] = {
+                f.name: getattr(message, f.name)
+                for f in dataclasses.fields(Message)
+                if f.name != "attachments"
+            }
         self.state["log"].append(entry)
 
     # -- live traffic ---------------------------------------------------------------
@@ -159,7 +198,9 @@ class DemoShop:
         arrivals = _poisson(rng, expected)
         for _ in range(arrivals):
             at = now - rng.randrange(max(1, elapsed))
-            open_live = [k for k, v in self.state["tickets"].items() if v["status"] in ("pending", "open")]
+            open_live = [
+                k for k, v in self.state["tickets"].items() if v["status"] in ("pending", "open")
+            ]
             if open_live and rng.random() < 0.3:
                 self._customer_writes(rng, rng.choice(open_live), at)
             else:
@@ -190,7 +231,11 @@ class DemoShop:
         self._log(t, msg)
 
     def _colleague_works(self, rng: random.Random, now: int) -> None:
-        candidates = sorted(k for k, v in self.state["tickets"].items() if v["status"] in ("new", "open", "pending") and v["assignee_remote_id"] != ME)
+        candidates = sorted(
+            k
+            for k, v in self.state["tickets"].items()
+            if v["status"] in ("new", "open", "pending") and v["assignee_remote_id"] != ME
+        )
         if not candidates:
             return
         t = self._ticket(rng.choice(candidates))
@@ -201,14 +246,29 @@ class DemoShop:
             self._log(t)
             return
         if t.assignee_remote_id is None:
-            t.assignee_remote_id = rng.choice([a[0] for a in P.AGENTS if t.team_remote_id in a[3]] or [P.AGENTS[0][0]])
+            t.assignee_remote_id = rng.choice(
+                [a[0] for a in P.AGENTS if t.team_remote_id in a[3]] or [P.AGENTS[0][0]]
+            )
         lang = t.fields.get("lang", "en")
         topic = next((tp for tp in TOPICS if t.tags and tp.tags[0] == t.tags[0]), TOPICS[0])
-        body = rng.choice(topic.agent.get(lang) or topic.agent["en"]).replace("{first}", "").replace("{", "(").replace("}", ")")
+        body = (
+            rng.choice(topic.agent.get(lang) or topic.agent["en"])
+            .replace("{first}", "")
+            .replace("{", "(")
+            .replace("}", ")")
+        )
         name = next(a[1] for a in P.AGENTS if a[0] == t.assignee_remote_id)
         t.status = "pending"
         t.updated_at = now
-        msg = Message(f"{t.remote_id}-c{self.state['seq'] + 1}", t.remote_id, "agent", name, body, now, agent_remote_id=t.assignee_remote_id)
+        msg = Message(
+            f"{t.remote_id}-c{self.state['seq'] + 1}",
+            t.remote_id,
+            "agent",
+            name,
+            body,
+            now,
+            agent_remote_id=t.assignee_remote_id,
+        )
         self._touch(t)
         self._log(t, msg)
         self.state["schedule"].append([now + self.reply_delay * 3, "answer", t.remote_id])
@@ -224,7 +284,17 @@ class DemoShop:
         remote_id = f"{t.remote_id}-op{len(self.state['applied']) + 1}"
         message = None
         if op.kind in ("reply", "note"):
-            message = Message(remote_id, t.remote_id, "agent", self.me_name, p["body"], now, internal=op.kind == "note", agent_remote_id=ME, op_uuid=op.uuid)
+            message = Message(
+                remote_id,
+                t.remote_id,
+                "agent",
+                self.me_name,
+                p["body"],
+                now,
+                internal=op.kind == "note",
+                agent_remote_id=ME,
+                op_uuid=op.uuid,
+            )
             if op.kind == "reply":
                 if t.status in ("new", "open"):
                     t.status = "pending"

@@ -8,13 +8,23 @@ import random
 from dataclasses import dataclass
 
 from agentdesk.connectors import demo_people as P
-from agentdesk.connectors.demo_topics import GENERIC_AGENT, GENERIC_CUSTOMER, NOTES, PHONE_NOTE, TOPICS, Topic
+from agentdesk.connectors.demo_topics import (
+    GENERIC_AGENT,
+    GENERIC_CUSTOMER,
+    NOTES,
+    PHONE_NOTE,
+    TOPICS,
+    Topic,
+)
 from agentdesk.model import Attachment, Customer, Message, Order, OrderItem, Ticket
 
 ME = "me"  # the remote id of the person at the console, in the demo's roster
 _TOPIC_WEIGHTS = [t.weight for t in TOPICS]
 _CHANNELS = {
-    "zh": (["wechat", "chat", "weibo", "sms", "phone", "webform", "email"], [30, 20, 10, 8, 10, 10, 12]),
+    "zh": (
+        ["wechat", "chat", "weibo", "sms", "phone", "webform", "email"],
+        [30, 20, 10, 8, 10, 10, 12],
+    ),
     "en": (["email", "chat", "webform", "sms", "phone", "amazon"], [30, 22, 12, 8, 8, 20]),
 }
 _AGENTS_BY_TEAM: dict[str, list[str]] = {}
@@ -59,7 +69,12 @@ class World:
         if lang == "zh":
             name = rng.choice(P.ZH_SURNAMES) + rng.choice(P.ZH_GIVEN)
             phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
-            handles = {"wechat": f"wxid_{rng.randrange(16**8):08x}", "weibo": f"@{name}{rng.randrange(100, 999)}", "sms": phone, "phone": phone}
+            handles = {
+                "wechat": f"wxid_{rng.randrange(16**8):08x}",
+                "weibo": f"@{name}{rng.randrange(100, 999)}",
+                "sms": phone,
+                "phone": phone,
+            }
             email = f"{rid.lower()}@qq.com" if rng.random() < 0.5 else None
         else:
             first, last = rng.choice(P.EN_FIRST), rng.choice(P.EN_LAST)
@@ -71,24 +86,53 @@ class World:
             handles["email"] = email
         vip = rng.random() < 0.06
         created = self.anchor - self.span - rng.randrange(86400 * 400)
-        orders = [self._order(rng, rid, lang, k, j, created) for j in range(rng.choice((1, 1, 2, 2, 3)))]
+        orders = [
+            self._order(rng, rid, lang, k, j, created) for j in range(rng.choice((1, 1, 2, 2, 3)))
+        ]
         return Customer(rid, name, email, phone, handles, vip, created), orders
 
-    def _order(self, rng: random.Random, customer_rid: str, lang: str, k: int, j: int, since: int) -> Order:
+    def _order(
+        self, rng: random.Random, customer_rid: str, lang: str, k: int, j: int, since: int
+    ) -> Order:
         items = []
         for _ in range(rng.choice((1, 1, 1, 2, 3))):
             sku, en, zh, price, variants = rng.choice(P.PRODUCTS)
-            items.append(OrderItem(f"{sku}-{rng.choice(variants).split()[0]}", zh if lang == "zh" else en, rng.choice((1, 1, 1, 2)), price if lang == "zh" else price // 7))
+            items.append(
+                OrderItem(
+                    f"{sku}-{rng.choice(variants).split()[0]}",
+                    zh if lang == "zh" else en,
+                    rng.choice((1, 1, 1, 2)),
+                    price if lang == "zh" else price // 7,
+                )
+            )
         amount = sum(i.quantity * i.unit_price_cents for i in items)
         created = self.anchor - rng.randrange(min(self.span, 86400 * 60))
-        status = rng.choices(["paid", "shipped", "delivered", "returned", "refunded"], [10, 30, 45, 8, 7])[0]
+        status = rng.choices(
+            ["paid", "shipped", "delivered", "returned", "refunded"], [10, 30, 45, 8, 7]
+        )[0]
         carrier = tracking = shipped = None
         if status != "paid":
             carrier = rng.choice(P.CARRIERS[lang])
-            tracking = (f"SF{rng.randrange(10**12):012d}" if lang == "zh" else f"1Z{rng.randrange(36**12):X}")[:18]
+            tracking = (
+                f"SF{rng.randrange(10**12):012d}"
+                if lang == "zh"
+                else f"1Z{rng.randrange(36**12):X}"
+            )[:18]
             shipped = created + rng.randrange(3600, 86400 * 2)
         number = f"LL{k + 1:06d}{j + 1}"
-        return Order(number, customer_rid, rng.choice(P.MARKETPLACES[lang]), items, amount, P.CURRENCY[lang], status, created, carrier, tracking, shipped)
+        return Order(
+            number,
+            customer_rid,
+            rng.choice(P.MARKETPLACES[lang]),
+            items,
+            amount,
+            P.CURRENCY[lang],
+            status,
+            created,
+            carrier,
+            tracking,
+            shipped,
+        )
 
     # -- tickets ------------------------------------------------------------------
 
@@ -99,10 +143,14 @@ class World:
         lang = self.customer_lang(k)
         channels, weights = _CHANNELS[lang]
         channel = rng.choices(channels, weights)[0]
-        topics = [t for t in TOPICS if lang in t.subjects and (t.key != "a_to_z" or channel == "amazon")]
+        topics = [
+            t for t in TOPICS if lang in t.subjects and (t.key != "a_to_z" or channel == "amazon")
+        ]
         topic = rng.choices(topics, [t.weight for t in topics])[0]
         if created is None:
-            created = self.anchor - self.span + int(self.span * (i + rng.random()) / max(1, self.total))
+            created = (
+                self.anchor - self.span + int(self.span * (i + rng.random()) / max(1, self.total))
+            )
         order = rng.choice(orders) if topic.needs_order else None
         values = self._values(rng, topic, lang, customer, order)
         age = self.anchor - created
@@ -123,20 +171,35 @@ class World:
         fields = {"lang": lang}
         if topic.key == "a_to_z":
             fields["claim_at"] = created
-        messages = self._thread(rng, i, topic, lang, channel, values, created, length, status, assignee, customer)
+        messages = self._thread(
+            rng, i, topic, lang, channel, values, created, length, status, assignee, customer
+        )
         updated = max(m.created_at for m in messages)
         satisfaction = None
         if status in ("solved", "closed") and rng.random() < 0.4:
             satisfaction = rng.choices([5, 4, 3, 2, 1], [55, 25, 10, 5, 5])[0]
         subject = rng.choice(topic.subjects[lang]).format(**values)
         t = Ticket(
-            remote_id=f"DEMO-{i + 1}", channel=channel, subject=subject, status=status, customer_remote_id=customer.remote_id,
-            created_at=created, updated_at=updated, priority=topic.priority, assignee_remote_id=assignee,
-            team_remote_id=team, tags=tags, order_number=order.number if order else None, satisfaction=satisfaction, fields=fields,
+            remote_id=f"DEMO-{i + 1}",
+            channel=channel,
+            subject=subject,
+            status=status,
+            customer_remote_id=customer.remote_id,
+            created_at=created,
+            updated_at=updated,
+            priority=topic.priority,
+            assignee_remote_id=assignee,
+            team_remote_id=team,
+            tags=tags,
+            order_number=order.number if order else None,
+            satisfaction=satisfaction,
+            fields=fields,
         )
         return Generated(t, messages, k)
 
-    def _values(self, rng: random.Random, topic: Topic, lang: str, customer: Customer, order: Order | None) -> dict:
+    def _values(
+        self, rng: random.Random, topic: Topic, lang: str, customer: Customer, order: Order | None
+    ) -> dict:
         sku, en, zh, price, variants = rng.choice(P.PRODUCTS)
         first = customer.name.split()[0] if lang == "en" else customer.name
         return {
@@ -144,7 +207,11 @@ class World:
             "size": rng.choice(variants),
             "order": order.number if order else f"LL{rng.randrange(10**6):06d}1",
             "carrier": (order.carrier if order and order.carrier else rng.choice(P.CARRIERS[lang])),
-            "tracking": (order.tracking_number if order and order.tracking_number else f"SF{rng.randrange(10**12):012d}"),
+            "tracking": (
+                order.tracking_number
+                if order and order.tracking_number
+                else f"SF{rng.randrange(10**12):012d}"
+            ),
             "amount": money(order.amount_cents if order else price, P.CURRENCY[lang]),
             "first": first,
             "days": rng.choice((2, 3, 4)),
@@ -156,9 +223,13 @@ class World:
         if live:
             return "new", 1
         if age > 86400 * 3:
-            status = rng.choices(["closed", "solved", "pending", "on_hold", "open"], [55, 33, 5, 2, 5])[0]
+            status = rng.choices(
+                ["closed", "solved", "pending", "on_hold", "open"], [55, 33, 5, 2, 5]
+            )[0]
         else:
-            status = rng.choices(["new", "open", "pending", "on_hold", "solved"], [22, 33, 18, 4, 23])[0]
+            status = rng.choices(
+                ["new", "open", "pending", "on_hold", "solved"], [22, 33, 18, 4, 23]
+            )[0]
         if status == "new":
             return status, rng.choice((1, 1, 2))
         base = max(2, int(rng.gauss(10.5, 4)))
@@ -169,7 +240,9 @@ class World:
             base += 1
         return status, base
 
-    def _thread(self, rng, i, topic, lang, channel, values, created, length, status, assignee, customer) -> list[Message]:
+    def _thread(
+        self, rng, i, topic, lang, channel, values, created, length, status, assignee, customer
+    ) -> list[Message]:
         out: list[Message] = []
         t = created
         chat = channel in ("chat", "wechat", "weibo", "sms")
@@ -181,18 +254,30 @@ class World:
         def add(kind: str, body: str, internal: bool = False, attachments=None) -> None:
             nonlocal n
             n += 1
-            out.append(Message(
-                remote_id=f"{rid}-m{n}", ticket_remote_id=rid, author_kind=kind,
-                author_name=customer.name if kind == "customer" else agent_name, body=body, created_at=t,
-                internal=internal, agent_remote_id=agent_rid if kind == "agent" else None, attachments=attachments or [],
-            ))
+            out.append(
+                Message(
+                    remote_id=f"{rid}-m{n}",
+                    ticket_remote_id=rid,
+                    author_kind=kind,
+                    author_name=customer.name if kind == "customer" else agent_name,
+                    body=body,
+                    created_at=t,
+                    internal=internal,
+                    agent_remote_id=agent_rid if kind == "agent" else None,
+                    attachments=attachments or [],
+                )
+            )
 
         opener = rng.choice(topic.openers[lang]).format(**values)
         if channel == "phone":
             add("agent", PHONE_NOTE[lang].format(line=opener), internal=True)
             add("customer", opener)
         else:
-            files = [Attachment("photo_1.jpg", "image/jpeg", rng.randrange(200_000, 3_000_000))] if topic.key in ("damaged", "wrong_item") else []
+            files = (
+                [Attachment("photo_1.jpg", "image/jpeg", rng.randrange(200_000, 3_000_000))]
+                if topic.key in ("damaged", "wrong_item")
+                else []
+            )
             add("customer", opener, attachments=files)
         agent_turn = status != "new"  # nobody has answered a new ticket yet
         for _ in range(length - 1):

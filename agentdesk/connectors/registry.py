@@ -16,7 +16,9 @@ def connector_class(type_name: str) -> type[Connector]:
 
         return DemoConnector
     raise ConnectorUnavailable(
-        _('connector type "{type}" is not available in this version of agentdesk').format(type=type_name)
+        _('connector type "{type}" is not available in this version of agentdesk').format(
+            type=type_name
+        )
     )
 
 

@@ -25,11 +25,15 @@ def record(conn: sqlite3.Connection, kind: str, ref_ids: Iterable[int | None] = 
     if kind == "ticket" and len(ids) > MANY:
         conn.execute("INSERT INTO changes (kind, ref_id, at) VALUES ('tickets', NULL, ?)", (at,))
         return
-    conn.executemany("INSERT INTO changes (kind, ref_id, at) VALUES (?, ?, ?)", [(kind, i, at) for i in ids])
+    conn.executemany(
+        "INSERT INTO changes (kind, ref_id, at) VALUES (?, ?, ?)", [(kind, i, at) for i in ids]
+    )
 
 
 def prune(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?", (KEEP_ROWS,))
+    conn.execute(
+        "DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?", (KEEP_ROWS,)
+    )
 
 
 @dataclass

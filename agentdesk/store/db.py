@@ -97,7 +97,9 @@ def ensure_data_dir(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as e:
-        raise StoreError(_("{dir}: cannot create the data dir: {err}").format(dir=data_dir, err=e.strerror)) from None
+        raise StoreError(
+            _("{dir}: cannot create the data dir: {err}").format(dir=data_dir, err=e.strerror)
+        ) from None
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise StoreError(_("{dir}: the data dir is not writable").format(dir=data_dir))
 
@@ -108,7 +110,11 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             raise StoreError(_("{path}: no cache file here").format(path=path))
         uri = f"file:{path}?mode=ro"
         conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            uri,
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
         )
     else:
         created = not path.exists()
@@ -120,13 +126,17 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             except FileExistsError:
                 pass
             except OSError as e:
-                raise StoreError(_("{path}: cannot create the cache: {err}").format(path=path, err=e.strerror)) from None
+                raise StoreError(
+                    _("{path}: cannot create the cache: {err}").format(path=path, err=e.strerror)
+                ) from None
         elif not os.access(path, os.W_OK):
             raise StoreError(_("{path}: the cache file is not writable").format(path=path))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see Store.write).
         # check_same_thread=False: the console hands a connection to one worker thread at a
         # time (exclusive workers); a connection is never used by two threads at once.
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(
+            path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -142,7 +152,11 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise StoreError(_("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(path=path, err=e)) from None
+        raise StoreError(
+            _("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(
+                path=path, err=e
+            )
+        ) from None
     return conn
 
 
@@ -152,24 +166,34 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise StoreError(_("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(path=path, err=e)) from None
+        raise StoreError(
+            _("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(
+                path=path, err=e
+            )
+        ) from None
     if found == 0 and tables > 0:
         conn.close()
-        raise StoreError(_("{path}: this SQLite file is not an agentdesk cache; the file was left as it is").format(path=path))
+        raise StoreError(
+            _(
+                "{path}: this SQLite file is not an agentdesk cache; the file was left as it is"
+            ).format(path=path)
+        )
     try:
         schema.migrate(conn)
     except schema.SchemaTooNew as e:
         conn.close()
         raise StoreError(
-            _("{path}: the cache was written by a newer agentdesk (schema {found}, this one knows {ours}); upgrade agentdesk, the file was left as it is").format(
-                path=path, found=e.args[0], ours=schema.SCHEMA_VERSION
-            )
+            _(
+                "{path}: the cache was written by a newer agentdesk (schema {found}, this one knows {ours}); upgrade agentdesk, the file was left as it is"
+            ).format(path=path, found=e.args[0], ours=schema.SCHEMA_VERSION)
         ) from None
     except sqlite3.DatabaseError as e:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
-        raise StoreError(_("{path}: cannot prepare the cache: {err}").format(path=path, err=e)) from None
+        raise StoreError(
+            _("{path}: cannot prepare the cache: {err}").format(path=path, err=e)
+        ) from None
     # Keep the file private even if it was created by SQLite or copied in with loose bits;
     # group bits survive so a shared host can grant its agents' group access.
     try:

@@ -71,12 +71,18 @@ class Aggregates:
                     self.unread = False
             if self.first_response_at is None or at < self.first_response_at:
                 self.first_response_at = at
-        if not m.internal and m.author_kind != "system" and (self.preview_at is None or at >= self.preview_at):
+        if (
+            not m.internal
+            and m.author_kind != "system"
+            and (self.preview_at is None or at >= self.preview_at)
+        ):
             self.preview = one_line(m.body)[:PREVIEW_CHARS]
             self.preview_at = at
 
 
-def clock_for(row: sqlite3.Row | dict, team_name: str | None, tags: Sequence[str], agg: Aggregates) -> sla.TicketClock:
+def clock_for(
+    row: sqlite3.Row | dict, team_name: str | None, tags: Sequence[str], agg: Aggregates
+) -> sla.TicketClock:
     fields = row["fields"]
     return sla.TicketClock(
         channel=row["channel"],
@@ -109,18 +115,30 @@ def reindex(conn: sqlite3.Connection, ticket_id: int) -> None:
         "SELECT t.subject, c.name FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id WHERE t.id = ?",
         (ticket_id,),
     ).fetchone()
-    bodies = [r[0] for r in conn.execute("SELECT body FROM messages WHERE ticket_id = ? ORDER BY created_at, id", (ticket_id,))]
+    bodies = [
+        r[0]
+        for r in conn.execute(
+            "SELECT body FROM messages WHERE ticket_id = ? ORDER BY created_at, id", (ticket_id,)
+        )
+    ]
     conn.execute("DELETE FROM ticket_fts WHERE rowid = ?", (ticket_id,))
-    conn.execute("INSERT INTO ticket_fts (rowid, doc) VALUES (?, ?)", (ticket_id, search_doc(row[0], row[1], bodies)))
+    conn.execute(
+        "INSERT INTO ticket_fts (rowid, doc) VALUES (?, ?)",
+        (ticket_id, search_doc(row[0], row[1], bodies)),
+    )
 
 
-def refresh_derived(conn: sqlite3.Connection, ticket_id: int, policies: Sequence[SLAPolicy]) -> None:
+def refresh_derived(
+    conn: sqlite3.Connection, ticket_id: int, policies: Sequence[SLAPolicy]
+) -> None:
     """Recompute the SLA columns of one ticket from its current row."""
     row = conn.execute(
         "SELECT t.*, tm.name AS team_name FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.id = ?",
         (ticket_id,),
     ).fetchone()
-    tags = [r[0] for r in conn.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ?", (ticket_id,))]
+    tags = [
+        r[0] for r in conn.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ?", (ticket_id,))
+    ]
     due = sla.due_times(policies, clock_for(row, row["team_name"], tags, Aggregates.from_row(row)))
     conn.execute(
         "UPDATE tickets SET sla_policy = ?, sla_first_due = ?, sla_next_due = ?, sla_resolve_due = ? WHERE id = ?",
@@ -163,6 +181,24 @@ EVENT_INSERT = (
 )
 
 
-def event_row(ticket_id, kind, at, actor_kind="system", actor_agent_id=None, actor_name=None, data=None, dedupe=None) -> tuple:
+def event_row(
+    ticket_id,
+    kind,
+    at,
+    actor_kind="system",
+    actor_agent_id=None,
+    actor_name=None,
+    data=None,
+    dedupe=None,
+) -> tuple:
     """An events row, for callers that insert many at once with EVENT_INSERT."""
-    return (ticket_id, kind, at, actor_kind, actor_agent_id, actor_name, json.dumps(data, ensure_ascii=False) if data else "{}", dedupe)
+    return (
+        ticket_id,
+        kind,
+        at,
+        actor_kind,
+        actor_agent_id,
+        actor_name,
+        json.dumps(data, ensure_ascii=False) if data else "{}",
+        dedupe,
+    )

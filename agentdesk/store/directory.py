@@ -33,7 +33,10 @@ def apply_directory(store: Store, connector: str, d: Directory) -> None:
             for rid in a.team_remote_ids:
                 tid = team_ids.get(rid) or _team_id(conn, connector, rid)
                 if tid is not None:
-                    conn.execute("INSERT OR IGNORE INTO agent_teams (agent_id, team_id) VALUES (?, ?)", (aid, tid))
+                    conn.execute(
+                        "INSERT OR IGNORE INTO agent_teams (agent_id, team_id) VALUES (?, ?)",
+                        (aid, tid),
+                    )
         if d.canned:
             keep = []
             for c in d.canned:
@@ -42,7 +45,15 @@ def apply_directory(store: Store, connector: str, d: Directory) -> None:
                     "INSERT INTO canned_replies (source, remote_id, title, shortcode, body, lang, actions)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, remote_id) DO UPDATE SET title = excluded.title,"
                     " shortcode = excluded.shortcode, body = excluded.body, lang = excluded.lang, actions = excluded.actions",
-                    (connector, c.remote_id, c.title, c.shortcode, c.body, c.lang, json.dumps(c.actions, ensure_ascii=False)),
+                    (
+                        connector,
+                        c.remote_id,
+                        c.title,
+                        c.shortcode,
+                        c.body,
+                        c.lang,
+                        json.dumps(c.actions, ensure_ascii=False),
+                    ),
                 )
             conn.execute(
                 f"DELETE FROM canned_replies WHERE source = ? AND remote_id NOT IN ({', '.join('?' * len(keep))})",
@@ -58,7 +69,9 @@ def apply_directory(store: Store, connector: str, d: Directory) -> None:
 
 
 def _team_id(conn, connector: str, remote_id: str) -> int | None:
-    row = conn.execute("SELECT id FROM teams WHERE connector = ? AND remote_id = ?", (connector, remote_id)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM teams WHERE connector = ? AND remote_id = ?", (connector, remote_id)
+    ).fetchone()
     return row[0] if row else None
 
 

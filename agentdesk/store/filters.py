@@ -63,12 +63,18 @@ def compile_query(q: Query, me: str) -> Filter:
             elif a.lower() == "none":
                 parts.append("t.assignee_id IS NULL")
             else:
-                parts.append("t.assignee_id IN (SELECT id FROM agents WHERE name LIKE ? OR email = ? COLLATE NOCASE OR remote_id = ?)")
+                parts.append(
+                    "t.assignee_id IN (SELECT id FROM agents WHERE name LIKE ? OR email = ? COLLATE NOCASE OR remote_id = ?)"
+                )
                 params += [f"%{a}%", a, a]
         f.add("(" + " OR ".join(parts) + ")", *params)
     if q.teams:
         marks = ", ".join("?" * len(q.teams))
-        f.add(f"t.team_id IN (SELECT id FROM teams WHERE name IN ({marks}) COLLATE NOCASE OR remote_id IN ({marks}))", *q.teams, *q.teams)
+        f.add(
+            f"t.team_id IN (SELECT id FROM teams WHERE name IN ({marks}) COLLATE NOCASE OR remote_id IN ({marks}))",
+            *q.teams,
+            *q.teams,
+        )
     for tag in q.tags:
         f.add("t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag = ?)", tag)
     if q.customers:
@@ -85,7 +91,9 @@ def compile_query(q: Query, me: str) -> Filter:
         f.add(
             f"(t.order_id IN (SELECT id FROM orders WHERE number IN ({marks}) OR tracking_number IN ({marks}))"
             f" OR t.customer_id IN (SELECT customer_id FROM orders WHERE number IN ({marks})))",
-            *q.orders, *q.orders, *q.orders,
+            *q.orders,
+            *q.orders,
+            *q.orders,
         )
     if q.after is not None:
         f.add("t.created_at >= ?", q.after)

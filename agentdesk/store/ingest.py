@@ -23,8 +23,8 @@ from agentdesk.store.derive import (
     Aggregates,
     MessageFacts,
     add_event,
-    event_row,
     clock_for,
+    event_row,
     refresh_derived,
     reindex,
     search_doc,
@@ -54,7 +54,9 @@ class IngestResult:
     touched: set[int] = field(default_factory=set)
 
 
-def apply_batch(store: Store, connector: str, batch: PullBatch, policies: Sequence[SLAPolicy]) -> IngestResult:
+def apply_batch(
+    store: Store, connector: str, batch: PullBatch, policies: Sequence[SLAPolicy]
+) -> IngestResult:
     """Write a batch and advance the connector's cursor in the same transaction."""
     with store.write() as conn:
         result = _Ingest(conn, connector, policies).run(batch)
@@ -119,7 +121,9 @@ class _Ingest:
     def _flush_new(self) -> None:
         conn = self.conn
         conn.executemany(_MESSAGE_INSERT, self._new_messages)
-        conn.executemany("INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", self._new_tags)
+        conn.executemany(
+            "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", self._new_tags
+        )
         conn.executemany("INSERT INTO ticket_fts (rowid, doc) VALUES (?, ?)", self._new_docs)
         conn.executemany(EVENT_INSERT, self._new_events)
 
@@ -127,7 +131,9 @@ class _Ingest:
         ids = [i for i in self.refs.known("customer") if i not in self._customer_names]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for cid, name in self.conn.execute(f"SELECT id, name FROM customers WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+            for cid, name in self.conn.execute(
+                f"SELECT id, name FROM customers WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            ):
                 self._customer_names[cid] = name
 
     # -- customers and orders ---------------------------------------------------------
@@ -152,7 +158,15 @@ class _Ingest:
 
     def _order(self, o: Order) -> None:
         items = json.dumps(
-            [{"sku": i.sku, "title": i.title, "quantity": i.quantity, "unit_price_cents": i.unit_price_cents} for i in o.items],
+            [
+                {
+                    "sku": i.sku,
+                    "title": i.title,
+                    "quantity": i.quantity,
+                    "unit_price_cents": i.unit_price_cents,
+                }
+                for i in o.items
+            ],
             ensure_ascii=False,
         )
         row = self.conn.execute(
@@ -163,8 +177,18 @@ class _Ingest:
             " currency = excluded.currency, status = excluded.status, carrier = excluded.carrier,"
             " tracking_number = excluded.tracking_number, shipped_at = excluded.shipped_at RETURNING id",
             (
-                self.connector, o.number, self.refs.get("customer", o.customer_remote_id), o.marketplace, items,
-                o.amount_cents, o.currency, o.status, o.carrier, o.tracking_number, o.shipped_at, o.created_at,
+                self.connector,
+                o.number,
+                self.refs.get("customer", o.customer_remote_id),
+                o.marketplace,
+                items,
+                o.amount_cents,
+                o.currency,
+                o.status,
+                o.carrier,
+                o.tracking_number,
+                o.shipped_at,
+                o.created_at,
             ),
         ).fetchone()
         self.refs.remember("order", o.number, row[0])
@@ -183,7 +207,9 @@ class _Ingest:
         if customer_id is None:
             return None
         if customer_id not in self._customer_names:
-            row = self.conn.execute("SELECT name FROM customers WHERE id = ?", (customer_id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT name FROM customers WHERE id = ?", (customer_id,)
+            ).fetchone()
             self._customer_names[customer_id] = row[0] if row else ""
         return self._customer_names[customer_id]
 
@@ -205,31 +231,78 @@ class _Ingest:
         if t.status in DONE:
             agg.unread = False
         fields = json.dumps(t.fields, ensure_ascii=False)
-        row = {"channel": t.channel, "priority": t.priority, "status": t.status, "created_at": t.created_at, "fields": t.fields}
-        due = sla.due_times(self.policies, clock_for(row, self._team_name(refs["team_id"]), t.tags, agg))
+        row = {
+            "channel": t.channel,
+            "priority": t.priority,
+            "status": t.status,
+            "created_at": t.created_at,
+            "fields": t.fields,
+        }
+        due = sla.due_times(
+            self.policies, clock_for(row, self._team_name(refs["team_id"]), t.tags, agg)
+        )
         solved_at = t.updated_at if t.status in DONE else None
         tid = self.conn.execute(
             f"INSERT INTO tickets ({_TICKET_COLUMNS}) VALUES ({', '.join('?' * 26)})",
             (
-                self.connector, t.remote_id, t.channel, t.subject, t.status, t.priority, refs["customer_id"],
-                refs["assignee_id"], refs["team_id"], refs["order_id"], t.created_at, t.updated_at,
-                agg.first_response_at, solved_at, agg.last_customer_at, agg.last_agent_at, agg.last_message_at,
-                agg.preview, agg.message_count, int(agg.unread), due.policy, due.first, due.next, due.resolve,
-                t.satisfaction, fields,
+                self.connector,
+                t.remote_id,
+                t.channel,
+                t.subject,
+                t.status,
+                t.priority,
+                refs["customer_id"],
+                refs["assignee_id"],
+                refs["team_id"],
+                refs["order_id"],
+                t.created_at,
+                t.updated_at,
+                agg.first_response_at,
+                solved_at,
+                agg.last_customer_at,
+                agg.last_agent_at,
+                agg.last_message_at,
+                agg.preview,
+                agg.message_count,
+                int(agg.unread),
+                due.policy,
+                due.first,
+                due.next,
+                due.resolve,
+                t.satisfaction,
+                fields,
             ),
         ).lastrowid
         self.refs.remember("ticket", t.remote_id, tid)
         self._new_tags.extend((g, tid) for g in t.tags)
         self._new_messages.extend(self._message_row(tid, m) for m in msgs)
-        self._new_docs.append((tid, search_doc(t.subject, self._customer_name(refs["customer_id"]), [m.body for m in msgs])))
+        self._new_docs.append(
+            (
+                tid,
+                search_doc(
+                    t.subject, self._customer_name(refs["customer_id"]), [m.body for m in msgs]
+                ),
+            )
+        )
         events = self._new_events
         events.append(event_row(tid, "created", t.created_at, "customer"))
         if refs["assignee_id"] is not None:
-            events.append(event_row(tid, "assigned", t.created_at, data={"to": refs["assignee_id"]}))
+            events.append(
+                event_row(tid, "assigned", t.created_at, data={"to": refs["assignee_id"]})
+            )
         if t.status in DONE:
             events.append(event_row(tid, "solved", t.updated_at))
         if t.satisfaction is not None:
-            events.append(event_row(tid, "rated", t.updated_at, "customer", data={"score": t.satisfaction}, dedupe=f"rated:{tid}:{t.satisfaction}"))
+            events.append(
+                event_row(
+                    tid,
+                    "rated",
+                    t.updated_at,
+                    "customer",
+                    data={"score": t.satisfaction},
+                    dedupe=f"rated:{tid}:{t.satisfaction}",
+                )
+            )
         events.extend(self._message_events(tid, msgs))
         self.result.tickets_new += 1
         self.result.messages_new += len(msgs)
@@ -237,7 +310,9 @@ class _Ingest:
 
     def _update_ticket(self, tid: int, t: Ticket | None, msgs: list[Message]) -> None:
         conn = self.conn
-        old = conn.execute("SELECT status, assignee_id, team_id, satisfaction FROM tickets WHERE id = ?", (tid,)).fetchone()
+        old = conn.execute(
+            "SELECT status, assignee_id, team_id, satisfaction FROM tickets WHERE id = ?", (tid,)
+        ).fetchone()
         if t is not None:
             refs = self._refs_of(t)
             conn.execute(
@@ -245,30 +320,70 @@ class _Ingest:
                 " assignee_id = ?, team_id = ?, order_id = ?, updated_at = max(updated_at, ?), satisfaction = ?,"
                 " fields = ? WHERE id = ?",
                 (
-                    t.channel, t.subject, t.status, t.priority, refs["customer_id"], refs["assignee_id"],
-                    refs["team_id"], refs["order_id"], t.updated_at, t.satisfaction,
-                    json.dumps(t.fields, ensure_ascii=False), tid,
+                    t.channel,
+                    t.subject,
+                    t.status,
+                    t.priority,
+                    refs["customer_id"],
+                    refs["assignee_id"],
+                    refs["team_id"],
+                    refs["order_id"],
+                    t.updated_at,
+                    t.satisfaction,
+                    json.dumps(t.fields, ensure_ascii=False),
+                    tid,
                 ),
             )
             conn.execute("DELETE FROM ticket_tags WHERE ticket_id = ?", (tid,))
-            conn.executemany("INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", [(g, tid) for g in t.tags])
+            conn.executemany(
+                "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)",
+                [(g, tid) for g in t.tags],
+            )
         inserted = self._merge_messages(tid, msgs)
         # Our own queued changes win over a remote state that has not seen them yet.
         outbox_effects.rebase_pending(conn, tid)
-        new = conn.execute("SELECT status, assignee_id, team_id, satisfaction, updated_at FROM tickets WHERE id = ?", (tid,)).fetchone()
+        new = conn.execute(
+            "SELECT status, assignee_id, team_id, satisfaction, updated_at FROM tickets WHERE id = ?",
+            (tid,),
+        ).fetchone()
         at = new["updated_at"]
         kind = status_events(old["status"], new["status"])
         if kind:
             add_event(conn, tid, kind, at, data={"from": old["status"], "to": new["status"]})
             conn.execute(
-                "UPDATE tickets SET solved_at = ? WHERE id = ?", (at if new["status"] in DONE else None, tid)
+                "UPDATE tickets SET solved_at = ? WHERE id = ?",
+                (at if new["status"] in DONE else None, tid),
             )
         if new["team_id"] != old["team_id"]:
-            add_event(conn, tid, "transferred", at, data={"from_team": old["team_id"], "to_team": new["team_id"], "to": new["assignee_id"]})
+            add_event(
+                conn,
+                tid,
+                "transferred",
+                at,
+                data={
+                    "from_team": old["team_id"],
+                    "to_team": new["team_id"],
+                    "to": new["assignee_id"],
+                },
+            )
         elif new["assignee_id"] != old["assignee_id"]:
-            add_event(conn, tid, "assigned", at, data={"from": old["assignee_id"], "to": new["assignee_id"]})
+            add_event(
+                conn,
+                tid,
+                "assigned",
+                at,
+                data={"from": old["assignee_id"], "to": new["assignee_id"]},
+            )
         if new["satisfaction"] is not None and new["satisfaction"] != old["satisfaction"]:
-            add_event(conn, tid, "rated", at, actor_kind="customer", data={"score": new["satisfaction"]}, dedupe=f"rated:{tid}:{new['satisfaction']}")
+            add_event(
+                conn,
+                tid,
+                "rated",
+                at,
+                actor_kind="customer",
+                data={"score": new["satisfaction"]},
+                dedupe=f"rated:{tid}:{new['satisfaction']}",
+            )
         refresh_derived(conn, tid, self.policies)
         if t is not None or inserted:
             reindex(conn, tid)
@@ -282,12 +397,29 @@ class _Ingest:
         attachments = "[]"
         if m.attachments:
             attachments = json.dumps(
-                [{"name": a.name, "content_type": a.content_type, "size": a.size, "ref": a.remote_ref} for a in m.attachments],
+                [
+                    {
+                        "name": a.name,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                        "ref": a.remote_ref,
+                    }
+                    for a in m.attachments
+                ],
                 ensure_ascii=False,
             )
         return (
-            tid, m.remote_id, m.op_uuid, m.author_kind, m.author_name, self.refs.get("agent", m.agent_remote_id),
-            int(m.internal), m.body, attachments, m.created_at, None,
+            tid,
+            m.remote_id,
+            m.op_uuid,
+            m.author_kind,
+            m.author_name,
+            self.refs.get("agent", m.agent_remote_id),
+            int(m.internal),
+            m.body,
+            attachments,
+            m.created_at,
+            None,
         )
 
     def _merge_messages(self, tid: int, msgs: list[Message]) -> list[Message]:
@@ -317,8 +449,15 @@ class _Ingest:
                 "UPDATE tickets SET message_count = ?, last_message_at = ?, last_customer_at = ?, last_agent_at = ?,"
                 " first_response_at = ?, preview = ?, unread = ?, updated_at = max(updated_at, ?) WHERE id = ?",
                 (
-                    agg.message_count, agg.last_message_at, agg.last_customer_at, agg.last_agent_at,
-                    agg.first_response_at, agg.preview, int(agg.unread), agg.last_message_at or 0, tid,
+                    agg.message_count,
+                    agg.last_message_at,
+                    agg.last_customer_at,
+                    agg.last_agent_at,
+                    agg.first_response_at,
+                    agg.preview,
+                    int(agg.unread),
+                    agg.last_message_at or 0,
+                    tid,
                 ),
             )
             self.conn.executemany(EVENT_INSERT, self._message_events(tid, inserted))
@@ -327,7 +466,14 @@ class _Ingest:
     def _message_events(self, tid: int, msgs: list[Message]) -> list[tuple]:
         """replied/noted events. Only for messages just inserted, so no dedupe key is needed."""
         return [
-            event_row(tid, "noted" if m.internal else "replied", m.created_at, "agent", self.refs.get("agent", m.agent_remote_id), m.author_name)
+            event_row(
+                tid,
+                "noted" if m.internal else "replied",
+                m.created_at,
+                "agent",
+                self.refs.get("agent", m.agent_remote_id),
+                m.author_name,
+            )
             for m in msgs
             if m.author_kind == "agent"
         ]

@@ -34,7 +34,9 @@ class Actor:
 
 
 def _ticket(store: Store, ticket_id: int):
-    row = store.one("SELECT id, connector, remote_id, status FROM tickets WHERE id = ?", (ticket_id,))
+    row = store.one(
+        "SELECT id, connector, remote_id, status FROM tickets WHERE id = ?", (ticket_id,)
+    )
     if row is None:
         raise OutboxError(_("ticket {id} does not exist").format(id=ticket_id))
     return row
@@ -49,20 +51,43 @@ def _my_agent_id(store: Store, connector: str, actor: Actor) -> int | None:
 
 
 def _insert_op(
-    conn, ticket, kind: str, payload: dict, actor: Actor, message_id: int | None = None, op_uuid: str | None = None
+    conn,
+    ticket,
+    kind: str,
+    payload: dict,
+    actor: Actor,
+    message_id: int | None = None,
+    op_uuid: str | None = None,
 ) -> str:
     op_uuid = op_uuid or str(uuidlib.uuid4())
     ts = now()
     conn.execute(
         "INSERT INTO outbox (uuid, connector, ticket_id, kind, payload, state, next_attempt_at, message_id,"
         " agent_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
-        (op_uuid, ticket["connector"], ticket["id"], kind, json.dumps(payload, ensure_ascii=False), ts, message_id, actor.key, ts, ts),
+        (
+            op_uuid,
+            ticket["connector"],
+            ticket["id"],
+            kind,
+            json.dumps(payload, ensure_ascii=False),
+            ts,
+            message_id,
+            actor.key,
+            ts,
+            ts,
+        ),
     )
     return op_uuid
 
 
 def enqueue_message(
-    store: Store, ticket_id: int, body: str, actor: Actor, policies: Sequence[SLAPolicy], *, internal: bool = False
+    store: Store,
+    ticket_id: int,
+    body: str,
+    actor: Actor,
+    policies: Sequence[SLAPolicy],
+    *,
+    internal: bool = False,
 ) -> str:
     """A public reply or an internal note: the message shows at once, marked queued."""
     if not body.strip():
@@ -85,7 +110,16 @@ def enqueue_message(
         conn.execute(
             "UPDATE tickets SET message_count = ?, last_message_at = ?, last_agent_at = ?, first_response_at = ?,"
             " preview = ?, unread = ?, updated_at = ? WHERE id = ?",
-            (agg.message_count, agg.last_message_at, agg.last_agent_at, agg.first_response_at, agg.preview, int(agg.unread), ts, ticket_id),
+            (
+                agg.message_count,
+                agg.last_message_at,
+                agg.last_agent_at,
+                agg.first_response_at,
+                agg.preview,
+                int(agg.unread),
+                ts,
+                ticket_id,
+            ),
         )
         refresh_derived(conn, ticket_id, policies)
         reindex(conn, ticket_id)
@@ -94,7 +128,14 @@ def enqueue_message(
     return op_uuid
 
 
-def _enqueue_field_op(store: Store, ticket_id: int, kind: str, payload: dict, actor: Actor, policies: Sequence[SLAPolicy]) -> str:
+def _enqueue_field_op(
+    store: Store,
+    ticket_id: int,
+    kind: str,
+    payload: dict,
+    actor: Actor,
+    policies: Sequence[SLAPolicy],
+) -> str:
     ticket = _ticket(store, ticket_id)
     with store.write() as conn:
         op_uuid = _insert_op(conn, ticket, kind, payload, actor)
@@ -106,7 +147,9 @@ def _enqueue_field_op(store: Store, ticket_id: int, kind: str, payload: dict, ac
     return op_uuid
 
 
-def enqueue_status(store: Store, ticket_id: int, status: str, actor: Actor, policies: Sequence[SLAPolicy]) -> str:
+def enqueue_status(
+    store: Store, ticket_id: int, status: str, actor: Actor, policies: Sequence[SLAPolicy]
+) -> str:
     from agentdesk.model import STATUSES
 
     if status not in STATUSES:
@@ -123,21 +166,33 @@ def _agent_ref(store: Store, agent_id: int | None) -> dict:
     return {"agent_id": agent_id, "agent_remote_id": row["remote_id"], "agent_name": row["name"]}
 
 
-def enqueue_assign(store: Store, ticket_id: int, agent_id: int | None, actor: Actor, policies: Sequence[SLAPolicy]) -> str:
+def enqueue_assign(
+    store: Store, ticket_id: int, agent_id: int | None, actor: Actor, policies: Sequence[SLAPolicy]
+) -> str:
     """Assign to an agent (None: unassign). Taking a ticket is assigning it to oneself."""
-    return _enqueue_field_op(store, ticket_id, "assign", _agent_ref(store, agent_id), actor, policies)
+    return _enqueue_field_op(
+        store, ticket_id, "assign", _agent_ref(store, agent_id), actor, policies
+    )
 
 
 def enqueue_take(store: Store, ticket_id: int, actor: Actor, policies: Sequence[SLAPolicy]) -> str:
     ticket = _ticket(store, ticket_id)
     me = _my_agent_id(store, ticket["connector"], actor)
     if me is None:
-        raise OutboxError(_("you have no agent account on {connector}").format(connector=ticket["connector"]))
+        raise OutboxError(
+            _("you have no agent account on {connector}").format(connector=ticket["connector"])
+        )
     return enqueue_assign(store, ticket_id, me, actor, policies)
 
 
 def enqueue_transfer(
-    store: Store, ticket_id: int, actor: Actor, policies: Sequence[SLAPolicy], *, team_id: int | None = None, agent_id: int | None = None
+    store: Store,
+    ticket_id: int,
+    actor: Actor,
+    policies: Sequence[SLAPolicy],
+    *,
+    team_id: int | None = None,
+    agent_id: int | None = None,
 ) -> str:
     payload = _agent_ref(store, agent_id)
     if team_id is not None:
@@ -149,9 +204,17 @@ def enqueue_transfer(
 
 
 def enqueue_tags(
-    store: Store, ticket_id: int, actor: Actor, policies: Sequence[SLAPolicy], *, add: Sequence[str] = (), remove: Sequence[str] = ()
+    store: Store,
+    ticket_id: int,
+    actor: Actor,
+    policies: Sequence[SLAPolicy],
+    *,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
 ) -> str:
-    return _enqueue_field_op(store, ticket_id, "tags", {"add": list(add), "remove": list(remove)}, actor, policies)
+    return _enqueue_field_op(
+        store, ticket_id, "tags", {"add": list(add), "remove": list(remove)}, actor, policies
+    )
 
 
 # -- the engine's side ------------------------------------------------------------------
@@ -183,21 +246,37 @@ def claim_next(store: Store, connector: str) -> Op | None:
             (int(ambiguous), now(), row["id"]),
         )
         if row["message_id"] is not None:
-            conn.execute("UPDATE messages SET delivery = 'sending' WHERE id = ?", (row["message_id"],))
+            conn.execute(
+                "UPDATE messages SET delivery = 'sending' WHERE id = ?", (row["message_id"],)
+            )
         changes.record(conn, "outbox")
     payload = json.loads(row["payload"])
     return Op(
-        kind=row["kind"], connector=connector, ticket_remote_id=row["ticket_remote_id"], payload=payload,
-        uuid=row["uuid"], id=row["id"], attempts=row["attempts"] + 1, ambiguous=ambiguous, created_at=row["created_at"],
+        kind=row["kind"],
+        connector=connector,
+        ticket_remote_id=row["ticket_remote_id"],
+        payload=payload,
+        uuid=row["uuid"],
+        id=row["id"],
+        attempts=row["attempts"] + 1,
+        ambiguous=ambiguous,
+        created_at=row["created_at"],
     )
 
 
-_EVENT_OF_KIND = {"reply": "replied", "note": "noted", "assign": "assigned", "transfer": "transferred"}
+_EVENT_OF_KIND = {
+    "reply": "replied",
+    "note": "noted",
+    "assign": "assigned",
+    "transfer": "transferred",
+}
 
 
 def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | None = None) -> None:
     with store.write() as conn:
-        row = conn.execute("SELECT ticket_id, message_id, agent_key FROM outbox WHERE id = ?", (op.id,)).fetchone()
+        row = conn.execute(
+            "SELECT ticket_id, message_id, agent_key FROM outbox WHERE id = ?", (op.id,)
+        ).fetchone()
         conn.execute(
             "UPDATE outbox SET state = 'sent', ambiguous = 0, remote_id = ?, last_error = NULL, updated_at = ? WHERE id = ?",
             (remote_id, now(), op.id),
@@ -219,8 +298,14 @@ def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | Non
                 (op.connector, row["agent_key"], row["agent_key"]),
             ).fetchone()
             add_event(
-                conn, tid, kind, now(), actor_kind="agent", actor_agent_id=agent["id"] if agent else None,
-                actor_name=agent["name"] if agent else row["agent_key"], data={"op": op.kind, **_event_data(op)},
+                conn,
+                tid,
+                kind,
+                now(),
+                actor_kind="agent",
+                actor_agent_id=agent["id"] if agent else None,
+                actor_name=agent["name"] if agent else row["agent_key"],
+                data={"op": op.kind, **_event_data(op)},
                 dedupe=f"op:{op.uuid}",
             )
         changes.record(conn, "ticket", [tid])
@@ -253,9 +338,14 @@ def mark_failed(store: Store, op: Op, error: str) -> None:
             "UPDATE outbox SET state = 'failed', ambiguous = 0, last_error = ?, updated_at = ? WHERE id = ?",
             (error, now(), op.id),
         )
-        row = conn.execute("SELECT ticket_id, message_id FROM outbox WHERE id = ?", (op.id,)).fetchone()
+        row = conn.execute(
+            "SELECT ticket_id, message_id FROM outbox WHERE id = ?", (op.id,)
+        ).fetchone()
         if row["message_id"] is not None:
-            conn.execute("UPDATE messages SET delivery = 'failed', error = ? WHERE id = ?", (error, row["message_id"]))
+            conn.execute(
+                "UPDATE messages SET delivery = 'failed', error = ? WHERE id = ?",
+                (error, row["message_id"]),
+            )
         changes.record(conn, "ticket", [row["ticket_id"]])
         changes.record(conn, "outbox")
 
@@ -277,7 +367,10 @@ def resend(store: Store, op_id: int, body: str | None = None) -> None:
             (json.dumps(payload, ensure_ascii=False), now(), now(), op_id),
         )
         if row["message_id"] is not None:
-            conn.execute("UPDATE messages SET delivery = 'queued', error = NULL WHERE id = ?", (row["message_id"],))
+            conn.execute(
+                "UPDATE messages SET delivery = 'queued', error = NULL WHERE id = ?",
+                (row["message_id"],),
+            )
         changes.record(conn, "ticket", [row["ticket_id"]])
         changes.record(conn, "outbox")
 
@@ -288,10 +381,16 @@ def discard(store: Store, op_id: int) -> None:
         row = conn.execute("SELECT * FROM outbox WHERE id = ?", (op_id,)).fetchone()
         if row is None or row["state"] != "failed":
             raise OutboxError(_("only a failed op can be discarded"))
-        conn.execute("UPDATE outbox SET state = 'discarded', message_id = NULL, updated_at = ? WHERE id = ?", (now(), op_id))
+        conn.execute(
+            "UPDATE outbox SET state = 'discarded', message_id = NULL, updated_at = ? WHERE id = ?",
+            (now(), op_id),
+        )
         if row["message_id"] is not None:
             conn.execute("DELETE FROM messages WHERE id = ?", (row["message_id"],))
-            conn.execute("UPDATE tickets SET message_count = message_count - 1 WHERE id = ?", (row["ticket_id"],))
+            conn.execute(
+                "UPDATE tickets SET message_count = message_count - 1 WHERE id = ?",
+                (row["ticket_id"],),
+            )
             reindex(conn, row["ticket_id"])
         changes.record(conn, "ticket", [row["ticket_id"]])
         changes.record(conn, "outbox")

@@ -16,11 +16,17 @@ def apply_effect(conn: sqlite3.Connection, ticket_id: int, kind: str, payload: d
     if kind == "status":
         conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (payload["status"], ticket_id))
     elif kind == "assign":
-        conn.execute("UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id))
+        conn.execute(
+            "UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id)
+        )
     elif kind == "transfer":
         if "team_id" in payload:
-            conn.execute("UPDATE tickets SET team_id = ? WHERE id = ?", (payload["team_id"], ticket_id))
-        conn.execute("UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id))
+            conn.execute(
+                "UPDATE tickets SET team_id = ? WHERE id = ?", (payload["team_id"], ticket_id)
+            )
+        conn.execute(
+            "UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id)
+        )
     elif kind == "tags":
         conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)",

@@ -41,10 +41,8 @@ def sort_key(row: sqlite3.Row, order: str) -> tuple:
 
 
 def count(store: Store, f: Filter) -> int:
-    if f.fts:
-        sql = f"SELECT count(*) FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid WHERE ticket_fts MATCH ? AND {f.where()}"
-        return store.one(sql, (f.fts, *f.params))[0]
-    return store.one(f"SELECT count(*) FROM tickets t WHERE {f.where()}", f.params)[0]
+    source, clauses, params = _source(f)
+    return store.one(f"SELECT count(*) FROM {source} WHERE {' AND '.join(clauses)}", params)[0]
 
 
 def view_counts(store: Store, filters: dict[str, Filter]) -> dict[str, int]:
@@ -52,39 +50,50 @@ def view_counts(store: Store, filters: dict[str, Filter]) -> dict[str, int]:
 
 
 def page(
-    store: Store, f: Filter, order: str = "sla", *, after: Sequence | None = None, before: Sequence | None = None, limit: int = 50
+    store: Store,
+    f: Filter,
+    order: str = "sla",
+    *,
+    after: Sequence | None = None,
+    before: Sequence | None = None,
+    limit: int = 50,
 ) -> list[sqlite3.Row]:
     """One page of a view in order. `after`/`before`: a sort_key() to continue from."""
     columns, direction = ORDERS[order]
+    source, clauses, params = _source(f)
+    if f.fts and columns == ("t.id",):
+        # Ordered by the FTS rowid itself, FTS5 walks its index newest first and stops at
+        # LIMIT; ordered by t.id, SQLite would collect and sort every match.
+        columns = ("ticket_fts.rowid",)
     key = f"({', '.join(columns)})"
-    clauses, params = [f.where()], list(f.params)
     forward = before is None
-    if after is not None:
-        clauses.append(f"{key} {'>' if direction == 'ASC' else '<'} ({', '.join('?' * len(after))})")
-        params += list(after)
-    if before is not None:
-        clauses.append(f"{key} {'<' if direction == 'ASC' else '>'} ({', '.join('?' * len(before))})")
-        params += list(before)
+    for bound, ahead in ((after, True), (before, False)):
+        if bound is not None:
+            op = ">" if (direction == "ASC") == ahead else "<"
+            clauses.append(f"{key} {op} ({', '.join('?' * len(bound))})")
+            params += list(bound)
     scan = direction if forward else ("DESC" if direction == "ASC" else "ASC")
     order_sql = ", ".join(f"{c} {scan}" for c in columns)
-    source = "tickets t"
-    if f.fts:
-        source = "ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
-        clauses.insert(0, "ticket_fts MATCH ?")
-        params.insert(0, f.fts)
     sql = f"SELECT {_ROW_COLUMNS} FROM {source} {_ROW_JOINS} WHERE {' AND '.join(clauses)} ORDER BY {order_sql} LIMIT ?"
     rows = store.query(sql, (*params, limit))
     return rows if forward else rows[::-1]
 
 
+def _source(f: Filter) -> tuple[str, list[str], list]:
+    """FROM clause, WHERE clauses and parameters for a filter, with its full-text part."""
+    if f.fts:
+        return (
+            "ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid",
+            ["ticket_fts MATCH ?", f.where()],
+            [f.fts, *f.params],
+        )
+    return "tickets t", [f.where()], list(f.params)
+
+
 def page_at(store: Store, f: Filter, order: str, offset: int, limit: int = 50) -> list[sqlite3.Row]:
     """A page at an absolute position, for jumps (G, a scrollbar drag); O(offset) on the index."""
     columns, direction = ORDERS[order]
-    source, clauses, params = "tickets t", [f.where()], list(f.params)
-    if f.fts:
-        source = "ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
-        clauses.insert(0, "ticket_fts MATCH ?")
-        params.insert(0, f.fts)
+    source, clauses, params = _source(f)
     order_sql = ", ".join(f"{c} {direction}" for c in columns)
     sql = f"SELECT {_ROW_COLUMNS} FROM {source} {_ROW_JOINS} WHERE {' AND '.join(clauses)} ORDER BY {order_sql} LIMIT ? OFFSET ?"
     return store.query(sql, (*params, limit, offset))
@@ -122,12 +131,24 @@ def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conv
     past = 0
     if ticket["customer_id"] is not None:
         customer = store.one("SELECT * FROM customers WHERE id = ?", (ticket["customer_id"],))
-        handles = {r["channel"]: r["handle"] for r in store.query("SELECT channel, handle FROM customer_handles WHERE customer_id = ?", (ticket["customer_id"],))}
-        for r in store.query("SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 20", (ticket["customer_id"],)):
+        handles = {
+            r["channel"]: r["handle"]
+            for r in store.query(
+                "SELECT channel, handle FROM customer_handles WHERE customer_id = ?",
+                (ticket["customer_id"],),
+            )
+        }
+        for r in store.query(
+            "SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 20",
+            (ticket["customer_id"],),
+        ):
             order = dict(r)
             order["items"] = json.loads(order["items"])
             orders.append(order)
-        past = store.one("SELECT count(*) FROM tickets WHERE customer_id = ? AND id != ?", (ticket["customer_id"], ticket_id))[0]
+        past = store.one(
+            "SELECT count(*) FROM tickets WHERE customer_id = ? AND id != ?",
+            (ticket["customer_id"], ticket_id),
+        )[0]
     # The newest `message_limit` messages, shown oldest first.
     messages = store.query(
         "SELECT * FROM (SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at DESC, id DESC LIMIT ?)"
@@ -139,7 +160,12 @@ def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conv
         " WHERE e.ticket_id = ? AND e.kind NOT IN ('replied', 'noted') ORDER BY e.at, e.id",
         (ticket_id,),
     )
-    tags = [r[0] for r in store.query("SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,))]
+    tags = [
+        r[0]
+        for r in store.query(
+            "SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,)
+        )
+    ]
     return Conversation(ticket, customer, handles, orders, past, tags, messages, events)
 
 

@@ -27,7 +27,8 @@ class RemoteRefs:
             return self._cache[key]
         table, column = self._TABLES[kind]
         row = self.conn.execute(
-            f"SELECT id FROM {table} WHERE connector = ? AND {column} = ?", (self.connector, remote_id)
+            f"SELECT id FROM {table} WHERE connector = ? AND {column} = ?",
+            (self.connector, remote_id),
         ).fetchone()
         value = row[0] if row else None
         self._cache[key] = value

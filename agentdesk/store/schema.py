@@ -240,6 +240,8 @@ def migrate(conn: sqlite3.Connection) -> int:
     for version in range(found, SCHEMA_VERSION):
         # executescript commits first; BEGIN IMMEDIATE makes each step all-or-nothing.
         conn.executescript(
-            "BEGIN IMMEDIATE;\n" + MIGRATIONS[version] + f"\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+            "BEGIN IMMEDIATE;\n"
+            + MIGRATIONS[version]
+            + f"\nPRAGMA user_version = {version + 1};\nCOMMIT;"
         )
     return found

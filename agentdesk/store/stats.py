@@ -15,8 +15,12 @@ def cache_stats(store: Store) -> dict:
         "schema_version": SCHEMA_VERSION,
         "tickets": {
             "total": store.one("SELECT count(*) FROM tickets")[0],
-            "by_channel": grouped("SELECT channel, count(*) FROM tickets GROUP BY channel ORDER BY channel"),
-            "by_status": grouped("SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status"),
+            "by_channel": grouped(
+                "SELECT channel, count(*) FROM tickets GROUP BY channel ORDER BY channel"
+            ),
+            "by_status": grouped(
+                "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY status"
+            ),
             "by_language": grouped(
                 "SELECT CASE WHEN subject GLOB '*[一-龥]*' THEN 'zh' ELSE 'en' END AS lang, count(*)"
                 " FROM tickets GROUP BY lang ORDER BY lang"
@@ -24,14 +28,20 @@ def cache_stats(store: Store) -> dict:
         },
         "messages": {
             "total": store.one("SELECT count(*) FROM messages")[0],
-            "by_author": grouped("SELECT author_kind, count(*) FROM messages GROUP BY author_kind ORDER BY author_kind"),
+            "by_author": grouped(
+                "SELECT author_kind, count(*) FROM messages GROUP BY author_kind ORDER BY author_kind"
+            ),
             "internal_notes": store.one("SELECT count(*) FROM messages WHERE internal = 1")[0],
         },
         "customers": store.one("SELECT count(*) FROM customers")[0],
         "orders": {
             "total": store.one("SELECT count(*) FROM orders")[0],
-            "linked_to_customers": store.one("SELECT count(*) FROM orders WHERE customer_id IS NOT NULL")[0],
-            "linked_to_tickets": store.one("SELECT count(DISTINCT order_id) FROM tickets WHERE order_id IS NOT NULL")[0],
+            "linked_to_customers": store.one(
+                "SELECT count(*) FROM orders WHERE customer_id IS NOT NULL"
+            )[0],
+            "linked_to_tickets": store.one(
+                "SELECT count(DISTINCT order_id) FROM tickets WHERE order_id IS NOT NULL"
+            )[0],
         },
         "agents": store.one("SELECT count(*) FROM agents")[0],
         "teams": store.one("SELECT count(*) FROM teams")[0],

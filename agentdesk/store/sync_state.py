@@ -33,5 +33,8 @@ def set_state(store: Store, connector: str, state: str, error: str | None = None
                 (ts, ts, connector),
             )
         else:
-            conn.execute("UPDATE connector_state SET state = ?, updated_at = ? WHERE connector = ?", (state, ts, connector))
+            conn.execute(
+                "UPDATE connector_state SET state = ?, updated_at = ? WHERE connector = ?",
+                (state, ts, connector),
+            )
         changes.record(conn, "connector")

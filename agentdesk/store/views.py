@@ -25,17 +25,39 @@ class View:
 
 def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
     views = [
-        View("mine", _("Mine"), Filter().add(f"t.assignee_id IN ({MY_AGENT_IDS})", me, me).add("t.stage < 2")),
-        View("unassigned", _("Unassigned"), Filter().add("t.assignee_id IS NULL").add("t.stage = 0")),
+        View(
+            "mine",
+            _("Mine"),
+            Filter().add(f"t.assignee_id IN ({MY_AGENT_IDS})", me, me).add("t.stage < 2"),
+        ),
+        View(
+            "unassigned", _("Unassigned"), Filter().add("t.assignee_id IS NULL").add("t.stage = 0")
+        ),
         View("open", _("All open"), Filter().add("t.stage = 0")),
         View("pending", _("Pending"), Filter().add("t.stage = 1")),
-        View("at_risk", _("SLA at risk"), Filter().add("t.stage = 0").add("t.due_key < ?", now() + sla_warning)),
+        View(
+            "at_risk",
+            _("SLA at risk"),
+            Filter().add("t.stage = 0").add("t.due_key < ?", now() + sla_warning),
+        ),
     ]
     for row in store.query("SELECT DISTINCT channel FROM tickets ORDER BY channel"):
         ch = row["channel"]
-        views.append(View(f"channel:{ch}", channel_title(ch), Filter().add("t.channel = ?", ch).add("t.stage = 0")))
+        views.append(
+            View(
+                f"channel:{ch}",
+                channel_title(ch),
+                Filter().add("t.channel = ?", ch).add("t.stage = 0"),
+            )
+        )
     for row in store.query("SELECT id, name FROM teams ORDER BY name"):
-        views.append(View(f"team:{row['id']}", row["name"], Filter().add("t.team_id = ?", row["id"]).add("t.stage = 0")))
+        views.append(
+            View(
+                f"team:{row['id']}",
+                row["name"],
+                Filter().add("t.team_id = ?", row["id"]).add("t.stage = 0"),
+            )
+        )
     return views
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 
-def backoff_delay(attempt: int, base: float = 2.0, cap: float = 300.0, rng: random.Random | None = None) -> float:
+def backoff_delay(
+    attempt: int, base: float = 2.0, cap: float = 300.0, rng: random.Random | None = None
+) -> float:
     """Seconds to wait before try number `attempt` + 1 (attempt >= 1)."""
     ceiling = min(cap, base * 2 ** max(0, attempt - 1))
     return (rng or random).uniform(ceiling / 2, ceiling)

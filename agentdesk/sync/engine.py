@@ -12,7 +12,13 @@ import time
 from dataclasses import dataclass, field
 
 from agentdesk.config import ConnectorSettings, Settings
-from agentdesk.connectors.base import AmbiguousError, Connector, ConnectorContext, PermanentError, TransientError
+from agentdesk.connectors.base import (
+    AmbiguousError,
+    Connector,
+    ConnectorContext,
+    PermanentError,
+    TransientError,
+)
 from agentdesk.connectors.registry import ConnectorUnavailable, make_connector, needs_secret
 from agentdesk.i18n import _
 from agentdesk.secrets import SecretMissing, get_secret
@@ -54,8 +60,13 @@ def build_connectors(settings: Settings, store: Store) -> list[Connector]:
 def context_for(settings: Settings, cs: ConnectorSettings) -> ConnectorContext:
     secret = get_secret(cs.name) if needs_secret(cs.type) else None
     return ConnectorContext(
-        name=cs.name, options=cs.options, agent_name=settings.agent.name, agent_email=settings.agent.email,
-        state_dir=settings.data_dir / "connectors" / cs.name, request_timeout=settings.sync.request_timeout, secret=secret,
+        name=cs.name,
+        options=cs.options,
+        agent_name=settings.agent.name,
+        agent_email=settings.agent.email,
+        state_dir=settings.data_dir / "connectors" / cs.name,
+        request_timeout=settings.sync.request_timeout,
+        secret=secret,
     )
 
 
@@ -90,7 +101,7 @@ class SyncEngine:
     async def _sleep(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self.stop_event.wait(), timeout=max(0.0, seconds))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     # -- one step each; shared by the daemon loops and --once --------------------------
@@ -126,11 +137,15 @@ class SyncEngine:
             outbox.mark_failed(self.store, op, _describe(e))
         except TransientError as e:
             delay = retry_delay(op.attempts, e.retry_after, cap)
-            outbox.mark_retry(self.store, op, _describe(e), int(time.time() + delay), ambiguous=False)
-        except (AmbiguousError, asyncio.TimeoutError, Exception) as e:  # noqa: B014
+            outbox.mark_retry(
+                self.store, op, _describe(e), int(time.time() + delay), ambiguous=False
+            )
+        except (TimeoutError, AmbiguousError, Exception) as e:  # noqa: B014
             # Anything else may have happened after the request went out: treat as unknown.
             delay = retry_delay(op.attempts, None, cap)
-            outbox.mark_retry(self.store, op, _describe(e), int(time.time() + delay), ambiguous=True)
+            outbox.mark_retry(
+                self.store, op, _describe(e), int(time.time() + delay), ambiguous=True
+            )
             log.warning("push of %s to %s: %s", op.uuid, c.name, _describe(e))
         else:
             outbox.mark_sent(self.store, op, result.remote_id)
@@ -162,7 +177,11 @@ class SyncEngine:
             except Exception as e:  # a connector must never take the engine down
                 attempt += 1
                 retry_after = e.retry_after if isinstance(e, TransientError) else None
-                state = "offline" if isinstance(e, (TransientError, asyncio.TimeoutError, OSError)) else "error"
+                state = (
+                    "offline"
+                    if isinstance(e, (TransientError, asyncio.TimeoutError, OSError))
+                    else "error"
+                )
                 self._set_state(c.name, state, _describe(e))
                 log.warning("pull from %s failed (%s): %s", c.name, state, _describe(e))
                 await self._sleep(retry_delay(attempt, retry_after, self.settings.sync.backoff_max))
@@ -211,7 +230,11 @@ class SyncEngine:
                 summary.pulled_batches[c.name] = batches
                 self._set_state(c.name, "ok")
             except Exception as e:
-                state = "offline" if isinstance(e, (TransientError, asyncio.TimeoutError, OSError)) else "error"
+                state = (
+                    "offline"
+                    if isinstance(e, (TransientError, asyncio.TimeoutError, OSError))
+                    else "error"
+                )
                 self._set_state(c.name, state, _describe(e))
                 summary.errors[c.name] = _describe(e)
             before = outbox.outbox_counts(self.store)
@@ -223,5 +246,7 @@ class SyncEngine:
             await c.close()
 
         await asyncio.gather(*(one(c) for c in self.connectors))
-        summary.retrying = outbox.outbox_counts(self.store)["queued"] + outbox.outbox_counts(self.store)["sending"]
+        summary.retrying = (
+            outbox.outbox_counts(self.store)["queued"] + outbox.outbox_counts(self.store)["sending"]
+        )
         return summary

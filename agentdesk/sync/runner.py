@@ -47,7 +47,13 @@ def run_forever(settings: Settings, stop: threading.Event | None = None) -> None
             async def main() -> None:
                 if stop is not None:
                     loop = asyncio.get_running_loop()
-                    threading.Thread(target=lambda: (stop.wait(), loop.call_soon_threadsafe(engine.stop_event.set)), daemon=True).start()
+                    threading.Thread(
+                        target=lambda: (
+                            stop.wait(),
+                            loop.call_soon_threadsafe(engine.stop_event.set),
+                        ),
+                        daemon=True,
+                    ).start()
                 await engine.run()
 
             asyncio.run(main())
@@ -78,7 +84,9 @@ class BackgroundEngine:
     def _main(self) -> None:
         try:
             with Store.open_dir(self.settings.data_dir) as store:
-                self._engine = SyncEngine(self.settings, store, build_connectors(self.settings, store))
+                self._engine = SyncEngine(
+                    self.settings, store, build_connectors(self.settings, store)
+                )
 
                 async def main() -> None:
                     self._loop = asyncio.get_running_loop()

@@ -7,8 +7,15 @@ import time
 from agentdesk.store.schema import NO_DUE
 
 CHANNEL_BADGES = {
-    "email": "MAIL", "chat": "CHAT", "wechat": "WX", "weibo": "WB", "sms": "SMS",
-    "webform": "FORM", "amazon": "AMZ", "phone": "TEL", "helpdesk": "DESK",
+    "email": "MAIL",
+    "chat": "CHAT",
+    "wechat": "WX",
+    "weibo": "WB",
+    "sms": "SMS",
+    "webform": "FORM",
+    "amazon": "AMZ",
+    "phone": "TEL",
+    "helpdesk": "DESK",
 }
 
 

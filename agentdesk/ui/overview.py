@@ -30,4 +30,12 @@ def read_overview(store: Store, settings: Settings, selected: str, limit: int = 
     view = next((v for v in views if v.id == selected), views[0])
     rows = reads.page(store, view.filter, settings.ui.sort, limit=limit)
     row = store.one("SELECT presence FROM agents WHERE email = ? COLLATE NOCASE LIMIT 1", (me,))
-    return Overview(views, counts, view.id, rows, reads.connector_states(store), outbox_counts(store), row[0] if row else None)
+    return Overview(
+        views,
+        counts,
+        view.id,
+        rows,
+        reads.connector_states(store),
+        outbox_counts(store),
+        row[0] if row else None,
+    )

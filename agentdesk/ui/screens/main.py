@@ -25,7 +25,10 @@ class MainScreen(Screen):
         Binding("q", "app.quit", _("Quit"), id="quit"),
         Binding("j,down", "next_view", _("Next view"), show=False, id="next_view"),
         Binding("k,up", "previous_view", _("Previous view"), show=False, id="previous_view"),
-        *[Binding(str(n), f"select_view({n - 1})", show=False, id=f"view_{n}") for n in range(1, 10)],
+        *[
+            Binding(str(n), f"select_view({n - 1})", show=False, id=f"view_{n}")
+            for n in range(1, 10)
+        ],
     ]
 
     def __init__(self) -> None:
@@ -65,7 +68,9 @@ class MainScreen(Screen):
         self.query_one(ViewList).show(overview.views, overview.counts, overview.selected)
         self.query_one(TicketTable).show(overview.rows)
         engine = _("sync in this process") if self.app.engine_in_process else _("sync by daemon")
-        self.query_one(StatusLine).show(overview.connectors, overview.outbox, overview.presence, engine)
+        self.query_one(StatusLine).show(
+            overview.connectors, overview.outbox, overview.presence, engine
+        )
 
     def _select(self, index: int) -> None:
         if self.overview and 0 <= index < len(self.overview.views):

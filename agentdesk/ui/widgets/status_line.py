@@ -10,7 +10,13 @@ from textual.widgets import Static
 from agentdesk.i18n import _
 from agentdesk.text import one_line
 
-_STATE_STYLE = {"ok": "green", "syncing": "cyan", "idle": "dim", "offline": "red", "error": "red bold"}
+_STATE_STYLE = {
+    "ok": "green",
+    "syncing": "cyan",
+    "idle": "dim",
+    "offline": "red",
+    "error": "red bold",
+}
 
 
 class StatusLine(Static):
@@ -27,7 +33,9 @@ class StatusLine(Static):
             if c["last_error"] and state in ("offline", "error"):
                 text.append(f" ({one_line(c['last_error'])[:60]})", style="red")
             text.append("  ")
-        text.append(_("outbox: {q} queued").format(q=outbox.get("queued", 0) + outbox.get("sending", 0)))
+        text.append(
+            _("outbox: {q} queued").format(q=outbox.get("queued", 0) + outbox.get("sending", 0))
+        )
         failed = outbox.get("failed", 0)
         text.append(_(", {f} failed").format(f=failed), style="red bold" if failed else "")
         text.append("  " + _("you: {p}").format(p=presence or "—"))

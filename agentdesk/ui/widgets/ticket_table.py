@@ -26,8 +26,13 @@ class TicketTable(Static):
             text.append(f"{unread} ", style="bold yellow")
             text.append(f"{CHANNEL_BADGES.get(r['channel'], r['channel'][:4]):<5}", style="magenta")
             text.append(pad_cells(one_line(r["customer_name"]), 15) + " ")
-            text.append(pad_cells(one_line(r["subject"]), subject_w - 1) + " ", style="bold" if r["unread"] else "")
+            text.append(
+                pad_cells(one_line(r["subject"]), subject_w - 1) + " ",
+                style="bold" if r["unread"] else "",
+            )
             text.append(f"{age(r['last_message_at'] or r['created_at']):>6}", style="dim")
             text.append(f"{sla:>8}", style="red bold" if sla.startswith("-") else "green")
-            text.append("  " + pad_cells(one_line(r["assignee_name"]) or "—", 12) + "\n", style="dim")
+            text.append(
+                "  " + pad_cells(one_line(r["assignee_name"]) or "—", 12) + "\n", style="dim"
+            )
         self.update(text)

@@ -1,0 +1,153 @@
+"""The issue's 'done means', through the real command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from agentdesk import __version__
+
+
+def cli(*args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    r = subprocess.run(
+        [sys.executable, "-m", "agentdesk", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+    if check:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli") / "D"
+    r = cli("--data-dir", str(d), "demo", "--tickets", "2000", "--seed", "7", "--no-console")
+    assert "2,000 tickets" in r.stdout
+    return d
+
+
+def test_version():
+    assert cli("--version").stdout.strip().endswith(__version__)
+
+
+def test_stats_show_channels_languages_and_linked_orders(demo_dir):
+    s = json.loads(cli("--data-dir", str(demo_dir), "stats", "--json").stdout)
+    assert s["tickets"]["total"] == 2000
+    assert len(s["tickets"]["by_channel"]) >= 8
+    assert s["tickets"]["by_language"]["zh"] > 100 and s["tickets"]["by_language"]["en"] > 100
+    assert s["orders"]["linked_to_customers"] == s["orders"]["total"] > 0
+    assert s["orders"]["linked_to_tickets"] > 0
+    assert s["messages"]["total"] > 15000
+    assert s["agents"] >= 12 and s["teams"] >= 5 and s["canned_replies"] >= 60
+    assert s["connectors"]["demo"]["state"] == "ok"
+    assert set(s["outbox"]) == {"queued", "sending", "sent", "failed", "discarded"}
+
+
+@pytest.mark.parametrize("query", ["退款", "refund"])
+def test_search_finds_refund_tickets(demo_dir, query):
+    out = json.loads(
+        cli("--data-dir", str(demo_dir), "search", query, "--json", "--limit", "10").stdout
+    )
+    assert out["total"] > 10 and len(out["results"]) == 10
+    text = cli("--data-dir", str(demo_dir), "search", query).stdout
+    assert "matching tickets" in text
+
+
+def test_search_rejects_a_bad_filter(demo_dir):
+    r = cli("--data-dir", str(demo_dir), "search", "stauts:open", check=False)
+    assert r.returncode == 2 and r.stderr.startswith("agentdesk: unknown filter stauts:")
+
+
+def test_sync_once_moves_the_cursor_and_delivers_queued_ops(tmp_path):
+    from conftest import make_settings
+
+    from agentdesk.store import outbox
+    from agentdesk.store.db import Store
+
+    d = tmp_path / "D"
+    cli(
+        "--data-dir",
+        str(d),
+        "demo",
+        "--tickets",
+        "50",
+        "--seed",
+        "2",
+        "--rate",
+        "0",
+        "--no-console",
+    )
+    settings = make_settings(d, tickets=50, seed=2)
+    with Store.open_dir(d) as s:
+        cursor_before = s.one("SELECT cursor FROM connector_state WHERE connector = 'demo'")[0]
+        tid = s.one("SELECT id FROM tickets WHERE status = 'open' LIMIT 1")[0]
+        actor = outbox.Actor(settings.agent.email, settings.agent.name)
+        outbox.enqueue_message(s, tid, "Your parcel is on its way.", actor, settings.sla_policies)
+        outbox.enqueue_status(s, tid, "solved", actor, settings.sla_policies)
+    r = cli("--data-dir", str(d), "sync", "--once")
+    assert "pushed 2 ops" in r.stdout
+    r = cli("--data-dir", str(d), "sync", "--once")  # the platform's echo arrives
+    with Store.open_dir(d) as s:
+        assert s.one("SELECT count(*) FROM outbox WHERE state = 'sent'")[0] == 2
+        assert s.one("SELECT cursor FROM connector_state")[0] != cursor_before
+        assert s.one("SELECT status FROM tickets WHERE id = ?", (tid,))[0] == "solved"
+        # The echo of our reply is linked to the local message, not added twice.
+        assert (
+            s.one("SELECT count(*) FROM messages WHERE body = 'Your parcel is on its way.'")[0] == 1
+        )
+    shop = json.loads((d / "connectors/demo/shop.json").read_text())
+    assert len(shop["applied"]) == 2
+
+
+def test_sync_refuses_a_second_engine(tmp_path):
+    from agentdesk.sync.lock import EngineLock
+
+    d = tmp_path / "D"
+    lock = EngineLock(d)
+    assert lock.acquire()
+    try:
+        r = cli("--data-dir", str(d), "sync", "--once", check=False)
+        assert r.returncode == 1 and "already running" in r.stderr
+    finally:
+        lock.release()
+
+
+def test_demo_refuses_to_mix_shops(demo_dir):
+    r = cli("--data-dir", str(demo_dir), "demo", "--seed", "8", "--no-console", check=False)
+    assert r.returncode == 2 and "--reset" in r.stderr
+
+
+def test_doctor_on_the_demo(demo_dir):
+    r = cli(
+        "--data-dir",
+        str(demo_dir),
+        "doctor",
+        env={"AGENTDESK_CONFIG": "", "XDG_CONFIG_HOME": str(demo_dir / "nocfg")},
+    )
+    assert "connector demo (demo)" in r.stdout and "FAIL" not in r.stdout
+
+
+def test_bench_reports_every_query(demo_dir):
+    out = json.loads(cli("--data-dir", str(demo_dir), "bench", "--runs", "3", "--json").stdout)
+    names = [q["name"] for q in out["queries"]]
+    assert "counts of all views" in names and "search: 退款" in names
+    assert all(q["median_ms"] >= 0 for q in out["queries"])
+
+
+def test_corrupt_cache_message_and_exit_code(tmp_path):
+    d = tmp_path / "D"
+    d.mkdir()
+    (d / "agentdesk.db").write_bytes(b"garbage" * 1000)
+    r = cli("--data-dir", str(d), "stats", check=False)
+    assert (
+        r.returncode == 1
+        and "not a usable agentdesk cache" in r.stderr
+        and "Traceback" not in r.stderr
+    )
