@@ -151,3 +151,56 @@ def test_corrupt_cache_message_and_exit_code(tmp_path):
         and "not a usable agentdesk cache" in r.stderr
         and "Traceback" not in r.stderr
     )
+
+
+def test_sync_daemon_serves_the_cache_until_sigterm(tmp_path):
+    import signal
+    import time
+
+    from conftest import make_settings
+
+    from agentdesk.store import outbox
+    from agentdesk.store.db import Store
+    from agentdesk.sync.lock import EngineLock
+
+    d = tmp_path / "D"
+    cli(
+        "--data-dir",
+        str(d),
+        "demo",
+        "--tickets",
+        "40",
+        "--seed",
+        "3",
+        "--rate",
+        "0",
+        "--no-console",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentdesk", "--data-dir", str(d), "sync"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        settings = make_settings(d, tickets=40, seed=3)
+        with Store.open_dir(d) as s:
+            tid = s.one("SELECT id FROM tickets LIMIT 1")[0]
+            outbox.enqueue_status(
+                s,
+                tid,
+                "on_hold",
+                outbox.Actor(settings.agent.email, settings.agent.name),
+                settings.sla_policies,
+            )
+            deadline = time.monotonic() + 30
+            while s.one("SELECT state FROM outbox")[0] != "sent":
+                assert time.monotonic() < deadline, "the daemon did not deliver the op"
+                time.sleep(0.1)
+        assert not EngineLock(d).acquire(), "the daemon holds the engine lock"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    lock = EngineLock(d)
+    assert lock.acquire(), "the lock is released on exit"
+    lock.release()

@@ -30,29 +30,11 @@ class DemoConnector(Connector):
         )
         # The shop's state is one JSON file; serialise access from pull and push tasks.
         self._lock = asyncio.Lock()
-        self._prefetch: tuple[str, asyncio.Future] | None = None
 
     async def pull(self, cursor: str | None) -> PullBatch:
         async with self._lock:
-            if self._prefetch and self._prefetch[0] == cursor:
-                batch = await self._prefetch[1]
-            else:
-                # Generating a thousand tickets takes a moment: keep the event loop free.
-                batch = await asyncio.to_thread(self.shop.pull, cursor)
-            self._prefetch = None
-            if batch.more and batch.cursor and not batch.cursor.startswith("live:"):
-                # While the engine commits this batch, generate the next one: SQLite releases
-                # the GIL while it writes, so the two overlap.
-                self._prefetch = (
-                    batch.cursor,
-                    asyncio.ensure_future(asyncio.to_thread(self.shop.pull, batch.cursor)),
-                )
-            return batch
-
-    async def close(self) -> None:
-        if self._prefetch:
-            await asyncio.gather(self._prefetch[1], return_exceptions=True)
-            self._prefetch = None
+            # Generating a thousand tickets takes a moment: keep the event loop free.
+            return await asyncio.to_thread(self.shop.pull, cursor)
 
     async def push(self, op: Op) -> PushResult:
         async with self._lock:

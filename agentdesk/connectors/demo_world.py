@@ -224,7 +224,7 @@ class World:
             return "new", 1
         if age > 86400 * 3:
             status = rng.choices(
-                ["closed", "solved", "pending", "on_hold", "open"], [55, 33, 5, 2, 5]
+                ["closed", "solved", "pending", "on_hold", "open"], [58, 36, 2.5, 1.5, 2]
             )[0]
         else:
             status = rng.choices(

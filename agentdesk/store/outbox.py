@@ -221,7 +221,7 @@ def enqueue_tags(
 
 _NEXT_DUE = """
 SELECT o.*, t.remote_id AS ticket_remote_id FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-WHERE o.connector = ? AND o.state IN ('queued', 'sending') AND o.next_attempt_at <= ?
+WHERE o.connector = ? AND o.state IN ('queued', 'sending') AND o.next_attempt_at <= ? AND o.id <= ?
   AND NOT EXISTS (
     SELECT 1 FROM outbox p WHERE p.ticket_id = o.ticket_id AND p.id < o.id
       AND p.state IN ('queued', 'sending', 'failed'))
@@ -229,15 +229,17 @@ ORDER BY o.id LIMIT 1
 """
 
 
-def claim_next(store: Store, connector: str) -> Op | None:
+def claim_next(store: Store, connector: str, up_to_id: int | None = None) -> Op | None:
     """Take the oldest due op of a connector and mark it sending before any network I/O.
 
     Ops of one ticket go out in order: an op waits while an older one on the same ticket
     is undelivered or failed. An op found already 'sending' was interrupted (a crash or
-    kill): it may have landed, so it is flagged ambiguous.
+    kill): it may have landed, so it is flagged ambiguous. `up_to_id` bounds a single pass
+    to the ops that existed when it began.
     """
     with store.write() as conn:
-        row = conn.execute(_NEXT_DUE, (connector, now())).fetchone()
+        limit = up_to_id if up_to_id is not None else 2**63 - 1
+        row = conn.execute(_NEXT_DUE, (connector, now(), limit)).fetchone()
         if row is None:
             return None
         ambiguous = bool(row["ambiguous"]) or row["state"] == "sending"
@@ -401,3 +403,7 @@ def outbox_counts(store: Store) -> dict[str, int]:
     counts = {"queued": 0, "sending": 0, "sent": 0, "failed": 0, "discarded": 0}
     counts.update({r["state"]: r["n"] for r in rows})
     return counts
+
+
+def last_op_id(store: Store) -> int:
+    return store.one("SELECT ifnull(max(id), 0) FROM outbox")[0]

@@ -118,9 +118,9 @@ class SyncEngine:
         d = await asyncio.wait_for(c.directory(), timeout=self.settings.sync.request_timeout)
         apply_directory(self.store, c.name, d)
 
-    async def push_step(self, c: Connector) -> bool:
+    async def push_step(self, c: Connector, up_to_id: int | None = None) -> bool:
         """Deliver the next due op of a connector; returns False when none is due."""
-        op = outbox.claim_next(self.store, c.name)
+        op = outbox.claim_next(self.store, c.name, up_to_id)
         if op is None:
             return False
         timeout = self.settings.sync.request_timeout
@@ -238,7 +238,8 @@ class SyncEngine:
                 self._set_state(c.name, state, _describe(e))
                 summary.errors[c.name] = _describe(e)
             before = outbox.outbox_counts(self.store)
-            while await self.push_step(c):
+            last = outbox.last_op_id(self.store)  # ops queued during the pass wait for the next
+            while await self.push_step(c, last):
                 pass
             after = outbox.outbox_counts(self.store)
             summary.pushed += after["sent"] - before["sent"]
