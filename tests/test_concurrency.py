@@ -17,23 +17,30 @@ from agentdesk.store.directory import set_presence
 def test_engine_and_console_write_at_once_without_lock_errors(tmp_path):
     data_dir = tmp_path / "data"
     settings = make_settings(data_dir, tickets=6000, seed=11)
+    actor = outbox.Actor(settings.agent.email, settings.agent.name)
     Store.open_dir(data_dir).close()
     proc = subprocess.Popen(
         [sys.executable, WORKER, "demo-once", str(data_dir), "6000"],
         stderr=subprocess.PIPE,
         text=True,
     )
-    actor = outbox.Actor(settings.agent.email, settings.agent.name)
     writes = 0
-    with Store.open_dir(data_dir) as s:
-        deadline = time.monotonic() + 120
-        while proc.poll() is None and time.monotonic() < deadline:
-            row = s.one("SELECT id FROM tickets ORDER BY random() LIMIT 1")
-            if row:
-                outbox.enqueue_message(s, row[0], f"reply {writes}", actor, settings.sla_policies)
-                set_presence(s, settings.agent.email, "online" if writes % 2 else "away")
-                writes += 1
+    try:
+        with Store.open_dir(data_dir) as s:
+            deadline = time.monotonic() + 120
+            while proc.poll() is None and time.monotonic() < deadline:
+                row = s.one("SELECT id FROM tickets ORDER BY random() LIMIT 1")
+                if row:
+                    outbox.enqueue_message(
+                        s, row[0], f"reply {writes}", actor, settings.sla_policies
+                    )
+                    set_presence(s, settings.agent.email, "online" if writes % 2 else "away")
+                    writes += 1
         _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # never leave a writer behind
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, err
     assert "locked" not in err
     assert writes > 5, "the console wrote while the engine was filling"

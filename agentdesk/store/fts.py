@@ -22,23 +22,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 
-def _bigrams(run: str) -> list[str]:
+def _as_bigrams(m: re.Match) -> str:
+    run = m.group()
     if len(run) == 1:
-        return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+        return f" {run} "
+    return " " + " ".join([run[i : i + 2] for i in range(len(run) - 1)]) + f" {run[-1]} "
 
 
 def index_text(text: str) -> str:
     """The form of `text` that goes into the FTS table."""
-    parts: list[str] = []
-    pos = 0
-    for m in _CJK_RUN.finditer(text):
-        if m.start() > pos:
-            parts.append(text[pos : m.start()])
-        parts.append(" " + " ".join(_bigrams(m.group())) + " ")
-        pos = m.end()
-    parts.append(text[pos:])
-    return "".join(parts)
+    return _CJK_RUN.sub(_as_bigrams, text)
 
 
 def _term_query(term: str) -> str | None:

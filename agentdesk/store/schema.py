@@ -143,8 +143,10 @@ CREATE TABLE messages (
     delivery TEXT CHECK (delivery IN ('queued', 'sending', 'sent', 'failed')),
     error TEXT
 );
-CREATE INDEX messages_ticket ON messages (ticket_id, created_at);
-CREATE UNIQUE INDEX messages_remote ON messages (ticket_id, remote_id) WHERE remote_id IS NOT NULL;
+-- One index serves both a ticket's thread (WHERE ticket_id = ?) and de-duplication of
+-- remote messages; local messages not yet sent have a NULL remote_id, and NULLs never
+-- collide in a UNIQUE index.
+CREATE UNIQUE INDEX messages_ticket_remote ON messages (ticket_id, remote_id);
 CREATE UNIQUE INDEX messages_op ON messages (op_uuid) WHERE op_uuid IS NOT NULL;
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
