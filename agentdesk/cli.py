@@ -174,6 +174,14 @@ def _check_secrets(settings: Settings) -> None:
                 raise Fail(str(e), 2) from None
 
 
+def _engine_busy(settings: Settings, e) -> Fail:
+    return Fail(
+        _("the sync engine for {dir} is already running (pid {pid})").format(
+            dir=settings.data_dir, pid=e.pid or "?"
+        )
+    )
+
+
 def _sync_once(settings: Settings, progress: bool = False):
     from agentdesk.sync.runner import EngineBusy, run_once
 
@@ -181,11 +189,7 @@ def _sync_once(settings: Settings, progress: bool = False):
     try:
         return run_once(settings)
     except EngineBusy as e:
-        raise Fail(
-            _("the sync engine for {dir} is already running (pid {pid})").format(
-                dir=settings.data_dir, pid=e.pid or "?"
-            )
-        ) from None
+        raise _engine_busy(settings, e) from None
     except StoreError as e:
         raise Fail(str(e)) from None
     except SecretMissing as e:
@@ -234,11 +238,7 @@ def sync(c: Context, once: bool) -> None:
     try:
         run_forever(settings, stop)
     except EngineBusy as e:
-        raise Fail(
-            _("the sync engine for {dir} is already running (pid {pid})").format(
-                dir=settings.data_dir, pid=e.pid or "?"
-            )
-        ) from None
+        raise _engine_busy(settings, e) from None
     except StoreError as e:
         raise Fail(str(e)) from None
     except KeyboardInterrupt:

@@ -71,7 +71,7 @@ class DemoShop:
         }
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # customer data
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.path)  # atomic: a crash leaves the old or the new file

@@ -155,12 +155,16 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA cache_size = -65536")  # 64 MiB page cache
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise StoreError(
-            _("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(
-                path=path, err=e
-            )
-        ) from None
+        raise _unusable(path, e) from None
     return conn
+
+
+def _unusable(path: Path, e: Exception) -> StoreError:
+    return StoreError(
+        _("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(
+            path=path, err=e
+        )
+    )
 
 
 def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
@@ -169,11 +173,7 @@ def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise StoreError(
-            _("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(
-                path=path, err=e
-            )
-        ) from None
+        raise _unusable(path, e) from None
     if found == 0 and tables > 0:
         conn.close()
         raise StoreError(

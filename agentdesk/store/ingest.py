@@ -6,6 +6,7 @@ remote sent it but before our commit) changes nothing the second time.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import defaultdict
@@ -43,6 +44,13 @@ _MESSAGE_INSERT = (
     " internal, body, attachments, created_at, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING"
 )
+
+
+def _json_list(items: list) -> str:
+    """A list of dataclasses as JSON text ("[]" fast, as most messages have no attachment)."""
+    if not items:
+        return "[]"
+    return json.dumps([dataclasses.asdict(i) for i in items], ensure_ascii=False)
 
 
 @dataclass
@@ -157,18 +165,7 @@ class _Ingest:
             )
 
     def _order(self, o: Order) -> None:
-        items = json.dumps(
-            [
-                {
-                    "sku": i.sku,
-                    "title": i.title,
-                    "quantity": i.quantity,
-                    "unit_price_cents": i.unit_price_cents,
-                }
-                for i in o.items
-            ],
-            ensure_ascii=False,
-        )
+        items = _json_list(o.items)
         row = self.conn.execute(
             "INSERT INTO orders (connector, number, customer_id, marketplace, items, amount_cents, currency,"
             " status, carrier, tracking_number, shipped_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -394,20 +391,7 @@ class _Ingest:
     # -- messages ---------------------------------------------------------------------
 
     def _message_row(self, tid: int, m: Message) -> tuple:
-        attachments = "[]"
-        if m.attachments:
-            attachments = json.dumps(
-                [
-                    {
-                        "name": a.name,
-                        "content_type": a.content_type,
-                        "size": a.size,
-                        "ref": a.remote_ref,
-                    }
-                    for a in m.attachments
-                ],
-                ensure_ascii=False,
-            )
+        attachments = _json_list(m.attachments)
         return (
             tid,
             m.remote_id,

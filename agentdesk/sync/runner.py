@@ -7,7 +7,9 @@ in-process engine gets its own thread, its own event loop and its own connection
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+from collections.abc import Iterator
 
 from agentdesk.config import Settings
 from agentdesk.store.db import Store
@@ -23,42 +25,38 @@ class EngineBusy(Exception):
         self.pid = pid
 
 
-def run_once(settings: Settings) -> PassSummary:
+@contextlib.contextmanager
+def _serving(settings: Settings) -> Iterator[SyncEngine]:
+    """Hold the engine lock and a store for as long as an engine runs."""
     lock = EngineLock(settings.data_dir)
     if not lock.acquire():
         raise EngineBusy(lock.holder_pid())
     try:
         with Store.open_dir(settings.data_dir) as store:
-            engine = SyncEngine(settings, store, build_connectors(settings, store))
-            return asyncio.run(engine.run_once())
+            yield SyncEngine(settings, store, build_connectors(settings, store))
     finally:
         lock.release()
+
+
+def run_once(settings: Settings) -> PassSummary:
+    with _serving(settings) as engine:
+        return asyncio.run(engine.run_once())
 
 
 def run_forever(settings: Settings, stop: threading.Event | None = None) -> None:
-    """The daemon: runs until interrupted (or `stop` is set, for tests)."""
-    lock = EngineLock(settings.data_dir)
-    if not lock.acquire():
-        raise EngineBusy(lock.holder_pid())
-    try:
-        with Store.open_dir(settings.data_dir) as store:
-            engine = SyncEngine(settings, store, build_connectors(settings, store))
+    """The daemon: runs until interrupted (or `stop` is set, by a signal handler)."""
+    with _serving(settings) as engine:
 
-            async def main() -> None:
-                if stop is not None:
-                    loop = asyncio.get_running_loop()
-                    threading.Thread(
-                        target=lambda: (
-                            stop.wait(),
-                            loop.call_soon_threadsafe(engine.stop_event.set),
-                        ),
-                        daemon=True,
-                    ).start()
-                await engine.run()
+        async def main() -> None:
+            if stop is not None:
+                loop = asyncio.get_running_loop()
+                threading.Thread(
+                    target=lambda: (stop.wait(), loop.call_soon_threadsafe(engine.stop_event.set)),
+                    daemon=True,
+                ).start()
+            await engine.run()
 
-            asyncio.run(main())
-    finally:
-        lock.release()
+        asyncio.run(main())
 
 
 class BackgroundEngine:
