@@ -77,3 +77,34 @@ async def test_remote_text_cannot_inject_escapes(filled, filled_store):
         shown = text_of(table)
         assert "\x1b" not in shown and "\x07" not in shown
         assert "[bold]x[/]" in shown  # shown literally, never parsed as markup
+
+
+async def test_themes_load_and_a_broken_one_falls_back(filled, tmp_path):
+    import dataclasses
+
+    config_dir = tmp_path / "cfg"
+    (config_dir / "themes").mkdir(parents=True)
+    (config_dir / "themes" / "broken.toml").write_text(
+        'name = "broken"\nprimary = "not-a-colour"\n'
+    )
+    (config_dir / "themes" / "mine.toml").write_text('name = "mine"\nprimary = "#ff0000"\n')
+    (config_dir / "config.toml").write_text('[ui]\ntheme = "mine"\n')
+    from agentdesk.config import load_settings
+
+    settings = dataclasses.replace(
+        load_settings(config_dir / "config.toml", filled.data_dir, environ={}),
+        connectors=filled.connectors,
+    )
+    app = AgentDeskApp(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "mine"
+        assert "agentdesk-dark" in app.available_themes
+        assert any("broken.toml" in str(n.message) for n in app._notifications)
+
+    settings = dataclasses.replace(settings, ui=dataclasses.replace(settings.ui, theme="nope"))
+    app = AgentDeskApp(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert any('theme "nope" not found' in str(n.message) for n in app._notifications)

@@ -9,6 +9,7 @@ from textual.app import App
 from agentdesk.config import Settings
 from agentdesk.store.db import Store
 from agentdesk.ui.screens.main import MainScreen
+from agentdesk.ui.themes import install_themes
 
 
 class AgentDeskApp(App):
@@ -23,6 +24,8 @@ class AgentDeskApp(App):
         self.sub_title = str(settings.data_dir)
 
     def on_mount(self) -> None:
+        for problem in install_themes(self, self.settings.config_dir, self.settings.ui.theme):
+            self.notify(problem, severity="warning", timeout=10)
         keymap = dict(self.settings.keymap)
         if keymap:
             self.set_keymap(keymap)

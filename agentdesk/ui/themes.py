@@ -1,0 +1,91 @@
+"""Themes from TOML files: the built-in ones and the user's, registered with Textual.
+
+A broken theme file must not stop the console: it is skipped with a message, and a theme
+that cannot be found falls back to the default.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+from textual.app import App
+from textual.color import Color
+from textual.theme import Theme
+
+from agentdesk.i18n import _
+
+FALLBACK = "textual-dark"
+_KEYS = (
+    "primary",
+    "secondary",
+    "warning",
+    "error",
+    "success",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+)
+
+
+def theme_dirs(config_dir: Path) -> list[Path]:
+    """Where theme files live: the project's themes/ (a source checkout), the installed
+    copy (share/agentdesk/themes), then the user's own, which may override either."""
+    return [
+        Path(__file__).resolve().parents[2] / "themes",
+        Path(sys.prefix) / "share" / "agentdesk" / "themes",
+        config_dir / "themes",
+    ]
+
+
+def load_theme(path: Path) -> Theme:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ValueError(f"{path}: {e}") from None
+    if not isinstance(data.get("name"), str) or not isinstance(data.get("primary"), str):
+        raise ValueError(_("{path}: a theme needs a name and a primary colour").format(path=path))
+    unknown = set(data) - {"name", "dark", *_KEYS}
+    if unknown:
+        raise ValueError(_("{path}: unknown key {key}").format(path=path, key=sorted(unknown)[0]))
+    for key in _KEYS:
+        if key in data:
+            try:
+                Color.parse(data[key])
+            except Exception:
+                raise ValueError(
+                    _("{path}: {key}: not a colour: {value!r}").format(
+                        path=path, key=key, value=data[key]
+                    )
+                ) from None
+    try:
+        return Theme(
+            name=data["name"],
+            dark=bool(data.get("dark", True)),
+            **{k: data[k] for k in _KEYS if k in data},
+        )
+    except Exception as e:  # Textual rejects bad colours with its own errors
+        raise ValueError(f"{path}: {e}") from None
+
+
+def install_themes(app: App, config_dir: Path, wanted: str) -> list[str]:
+    """Register every theme found and switch to `wanted`; returns problems to show."""
+    problems: list[str] = []
+    for folder in theme_dirs(config_dir):
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+            try:
+                app.register_theme(load_theme(path))
+            except ValueError as e:
+                problems.append(str(e))
+    if wanted in app.available_themes:
+        app.theme = wanted
+    else:
+        problems.append(
+            _('theme "{name}" not found; using {fallback}').format(name=wanted, fallback=FALLBACK)
+        )
+        app.theme = FALLBACK
+    return problems
