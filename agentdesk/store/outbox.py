@@ -17,7 +17,14 @@ from agentdesk.i18n import _
 from agentdesk.model import Op
 from agentdesk.store import changes
 from agentdesk.store.db import Store, now
-from agentdesk.store.derive import Aggregates, MessageFacts, add_event, refresh_derived, reindex
+from agentdesk.store.derive import (
+    DONE,
+    Aggregates,
+    MessageFacts,
+    add_event,
+    refresh_derived,
+    reindex,
+)
 from agentdesk.store.outbox_effects import apply_effect
 
 
@@ -291,8 +298,6 @@ def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | Non
             )
         kind = _EVENT_OF_KIND.get(op.kind)
         if op.kind == "status":
-            from agentdesk.store.derive import DONE
-
             kind = "solved" if op.payload["status"] in DONE else "status"
         if kind:
             agent = conn.execute(

@@ -156,14 +156,16 @@ class SyncEngine:
     async def _pull_loop(self, c: Connector) -> None:
         attempt = 0
         next_directory = 0.0
+        # "syncing" is shown while a backlog comes in, not for every routine poll: each state
+        # write wakes every console on the cache, and over SSH each wake-up is output.
+        self._set_state(c.name, "syncing")
         while not self.stop_event.is_set():
             try:
-                self._set_state(c.name, "syncing")
                 if time.monotonic() >= next_directory:
                     await self.directory_step(c)
                     next_directory = time.monotonic() + self.settings.sync.directory_interval
                 more = await self.pull_step(c)
-                self._set_state(c.name, "ok")
+                self._set_state(c.name, "syncing" if more else "ok")
                 attempt = 0
                 if more:
                     continue
