@@ -260,7 +260,7 @@ def search(c: Context, query: tuple[str, ...], as_json: bool, limit: int) -> Non
     settings = c.settings()
     text = " ".join(query)
     try:
-        f = compile_query(parse(text), settings.agent.email)
+        f = compile_query(parse(text, settings.agent.zone), settings.agent.email)
     except QueryError as e:
         raise Fail(str(e), 2) from None
     with _open_store(settings, readonly=True) as store:
@@ -272,7 +272,7 @@ def search(c: Context, query: tuple[str, ...], as_json: bool, limit: int) -> Non
         return
     from agentdesk.cli_render import print_tickets
 
-    print_tickets(rows, total)
+    print_tickets(rows, total, settings.agent.zone)
 
 
 def _ticket_json(r) -> dict:

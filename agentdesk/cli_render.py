@@ -13,13 +13,13 @@ from agentdesk.i18n import _
 from agentdesk.text import one_line
 
 
-def _when(ts: int | None) -> str:
+def _when(ts: int | None, zone: dt.tzinfo | None) -> str:
     if not ts:
         return ""
-    return dt.datetime.fromtimestamp(ts).astimezone().strftime("%Y-%m-%d %H:%M")
+    return dt.datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M")
 
 
-def print_tickets(rows, total: int) -> None:
+def print_tickets(rows, total: int, zone: dt.tzinfo | None) -> None:
     table = Table(
         title=_("{n} matching tickets (newest first)").format(n=total), title_justify="left"
     )
@@ -41,7 +41,7 @@ def print_tickets(rows, total: int) -> None:
             Text(one_line(r["customer_name"])),
             Text(one_line(r["subject"])),
             Text(one_line(r["assignee_name"])),
-            _when(r["updated_at"]),
+            _when(r["updated_at"], zone),
         )
     Console().print(table)
 

@@ -6,12 +6,14 @@ config file > defaults. With no config file at all the demo workspace is the def
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -31,6 +33,11 @@ class AgentSettings:
     email: str
     timezone: str
     idle_away_minutes: int
+
+    @property
+    def zone(self) -> dt.tzinfo | None:
+        """The agent's time zone; None means the system's. Times are stored in UTC."""
+        return ZoneInfo(self.timezone) if self.timezone else None
 
 
 @dataclass(frozen=True)
@@ -222,6 +229,16 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
     """Validate the raw TOML dict section by section; raise SchemaError with the key path."""
     top = schema.check_table(schema.TOP_LEVEL, raw, "")
     agent = schema.check_table(schema.AGENT, top["agent"], "agent")
+    if agent["timezone"]:
+        try:
+            ZoneInfo(agent["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise schema.SchemaError(
+                "agent.timezone",
+                _(
+                    'unknown time zone "{zone}" (expected a name such as "Asia/Shanghai" or "Europe/London")'
+                ).format(zone=agent["timezone"]),
+            ) from None
     sync = schema.check_table(schema.SYNC, top["sync"], "sync")
     ui = schema.check_table(schema.UI, top["ui"], "ui")
     keymap = {}

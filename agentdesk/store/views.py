@@ -5,6 +5,7 @@ Every view is a Filter, so counting it and paging through it are the same two qu
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,11 +62,11 @@ def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
     return views
 
 
-def saved_views(saved: Sequence[SavedView], me: str) -> list[View]:
+def saved_views(saved: Sequence[SavedView], me: str, zone: dt.tzinfo | None = None) -> list[View]:
     out = []
     for i, v in enumerate(saved):
         try:
-            out.append(View(f"saved:{i}", v.name, compile_query(parse(v.query), me)))
+            out.append(View(f"saved:{i}", v.name, compile_query(parse(v.query, zone), me)))
         except QueryError as e:
             out.append(View(f"saved:{i}", v.name, Filter().add("0"), error=str(e)))
     return out

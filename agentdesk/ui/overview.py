@@ -25,7 +25,9 @@ class Overview:
 
 def read_overview(store: Store, settings: Settings, selected: str, limit: int = 60) -> Overview:
     me = settings.agent.email
-    views = builtin_views(store, me, settings.ui.sla_warning) + saved_views(settings.views, me)
+    views = builtin_views(store, me, settings.ui.sla_warning) + saved_views(
+        settings.views, me, settings.agent.zone
+    )
     counts = reads.view_counts(store, {v.id: v.filter for v in views})
     view = next((v for v in views if v.id == selected), views[0])
     rows = reads.page(store, view.filter, settings.ui.sort, limit=limit)

@@ -20,13 +20,20 @@ _STATE_STYLE = {
 
 
 class StatusLine(Static):
-    def show(self, connectors, outbox: dict[str, int], presence: str | None, engine: str) -> None:
+    def show(
+        self,
+        connectors,
+        outbox: dict[str, int],
+        presence: str | None,
+        engine: str,
+        zone: dt.tzinfo | None = None,
+    ) -> None:
         text = Text()
         for c in connectors:
             state = c["state"]
             label = state
             if state in ("offline", "error") and c["offline_since"]:
-                since = dt.datetime.fromtimestamp(c["offline_since"]).strftime("%H:%M")
+                since = dt.datetime.fromtimestamp(c["offline_since"], zone).strftime("%H:%M")
                 label = _("{state} since {time}").format(state=state, time=since)
             text.append(f"{one_line(c['connector'])}: ", style="bold")
             text.append(label, style=_STATE_STYLE.get(state, ""))
