@@ -51,7 +51,9 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     from agentdesk.secrets import keyring_backend
 
     usable, backend = keyring_backend()
-    needs = [c for c in settings.connectors if c.type != "demo"]
+    from agentdesk.connectors.registry import needs_secret
+
+    needs = [c for c in settings.connectors if c.enabled and needs_secret(c.type)]
     detail = (
         backend
         if usable
