@@ -182,7 +182,9 @@ def test_time_zone_is_checked_and_used(tmp_path):
     zone = load_settings(cfg, None, environ={}).agent.zone
     from agentdesk.query import parse
 
-    assert parse("after:2026-11-01", zone).after == 1793462400  # 2026-10-31T16:00Z: midnight in Shanghai
+    assert (
+        parse("after:2026-11-01", zone).after == 1793462400
+    )  # 2026-10-31T16:00Z: midnight in Shanghai
     cfg = write(tmp_path, '[agent]\ntimezone = "Mars/Olympus"\n')
     with pytest.raises(
         ConfigError, match=r'agent.timezone: unknown time zone "Mars/Olympus".*\(line 2\)'

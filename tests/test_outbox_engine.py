@@ -224,3 +224,31 @@ async def test_a_raising_or_hanging_connector_does_not_stop_the_others(
     assert 1 <= pulls <= 6
     e.stop_event.set()
     await asyncio.wait_for(task, 5)
+
+
+async def test_pull_honours_retry_after(fast_settings, store, tmp_path):
+    async def pulls_in(retry_after, seconds=1.0):
+        platform = FilePlatform(tmp_path / f"p{retry_after}.json")
+        platform.update(faults={"pull": "offline", "retry_after": retry_after})
+        c = PlatformConnector(platform_context(f"p{retry_after}", fast_settings.data_dir), platform)
+        settings = dataclasses.replace(
+            fast_settings, sync=dataclasses.replace(fast_settings.sync, backoff_max=0.05)
+        )
+        e = engine_for(settings, store, c)
+        task = asyncio.create_task(e.run())
+        await asyncio.sleep(seconds)
+        e.stop_event.set()
+        await asyncio.wait_for(task, 5)
+        row = store.one(
+            "SELECT state, offline_since, last_error FROM connector_state WHERE connector = ?",
+            (c.name,),
+        )
+        assert (
+            row["state"] == "offline"
+            and row["offline_since"]
+            and "connection refused" in row["last_error"]
+        )
+        return platform.read()["pulls"]
+
+    assert await pulls_in(None) > 3  # short backoff: it retries
+    assert await pulls_in(60) == 1  # the platform asked for a minute: it waits
