@@ -6,6 +6,8 @@ asks for a refresh only when PRAGMA data_version says another connection committ
 
 from __future__ import annotations
 
+import threading
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,6 +38,9 @@ class MainScreen(Screen):
         self.selected = "mine"
         self.overview: Overview | None = None
         self._data_version: int | None = None
+        # Exclusive workers cancel the previous one, but a thread cannot be stopped mid-query:
+        # the lock keeps two of them off the one connection at the same time.
+        self._read_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -55,11 +60,12 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="reads")
     def refresh_data(self, only_if_changed: bool = False) -> None:
         store = self.app.store
-        version = store.data_version()
-        if only_if_changed and version == self._data_version:
-            return
-        self._data_version = version
-        overview = read_overview(store, self.app.settings, self.selected)
+        with self._read_lock:
+            version = store.data_version()
+            if only_if_changed and version == self._data_version:
+                return
+            self._data_version = version
+            overview = read_overview(store, self.app.settings, self.selected)
         self.app.call_from_thread(self.show, overview)
 
     def show(self, overview: Overview) -> None:
