@@ -38,9 +38,13 @@ class Aggregates:
     last_customer_at: int | None = None
     last_agent_at: int | None = None
     first_response_at: int | None = None
-    preview: str = ""
+    preview_body: str = ""  # raw text of the newest public message; cleaned once, on read
     preview_at: int | None = None
     unread: bool = False
+
+    @property
+    def preview(self) -> str:
+        return one_line(self.preview_body)[:PREVIEW_CHARS]
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Aggregates:
@@ -50,7 +54,7 @@ class Aggregates:
             last_customer_at=row["last_customer_at"],
             last_agent_at=row["last_agent_at"],
             first_response_at=row["first_response_at"],
-            preview=row["preview"],
+            preview_body=row["preview"],
             preview_at=row["last_message_at"],
             unread=bool(row["unread"]),
         )
@@ -76,7 +80,7 @@ class Aggregates:
             and m.author_kind != "system"
             and (self.preview_at is None or at >= self.preview_at)
         ):
-            self.preview = one_line(m.body)[:PREVIEW_CHARS]
+            self.preview_body = m.body
             self.preview_at = at
 
 
