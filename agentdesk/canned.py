@@ -1,0 +1,102 @@
+"""Canned-reply placeholders: `{{customer.first_name|there}}` filled for one ticket. Pure logic.
+
+A placeholder is a dotted name and an optional fallback after `|`. An unknown name, or a
+known one with no value and no fallback, is reported with its position so the picker can
+highlight it and refuse to insert until the agent fixes or confirms it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from agentdesk.i18n import _
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(?:\|([^}]*))?\}\}")
+
+KNOWN = (
+    "customer.name",
+    "customer.first_name",
+    "customer.email",
+    "customer.phone",
+    "order.number",
+    "order.status",
+    "order.tracking_number",
+    "order.carrier",
+    "order.amount",
+    "agent.name",
+    "shop.name",
+    "ticket.id",
+    "ticket.subject",
+)
+FIELD_PREFIX = "fields."  # custom fields of the ticket, e.g. {{fields.claim_at}}
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    kind: str  # "unknown" or "missing"
+    start: int  # position in the template
+    end: int
+
+    @property
+    def message(self) -> str:
+        if self.kind == "unknown":
+            return _("unknown placeholder {{{{{name}}}}}").format(name=self.name)
+        return _("no value for {{{{{name}}}}} and no fallback (write {{{{{name}|…}}}})").format(
+            name=self.name
+        )
+
+
+@dataclass
+class Rendered:
+    text: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def first_name(full_name: str | None) -> str | None:
+    """The name to greet with: the first word of a Western name; a Chinese or Japanese
+    name written without spaces is used whole, as shops address those customers."""
+    if not full_name or not full_name.strip():
+        return None
+    return full_name.split()[0]
+
+
+def render(template: str, values: Mapping[str, str | None]) -> Rendered:
+    """Fill every placeholder; problems are listed, and the placeholder is left as written."""
+    problems: list[Problem] = []
+
+    def fill(m: re.Match) -> str:
+        name, fallback = m.group(1), m.group(2)
+        known = name in KNOWN or name.startswith(FIELD_PREFIX)
+        value = values.get(name)
+        if value not in (None, ""):
+            return str(value)
+        if not known:
+            problems.append(Problem(name, "unknown", m.start(), m.end()))
+            return m.group(0)
+        if fallback is not None:
+            return fallback.strip()
+        problems.append(Problem(name, "missing", m.start(), m.end()))
+        return m.group(0)
+
+    return Rendered(PLACEHOLDER.sub(fill, template), problems)
+
+
+def macro_effects(actions: Mapping) -> list[str]:
+    """What applying a canned reply will also do, in words, for the picker's preview."""
+    out = []
+    if actions.get("status"):
+        out.append(_("set status to {status}").format(status=actions["status"]))
+    if actions.get("priority"):
+        out.append(_("set priority to {priority}").format(priority=actions["priority"]))
+    if actions.get("tags"):
+        out.append(_("add tags {tags}").format(tags=", ".join(actions["tags"])))
+    if actions.get("team"):
+        out.append(_("transfer to team {team}").format(team=actions["team"]))
+    return out
