@@ -137,7 +137,7 @@ def demo(
     except DemoMismatch as e:
         raise Fail(str(e), 2) from None
     started = time.monotonic()
-    summary = _sync_once(settings, progress=True)
+    summary = _sync_once(settings)
     from agentdesk.store.db import Store
     from agentdesk.store.stats import cache_stats
 
@@ -182,7 +182,7 @@ def _engine_busy(settings: Settings, e) -> Fail:
     )
 
 
-def _sync_once(settings: Settings, progress: bool = False):
+def _sync_once(settings: Settings):
     from agentdesk.sync.runner import EngineBusy, run_once
 
     _check_secrets(settings)

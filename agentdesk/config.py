@@ -99,18 +99,8 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
 
     @property
-    def db_path(self) -> Path:
-        return self.data_dir / "agentdesk.db"
-
-    @property
     def config_dir(self) -> Path:
         return self.config_path.parent if self.config_path else default_config_path().parent
-
-    def connector(self, name: str) -> ConnectorSettings:
-        for c in self.connectors:
-            if c.name == name:
-                return c
-        raise KeyError(name)
 
 
 def default_config_path() -> Path:

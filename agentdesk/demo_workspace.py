@@ -10,6 +10,7 @@ from pathlib import Path
 from agentdesk.config import ConnectorSettings, Settings
 from agentdesk.config_schema import CONNECTOR_KEYS
 from agentdesk.i18n import _
+from agentdesk.store.db import DB_NAME
 
 DEMO_NAME = "demo"
 
@@ -51,8 +52,8 @@ def prepare(settings: Settings, *, reset: bool) -> None:
     """Refuse to mix two different shops in one cache; --reset starts afresh."""
     data_dir = settings.data_dir
     if reset:
-        for name in ("agentdesk.db", "agentdesk.db-wal", "agentdesk.db-shm"):
-            (data_dir / name).unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir / (DB_NAME + suffix)).unlink(missing_ok=True)
         shutil.rmtree(data_dir / "connectors" / DEMO_NAME, ignore_errors=True)
         return
     saved = _saved_shop(data_dir)

@@ -23,21 +23,8 @@ CHANNELS = (
 )
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
-AUTHOR_KINDS = ("customer", "agent", "system")
-PRESENCES = ("online", "away", "offline")
-DELIVERY_STATES = ("queued", "sending", "sent", "failed")
-OP_KINDS = ("reply", "note", "status", "assign", "transfer", "tags")
-EVENT_KINDS = (
-    "created",
-    "assigned",
-    "transferred",
-    "replied",
-    "noted",
-    "status",
-    "solved",
-    "reopened",
-    "rated",
-)
+# Author kinds, presences, delivery states, op and event kinds are enforced by CHECK
+# constraints in store/schema.py, the one place that lists them.
 
 
 @dataclass(slots=True)
@@ -166,9 +153,6 @@ class PullBatch:
     orders: list[Order] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
-
-    def is_empty(self) -> bool:
-        return not (self.customers or self.orders or self.tickets or self.messages)
 
 
 @dataclass(slots=True)

@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from agentdesk.i18n import _
-from agentdesk.model import CHANNELS, STATUSES
+from agentdesk.model import CHANNELS, PRIORITIES, STATUSES
 
 FILTER_KEYS = (
     "status",
@@ -121,7 +121,14 @@ def parse(text: str, tz: dt.tzinfo | None = None) -> Query:
         elif key == "order":
             q.orders.extend(values)
         elif key == "priority":
-            q.priorities.extend(v.lower() for v in values)
+            for v in values:
+                if v.lower() not in PRIORITIES:
+                    raise QueryError(
+                        _("priority: unknown priority {value!r} (expected one of: {known})").format(
+                            value=v, known=", ".join(PRIORITIES)
+                        )
+                    )
+                q.priorities.append(v.lower())
         elif key == "before":
             q.before = _date(values[0], key, tz)
         elif key == "after":

@@ -7,7 +7,6 @@ characters (keeping newline and tab), and bidi overrides that can disguise text.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rich.cells import cell_len
 
@@ -58,7 +57,3 @@ def pad_cells(text: str, width: int) -> str:
     """Truncate then pad with spaces to exactly `width` cells."""
     text = truncate_cells(text, width)
     return text + " " * (width - cell_len(text))
-
-
-def is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalnum()

@@ -91,6 +91,7 @@ def test_dates(filled_store):
         ("stauts:open", "unknown filter stauts:"),
         ("status:opened", "status: unknown status 'opened'"),
         ("channel:fax", "channel: unknown channel 'fax'"),
+        ("priority:asap", "priority: unknown priority 'asap'"),
         ("before:yesterday", "before: expected a date like 2026-11-01"),
         ('"unbalanced', "unbalanced quotes"),
     ],

@@ -340,6 +340,3 @@ def _poisson(rng: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
-
-
-TEAM_NAMES = dict(P.TEAMS)

@@ -51,7 +51,6 @@ SALES_TOPICS = [
             ],
         },
         needs_order=False,
-        presales=True,
     ),
     T(
         "stock",
@@ -87,7 +86,6 @@ SALES_TOPICS = [
             "en": ["OK, I'll wait for the restock.", "Could you hold one for me?"],
         },
         needs_order=False,
-        presales=True,
     ),
     T(
         "discount",
@@ -127,7 +125,6 @@ SALES_TOPICS = [
             "en": ["Got it, thank you!", "Perfect, ordering now."],
         },
         needs_order=False,
-        presales=True,
     ),
     T(
         "wismo",

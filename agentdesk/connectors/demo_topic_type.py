@@ -17,4 +17,3 @@ class Topic:
     customer: dict[str, list[str]]
     priority: str = "normal"
     needs_order: bool = True
-    presales: bool = False

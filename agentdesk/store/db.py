@@ -38,6 +38,9 @@ class Store:
         self.path = Path(path)
         self.readonly = readonly
         self.conn = _connect(self.path, readonly)
+        # sqlite-utils over the same connection for table-level work (counts, introspection);
+        # the hot paths are plain SQL, because upsert_all cannot hand back row ids and a
+        # million-row batch cannot afford per-row Python overhead.
         self.db = sqlite_utils.Database(self.conn)
         if not readonly:
             _check_and_migrate(self.conn, self.path)

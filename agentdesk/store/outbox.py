@@ -49,12 +49,17 @@ def _ticket(store: Store, ticket_id: int):
     return row
 
 
+def _my_agent(conn, connector: str, agent_key: str):
+    """The local agent's account (id, name) on one connector, by e-mail or login."""
+    return conn.execute(
+        "SELECT id, name FROM agents WHERE connector = ? AND (email = ? COLLATE NOCASE OR remote_id = ?)",
+        (connector, agent_key, agent_key),
+    ).fetchone()
+
+
 def _my_agent_id(store: Store, connector: str, actor: Actor) -> int | None:
-    row = store.one(
-        "SELECT id FROM agents WHERE connector = ? AND (email = ? COLLATE NOCASE OR remote_id = ?)",
-        (connector, actor.key, actor.key),
-    )
-    return row[0] if row else None
+    row = _my_agent(store.conn, connector, actor.key)
+    return row["id"] if row else None
 
 
 def _insert_op(
@@ -300,10 +305,7 @@ def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | Non
         if op.kind == "status":
             kind = "solved" if op.payload["status"] in DONE else "status"
         if kind:
-            agent = conn.execute(
-                "SELECT id, name FROM agents WHERE connector = ? AND (email = ? COLLATE NOCASE OR remote_id = ?)",
-                (op.connector, row["agent_key"], row["agent_key"]),
-            ).fetchone()
+            agent = _my_agent(conn, op.connector, row["agent_key"])
             add_event(
                 conn,
                 tid,

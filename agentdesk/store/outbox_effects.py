@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 
-PENDING_STATES = ("queued", "sending")
-
 
 def apply_effect(conn: sqlite3.Connection, ticket_id: int, kind: str, payload: dict) -> None:
     if kind == "status":

@@ -14,7 +14,7 @@ def cache_stats(store: Store) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "tickets": {
-            "total": store.one("SELECT count(*) FROM tickets")[0],
+            "total": store.db["tickets"].count,
             "by_channel": grouped(
                 "SELECT channel, count(*) FROM tickets GROUP BY channel ORDER BY channel"
             ),
@@ -27,15 +27,15 @@ def cache_stats(store: Store) -> dict:
             ),
         },
         "messages": {
-            "total": store.one("SELECT count(*) FROM messages")[0],
+            "total": store.db["messages"].count,
             "by_author": grouped(
                 "SELECT author_kind, count(*) FROM messages GROUP BY author_kind ORDER BY author_kind"
             ),
             "internal_notes": store.one("SELECT count(*) FROM messages WHERE internal = 1")[0],
         },
-        "customers": store.one("SELECT count(*) FROM customers")[0],
+        "customers": store.db["customers"].count,
         "orders": {
-            "total": store.one("SELECT count(*) FROM orders")[0],
+            "total": store.db["orders"].count,
             "linked_to_customers": store.one(
                 "SELECT count(*) FROM orders WHERE customer_id IS NOT NULL"
             )[0],
@@ -43,10 +43,10 @@ def cache_stats(store: Store) -> dict:
                 "SELECT count(DISTINCT order_id) FROM tickets WHERE order_id IS NOT NULL"
             )[0],
         },
-        "agents": store.one("SELECT count(*) FROM agents")[0],
-        "teams": store.one("SELECT count(*) FROM teams")[0],
-        "canned_replies": store.one("SELECT count(*) FROM canned_replies")[0],
-        "events": store.one("SELECT count(*) FROM events")[0],
+        "agents": store.db["agents"].count,
+        "teams": store.db["teams"].count,
+        "canned_replies": store.db["canned_replies"].count,
+        "events": store.db["events"].count,
         "outbox": outbox_counts(store),
         "connectors": {
             r["connector"]: {
