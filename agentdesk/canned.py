@@ -100,3 +100,41 @@ def macro_effects(actions: Mapping) -> list[str]:
     if actions.get("team"):
         out.append(_("transfer to team {team}").format(team=actions["team"]))
     return out
+
+
+def ticket_values(
+    ticket: Mapping,
+    customer: Mapping | None,
+    orders: list[dict],
+    fields: Mapping[str, object],
+    agent_name: str,
+    shop_name: str,
+) -> dict[str, str | None]:
+    """Placeholder values for one ticket: its own order if it names one, else the newest."""
+    order = next((o for o in orders if o["id"] == ticket["order_id"]), None)
+    if order is None and orders:
+        order = orders[0]
+    values: dict[str, str | None] = {
+        "customer.name": customer["name"] if customer else None,
+        "customer.first_name": first_name(customer["name"]) if customer else None,
+        "customer.email": customer["email"] if customer else None,
+        "customer.phone": customer["phone"] if customer else None,
+        "agent.name": agent_name or None,
+        "shop.name": shop_name or None,
+        "ticket.id": str(ticket["remote_id"]),
+        "ticket.subject": ticket["subject"],
+    }
+    if order:
+        values.update(
+            {
+                "order.number": order["number"],
+                "order.status": order["status"].replace("_", " "),
+                "order.tracking_number": order["tracking_number"],
+                "order.carrier": order["carrier"],
+                "order.amount": f"{order['amount_cents'] / 100:.2f} {order['currency']}",
+            }
+        )
+    for name, value in fields.items():
+        if value not in (None, ""):
+            values[FIELD_PREFIX + name] = str(value)
+    return values

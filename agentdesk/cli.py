@@ -72,14 +72,20 @@ def main(ctx: click.Context, config: str | None, data_dir: str | None) -> None:
         ctx.invoke(console)
 
 
+_theme_option = click.option(
+    "--theme", metavar="NAME", default=None, help=_("Theme for this session (see the palette).")
+)
+
+
 @main.command()
+@_theme_option
 @pass_ctx
-def console(c: Context) -> None:
+def console(c: Context, theme: str | None = None) -> None:
     """Open the agent console (the default command)."""
-    _open_console(c.settings())
+    _open_console(c.settings(), theme)
 
 
-def _open_console(settings: Settings) -> None:
+def _open_console(settings: Settings, theme: str | None = None) -> None:
     from agentdesk.store.db import Store
     from agentdesk.sync.runner import BackgroundEngine
 
@@ -92,7 +98,7 @@ def _open_console(settings: Settings) -> None:
     try:
         from agentdesk.ui.app import AgentDeskApp
 
-        AgentDeskApp(settings, engine_in_process=in_process).run()
+        AgentDeskApp(settings, engine_in_process=in_process, theme=theme).run()
     finally:
         engine.stop()
 
@@ -113,6 +119,7 @@ def _open_console(settings: Settings) -> None:
 )
 @click.option("--no-console", is_flag=True, help=_("Fill the workspace and exit."))
 @click.option("--reset", is_flag=True, help=_("Delete the demo workspace first."))
+@_theme_option
 @pass_ctx
 def demo(
     c: Context,
@@ -121,6 +128,7 @@ def demo(
     rate: float | None,
     no_console: bool,
     reset: bool,
+    theme: str | None = None,
 ) -> None:
     """Open the console on the built-in demo shop (or just fill it with --no-console)."""
     from agentdesk.demo_workspace import DemoMismatch, demo_settings, prepare
@@ -158,7 +166,7 @@ def demo(
     if summary.errors:
         raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
     if not no_console:
-        _open_console(settings)
+        _open_console(settings, theme)
 
 
 def _check_secrets(settings: Settings) -> None:

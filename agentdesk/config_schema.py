@@ -234,6 +234,10 @@ CONNECTOR_KEYS: dict[str, dict[str, Key]] = {
     },
 }
 
+# The shop's name as customers know it, for the {{shop.name}} placeholder of canned replies.
+for _keys in CONNECTOR_KEYS.values():
+    _keys.setdefault("shop_name", Key("str", ""))
+
 TOP_LEVEL = {
     "data_dir": Key("str", ""),
     "agent": Key("table", {}),

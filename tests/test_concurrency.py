@@ -11,7 +11,7 @@ from crash_worker import __file__ as WORKER
 
 from agentdesk.store import outbox
 from agentdesk.store.db import Store
-from agentdesk.store.directory import set_presence
+from agentdesk.store.presence import set_presence
 
 
 def test_engine_and_console_write_at_once_without_lock_errors(tmp_path):

@@ -87,7 +87,7 @@ def test_readonly_open_cannot_write(filled):
 
 
 def test_change_counter_tells_another_connection(filled, filled_store):
-    from agentdesk.store.directory import set_presence
+    from agentdesk.store.presence import set_presence
 
     other = Store.open_dir(filled.data_dir)
     v0 = other.data_version()

@@ -311,6 +311,8 @@ class DemoShop:
             if p.get("team_remote_id"):
                 t.team_remote_id = p["team_remote_id"]
             t.assignee_remote_id = p.get("agent_remote_id")
+        elif op.kind == "priority":
+            t.priority = p["priority"]
         elif op.kind == "tags":
             t.tags = sorted((set(t.tags) | set(p.get("add", []))) - set(p.get("remove", [])))
         t.updated_at = now

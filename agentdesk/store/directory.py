@@ -1,4 +1,4 @@
-"""Applying a connector's directory: agents, teams and canned replies, plus local presence."""
+"""Applying a connector's directory: agents, teams and canned replies."""
 
 from __future__ import annotations
 
@@ -73,24 +73,3 @@ def _team_id(conn, connector: str, remote_id: str) -> int | None:
         "SELECT id FROM teams WHERE connector = ? AND remote_id = ?", (connector, remote_id)
     ).fetchone()
     return row[0] if row else None
-
-
-def set_presence(store: Store, agent_key: str, presence: str) -> int:
-    """Set the local agent's presence on every connector account it has; returns rows changed."""
-    with store.write() as conn:
-        n = conn.execute(
-            "UPDATE agents SET presence = ?, presence_at = ? WHERE email = ? COLLATE NOCASE OR remote_id = ?",
-            (presence, now(), agent_key, agent_key),
-        ).rowcount
-        changes.record(conn, "agents")
-    return n
-
-
-def set_viewing(store: Store, agent_key: str, ticket_id: int | None) -> None:
-    """Which ticket the local agent has open, for collision warnings and supervisors."""
-    with store.write() as conn:
-        conn.execute(
-            "UPDATE agents SET viewing_ticket_id = ?, viewing_at = ? WHERE email = ? COLLATE NOCASE OR remote_id = ?",
-            (ticket_id, now(), agent_key, agent_key),
-        )
-        changes.record(conn, "agents")

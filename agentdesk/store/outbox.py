@@ -215,6 +215,16 @@ def enqueue_transfer(
     return _enqueue_field_op(store, ticket_id, "transfer", payload, actor, policies)
 
 
+def enqueue_priority(
+    store: Store, ticket_id: int, priority: str, actor: Actor, policies: Sequence[SLAPolicy]
+) -> str:
+    from agentdesk.model import PRIORITIES
+
+    if priority not in PRIORITIES:
+        raise OutboxError(_("unknown priority {priority!r}").format(priority=priority))
+    return _enqueue_field_op(store, ticket_id, "priority", {"priority": priority}, actor, policies)
+
+
 def enqueue_tags(
     store: Store,
     ticket_id: int,

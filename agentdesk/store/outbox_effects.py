@@ -25,6 +25,10 @@ def apply_effect(conn: sqlite3.Connection, ticket_id: int, kind: str, payload: d
         conn.execute(
             "UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id)
         )
+    elif kind == "priority":
+        conn.execute(
+            "UPDATE tickets SET priority = ? WHERE id = ?", (payload["priority"], ticket_id)
+        )
     elif kind == "tags":
         conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)",
@@ -41,7 +45,7 @@ def rebase_pending(conn: sqlite3.Connection, ticket_id: int) -> None:
     """Re-apply every undelivered field op of a ticket, oldest first."""
     rows = conn.execute(
         "SELECT kind, payload FROM outbox WHERE ticket_id = ? AND state IN ('queued', 'sending')"
-        " AND kind IN ('status', 'assign', 'transfer', 'tags') ORDER BY id",
+        " AND kind IN ('status', 'assign', 'transfer', 'tags', 'priority') ORDER BY id",
         (ticket_id,),
     ).fetchall()
     for row in rows:

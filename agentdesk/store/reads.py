@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentdesk.store.db import Store
-from agentdesk.store.filters import Filter
+from agentdesk.store.db import Store, now
+from agentdesk.store.filters import MY_AGENT_IDS, Filter
+from agentdesk.store.presence import VIEWING_FRESH
 
 # Sort orders: columns (all in one direction, so a row-value comparison is the keyset).
 ORDERS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -22,11 +23,15 @@ ORDERS: dict[str, tuple[tuple[str, ...], str]] = {
     "newest": (("t.id",), "DESC"),
 }
 
-_ROW_COLUMNS = """
+_ROW_COLUMNS = f"""
 t.id, t.connector, t.remote_id, t.channel, t.subject, t.preview, t.status, t.priority, t.created_at,
 t.updated_at, t.due_key, t.unread, t.message_count, t.last_message_at,
 c.name AS customer_name, a.name AS assignee_name, tm.name AS team_name,
-(SELECT group_concat(v.name, ', ') FROM agents v WHERE v.viewing_ticket_id = t.id) AS viewers
+(SELECT group_concat(v.name || ':' || ifnull(v.viewing_mode, 'viewing'), ', ') FROM agents v
+  WHERE v.viewing_ticket_id = t.id AND v.viewing_at > ? AND v.id NOT IN ({MY_AGENT_IDS})) AS viewers,
+(SELECT o.kind || ':' || o.state FROM outbox o WHERE o.ticket_id = t.id
+  AND o.state IN ('queued', 'sending', 'failed') ORDER BY o.state = 'failed' DESC, o.id DESC LIMIT 1)
+  AS pending_op
 """
 _ROW_JOINS = """
 LEFT JOIN customers c ON c.id = t.customer_id
@@ -49,6 +54,11 @@ def view_counts(store: Store, filters: dict[str, Filter]) -> dict[str, int]:
     return {key: count(store, f) for key, f in filters.items()}
 
 
+def _row_params(me: str) -> list:
+    """Parameters of the row columns: other agents viewing are those not `me`, recently seen."""
+    return [now() - VIEWING_FRESH, me, me]
+
+
 def page(
     store: Store,
     f: Filter,
@@ -56,9 +66,12 @@ def page(
     *,
     after: Sequence | None = None,
     before: Sequence | None = None,
+    last: bool = False,
     limit: int = 50,
+    me: str = "",
 ) -> list[sqlite3.Row]:
-    """One page of a view in order. `after`/`before`: a sort_key() to continue from."""
+    """One page of a view in order. `after`/`before`: a sort_key() to continue from;
+    `last`: the final page (read backwards from the end)."""
     columns, direction = ORDERS[order]
     source, clauses, params = _source(f)
     if f.fts and columns == ("t.id",):
@@ -66,7 +79,7 @@ def page(
         # LIMIT; ordered by t.id, SQLite would collect and sort every match.
         columns = ("ticket_fts.rowid",)
     key = f"({', '.join(columns)})"
-    forward = before is None
+    forward = before is None and not last
     for bound, ahead in ((after, True), (before, False)):
         if bound is not None:
             op = ">" if (direction == "ASC") == ahead else "<"
@@ -75,8 +88,31 @@ def page(
     scan = direction if forward else ("DESC" if direction == "ASC" else "ASC")
     order_sql = ", ".join(f"{c} {scan}" for c in columns)
     sql = f"SELECT {_ROW_COLUMNS} FROM {source} {_ROW_JOINS} WHERE {' AND '.join(clauses)} ORDER BY {order_sql} LIMIT ?"
-    rows = store.query(sql, (*params, limit))
+    rows = store.query(sql, (*_row_params(me), *params, limit))
     return rows if forward else rows[::-1]
+
+
+def position(store: Store, f: Filter, order: str, key: Sequence) -> int:
+    """How many rows of the view sort before `key`: the index of a row with that key."""
+    columns, direction = ORDERS[order]
+    source, clauses, params = _source(f)
+    op = "<" if direction == "ASC" else ">"
+    clauses.append(f"({', '.join(columns)}) {op} ({', '.join('?' * len(key))})")
+    sql = f"SELECT count(*) FROM {source} WHERE {' AND '.join(clauses)}"
+    return store.one(sql, (*params, *key))[0]
+
+
+def row(store: Store, ticket_id: int, me: str = "") -> sqlite3.Row | None:
+    """One inbox row by ticket id, whatever view it is in."""
+    sql = f"SELECT {_ROW_COLUMNS} FROM tickets t {_ROW_JOINS} WHERE t.id = ?"
+    return store.one(sql, (*_row_params(me), ticket_id))
+
+
+def in_view(store: Store, f: Filter, ticket_id: int) -> bool:
+    source, clauses, params = _source(f)
+    clauses.append("t.id = ?")
+    sql = f"SELECT 1 FROM {source} WHERE {' AND '.join(clauses)}"
+    return store.one(sql, (*params, ticket_id)) is not None
 
 
 def _source(f: Filter) -> tuple[str, list[str], list]:
@@ -90,19 +126,21 @@ def _source(f: Filter) -> tuple[str, list[str], list]:
     return "tickets t", [f.where()], list(f.params)
 
 
-def page_at(store: Store, f: Filter, order: str, offset: int, limit: int = 50) -> list[sqlite3.Row]:
+def page_at(
+    store: Store, f: Filter, order: str, offset: int, limit: int = 50, me: str = ""
+) -> list[sqlite3.Row]:
     """A page at an absolute position, for jumps (G, a scrollbar drag); O(offset) on the index."""
     columns, direction = ORDERS[order]
     source, clauses, params = _source(f)
     order_sql = ", ".join(f"{c} {direction}" for c in columns)
     sql = f"SELECT {_ROW_COLUMNS} FROM {source} {_ROW_JOINS} WHERE {' AND '.join(clauses)} ORDER BY {order_sql} LIMIT ? OFFSET ?"
-    return store.query(sql, (*params, limit, offset))
+    return store.query(sql, (*_row_params(me), *params, limit, offset))
 
 
-def search(store: Store, f: Filter, limit: int = 50) -> list[sqlite3.Row]:
+def search(store: Store, f: Filter, limit: int = 50, me: str = "") -> list[sqlite3.Row]:
     """Search results, newest first. With text, FTS5 walks its index from the newest
     ticket down and stops at `limit`, so a common word costs what a rare one does."""
-    return page(store, f, "newest", limit=limit)
+    return page(store, f, "newest", limit=limit, me=me)
 
 
 @dataclass
@@ -115,6 +153,8 @@ class Conversation:
     tags: list[str]
     messages: list[sqlite3.Row]
     events: list[sqlite3.Row]
+    agent_names: dict[int, str]
+    team_names: dict[int, str]
 
 
 def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conversation | None:
@@ -166,7 +206,35 @@ def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conv
             "SELECT tag FROM ticket_tags WHERE ticket_id = ? ORDER BY tag", (ticket_id,)
         )
     ]
-    return Conversation(ticket, customer, handles, orders, past, tags, messages, events)
+    agent_ids, team_ids = set(), set()
+    for e in events:
+        data = json.loads(e["data"] or "{}")
+        agent_ids.update(v for k in ("from", "to", "agent_id") if isinstance(v := data.get(k), int))
+        team_ids.update(
+            v for k in ("from_team", "to_team", "team_id") if isinstance(v := data.get(k), int)
+        )
+    return Conversation(
+        ticket,
+        customer,
+        handles,
+        orders,
+        past,
+        tags,
+        messages,
+        events,
+        _names(store, "agents", agent_ids),
+        _names(store, "teams", team_ids),
+    )
+
+
+def _names(store: Store, table: str, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    return {
+        r[0]: r[1]
+        for r in store.query(f"SELECT id, name FROM {table} WHERE id IN ({marks})", tuple(ids))
+    }
 
 
 def connector_states(store: Store) -> list[sqlite3.Row]:

@@ -225,8 +225,48 @@ CREATE TABLE changes (
 CREATE VIRTUAL TABLE ticket_fts USING fts5 (doc, tokenize = '{TOKENIZER}');
 """
 
+# The console: what an agent is doing in the ticket they have open (viewing or typing),
+# and searches an agent saved as views from the console.
+_V2 = """
+ALTER TABLE agents ADD COLUMN viewing_mode TEXT CHECK (viewing_mode IN ('viewing', 'typing'));
+CREATE INDEX agents_viewing ON agents (viewing_ticket_id) WHERE viewing_ticket_id IS NOT NULL;
+-- Rebuilt (SQLite cannot alter a CHECK) to add the priority op a macro may carry.
+CREATE TABLE outbox_v2 (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    connector TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('reply', 'note', 'status', 'assign', 'transfer', 'tags', 'priority')),
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'discarded')),
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    remote_id TEXT,
+    message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+    agent_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+INSERT INTO outbox_v2 SELECT * FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (connector, state, next_attempt_at);
+CREATE INDEX outbox_ticket ON outbox (ticket_id, state);
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY,
+    agent_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (agent_key, name)
+);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,6 +22,8 @@ class View:
     title: str
     filter: Filter
     error: str | None = None  # a saved view whose query does not parse
+    order: str | None = None  # None: the configured sort; search results come newest first
+    query: str | None = None  # the search text a view was made from, if any
 
 
 def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
@@ -66,7 +68,9 @@ def saved_views(saved: Sequence[SavedView], me: str, zone: dt.tzinfo | None = No
     out = []
     for i, v in enumerate(saved):
         try:
-            out.append(View(f"saved:{i}", v.name, compile_query(parse(v.query, zone), me)))
+            out.append(
+                View(f"saved:{i}", v.name, compile_query(parse(v.query, zone), me), query=v.query)
+            )
         except QueryError as e:
             out.append(View(f"saved:{i}", v.name, Filter().add("0"), error=str(e)))
     return out

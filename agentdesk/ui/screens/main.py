@@ -1,98 +1,360 @@
-"""The first screen: views with live counts, the selected view's tickets, the status line.
+"""The agent's screen: views, the inbox, the conversation and composer, the status line.
 
-Reads run in an exclusive thread worker and come back as one Overview; a one-second timer
-asks for a refresh only when PRAGMA data_version says another connection committed.
+Reads for the whole screen run in an exclusive thread worker on the reader connection
+and come back as one ScreenData; moving the cursor reads bounded pages and the one
+conversation on the UI connection; every write goes to the writer thread. A timer polls
+PRAGMA data_version, so changes from sync or other consoles appear without a key press.
+The ticket actions (compose, canned replies, transfer, status, bulk) live in TicketFlows.
 """
 
 from __future__ import annotations
 
 import threading
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Input, Static
 
 from agentdesk.i18n import _
-from agentdesk.ui.overview import Overview, read_overview
+from agentdesk.query import QueryError, parse
+from agentdesk.store import reads
+from agentdesk.store.filters import compile_query
+from agentdesk.store.presence import others_on_ticket, set_viewing
+from agentdesk.store.views import View
+from agentdesk.text import one_line
+from agentdesk.ui.commands import save_search_job
+from agentdesk.ui.inbox_window import InboxWindow
+from agentdesk.ui.keys import MAIN_KEYS, bindings
+from agentdesk.ui.modals.prompt import Prompt
+from agentdesk.ui.row_format import header as inbox_header
+from agentdesk.ui.screens.ticket_flows import TicketFlows
+from agentdesk.ui.snapshot import ScreenData, read_screen
+from agentdesk.ui.widgets.composer import Composer
+from agentdesk.ui.widgets.conversation import ConversationPane
+from agentdesk.ui.widgets.inbox import Inbox
 from agentdesk.ui.widgets.status_line import StatusLine
-from agentdesk.ui.widgets.ticket_table import TicketTable
 from agentdesk.ui.widgets.view_list import ViewList
 
+_HEADER_LABELS = {
+    "channel": _("CH"),
+    "customer": _("Customer"),
+    "subject": _("Subject"),
+    "age": _("Age"),
+    "sla": _("SLA"),
+    "assignee": _("Assignee"),
+    "viewer": _("Viewing"),
+}
 
-class MainScreen(Screen):
-    BINDINGS = [
-        Binding("q", "app.quit", _("Quit"), id="quit"),
-        Binding("j,down", "next_view", _("Next view"), show=False, id="next_view"),
-        Binding("k,up", "previous_view", _("Previous view"), show=False, id="previous_view"),
-        *[
-            Binding(str(n), f"select_view({n - 1})", show=False, id=f"view_{n}")
-            for n in range(1, 10)
-        ],
-    ]
+
+class MainScreen(TicketFlows, Screen):
+    BINDINGS = bindings(MAIN_KEYS)
 
     def __init__(self) -> None:
         super().__init__()
+        self.views: list[View] = []
+        self.counts: dict[str, int] = {}
         self.selected = "mine"
-        self.overview: Overview | None = None
+        self.search_view: View | None = None
+        self.data: ScreenData | None = None
         self._data_version: int | None = None
-        # Exclusive workers cancel the previous one, but a thread cannot be stopped mid-query:
-        # the lock keeps two of them off the one connection at the same time.
+        self._nav = 0  # bumped on every cursor move: a read begun before it is stale
+        self._conv_signature: tuple | None = None
         self._read_lock = threading.Lock()
+        self._pending_refresh = False
+        self._viewing_timer = None
+        self._window_view: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
         with Horizontal(id="body"):
             yield ViewList(id="views")
-            yield TicketTable(id="tickets")
+            with Vertical(id="centre"):
+                yield Input(
+                    placeholder=_(
+                        "search: words, status:, channel:, assignee:, tag:, from:, after:, before:, order:"
+                    ),
+                    id="search",
+                )
+                yield Static(id="inbox-title")
+                yield Static(id="inbox-header")
+                yield Inbox(clock=self.app.clock, id="inbox")
+            with Vertical(id="right"):
+                yield ConversationPane(id="conversation")
+                yield Composer(id="composer")
         yield StatusLine(id="status")
         yield Footer()
 
+    @property
+    def inbox(self) -> Inbox:
+        return self.query_one(Inbox)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
     def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.composer.display = False
+        self.inbox.focus()
         self.refresh_data()
-        self.set_interval(1.0, self.poll_changes)
+        self.set_interval(0.5, self.poll_changes)
+        self.set_interval(20, self.inbox.tick)
+        self.set_interval(30, self.heartbeat)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+        self._show_header()
+
+    # -- reading --------------------------------------------------------------------
 
     def poll_changes(self) -> None:
         self.refresh_data(only_if_changed=True)
 
+    def current_view(self) -> View | None:
+        if self.search_view is not None and self.selected == self.search_view.id:
+            return self.search_view
+        return next((v for v in self.views if v.id == self.selected), None)
+
+    def refresh_data(self, only_if_changed: bool = False, *, reset_cursor: bool = False) -> None:
+        # The cursor's place only means something in the view the inbox is showing.
+        same_view = self._window_view == self.selected
+        anchor = self.inbox.anchor() if same_view and not reset_cursor else (None, None)
+        self._read(only_if_changed, anchor, self._nav, self.current_view(), self.selected)
+
     @work(thread=True, exclusive=True, group="reads")
-    def refresh_data(self, only_if_changed: bool = False) -> None:
-        store = self.app.store
+    def _read(
+        self, only_if_changed: bool, anchor, nav: int, view: View | None, selected: str
+    ) -> None:
+        store = self.app.reader
         with self._read_lock:
             version = store.data_version()
             if only_if_changed and version == self._data_version:
                 return
+            data = read_screen(store, self.app.settings, view, anchor, self.search_view)
+            if view is None:
+                # The first read: the views were not known yet. Read the selected one.
+                view = next((v for v in data.views if v.id == selected), data.views[0])
+                if view is not data.views[0]:
+                    data = read_screen(store, self.app.settings, view, anchor, self.search_view)
             self._data_version = version
-            overview = read_overview(store, self.app.settings, self.selected)
-        self.app.call_from_thread(self.show, overview)
+        self.app.call_from_thread(self._apply, data, nav, view.id if view else data.views[0].id)
 
-    def show(self, overview: Overview) -> None:
-        self.overview = overview
-        self.selected = overview.selected
-        self.query_one(ViewList).show(overview.views, overview.counts, overview.selected)
-        self.query_one(TicketTable).show(overview.rows)
+    def _apply(self, data: ScreenData, nav: int, view_id: str) -> None:
+        if self.selected not in {v.id for v in data.views}:
+            self.selected = view_id  # first read, or the view is gone: show what was read
+        if view_id != self.selected:
+            return  # the agent switched views meanwhile; that read is on its way
+        self.data = data
+        self.views, self.counts = data.views, data.counts
+        self.query_one(ViewList).show(data.views, data.counts, self.selected)
+        self._show_status()
+        view = self.current_view()
+        if view is not None and data.slice is not None:
+            if nav != self._nav:
+                self._data_version = None  # moved while reading: read again around the cursor
+            else:
+                window = InboxWindow(
+                    self.app.store,
+                    view.filter,
+                    view.order or self.app.settings.ui.sort,
+                    self.app.settings.agent.email,
+                )
+                self.inbox.set_window(window, data.slice)
+                self._window_view = view.id
+        self._show_header()
+        self.show_conversation()
+        self.after_refresh()
+
+    def _show_status(self) -> None:
+        if self.data is None:
+            return
         engine = _("sync in this process") if self.app.engine_in_process else _("sync by daemon")
         self.query_one(StatusLine).show(
-            overview.connectors, overview.outbox, overview.presence, engine
+            self.data.connectors,
+            self.data.outbox,
+            self.data.presence,
+            engine,
+            self.app.settings.agent.zone,
+            marks=len(self.inbox.marked),
         )
 
-    def _select(self, index: int) -> None:
-        if self.overview and 0 <= index < len(self.overview.views):
-            self.selected = self.overview.views[index].id
-            self.refresh_data()
+    def _show_header(self) -> None:
+        view = self.current_view()
+        title = Text()
+        if view is not None:
+            title.append(one_line(view.title), "bold")
+            total = self.inbox.window.total if self.inbox.window else 0
+            title.append(f"  {total:,}", "cyan")
+            if view.error:
+                title.append("  " + view.error, "red")
+        if self.inbox.marked:
+            title.append("  " + _("{n} marked").format(n=len(self.inbox.marked)), "bold yellow")
+        self.query_one("#inbox-title", Static).update(title)
+        width = self.inbox.size.width or 60
+        self.query_one("#inbox-header", Static).update(
+            Text(inbox_header(width, _HEADER_LABELS).plain, "bold dim")
+        )
+
+    # -- the conversation follows the cursor ------------------------------------------
+
+    def on_inbox_cursor_moved(self, message: Inbox.CursorMoved) -> None:
+        self._nav += 1
+        self.show_conversation()
+        if self._viewing_timer is not None:
+            self._viewing_timer.stop()
+        # Tell other consoles what is open once the agent settles, not on every j.
+        self._viewing_timer = self.set_timer(0.4, self._publish_viewing)
+
+    def show_conversation(self) -> None:
+        tid = self.inbox.current_id()
+        pane = self.query_one(ConversationPane)
+        if tid is None:
+            if self._conv_signature is not None:
+                pane.show(None, [], None, 0)
+                self._conv_signature = None
+            return
+        store = self.app.store
+        conv = reads.conversation(store, tid)
+        others = others_on_ticket(store, tid, self.app.settings.agent.email) if conv else []
+        signature = (
+            tid,
+            tuple(conv.ticket) if conv else None,
+            tuple((m["id"], m["delivery"], m["body"]) for m in conv.messages) if conv else (),
+            len(conv.events) if conv else 0,
+            tuple(conv.tags) if conv else (),
+            tuple(tuple(o) for o in others),
+            int(self.app.clock() // 60),
+        )
+        if signature == self._conv_signature:
+            return  # nothing new: leave the pane (and the terminal) alone
+        self._conv_signature = signature
+        pane.show(conv, others, self.app.settings.agent.zone, self.app.clock())
+
+    def _publish_viewing(self) -> None:
+        tid = self.inbox.current_id()
+        typing = self.composer.display and self.composer.ticket_id == tid
+        key = self.app.settings.agent.email
+        mode = "typing" if typing else "viewing"
+        self.app.writer.submit(lambda s: set_viewing(s, key, tid, mode))
+
+    def heartbeat(self) -> None:
+        self._publish_viewing()
+
+    # -- navigation -------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        self.inbox.move(delta)
+
+    def action_page(self, direction: int) -> None:
+        self.inbox.move(direction * max(1, self.inbox.size.height - 1))
+
+    def action_first(self) -> None:
+        self.inbox.move_to(0)
+
+    def action_last(self) -> None:
+        if self.inbox.window is not None:
+            self.inbox.move_to(self.inbox.window.total - 1)
+
+    def action_help(self) -> None:
+        self.app.action_help()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def action_cycle_presence(self) -> None:
+        self.app.cycle_presence()
+
+    def action_focus_conversation(self) -> None:
+        self.query_one("#conv-scroll").focus()
+
+    def action_back(self) -> None:
+        if self.inbox.marked:
+            self.inbox.clear_marks()
+            self._show_header()
+            self._show_status()
+        self.query_one("#search", Input).display = False
+        self.inbox.focus()
+
+    def select_view(self, view_id: str) -> None:
+        if view_id == self.selected:
+            return
+        self.selected = view_id
+        self.inbox.clear_marks()
+        self._data_version = None
+        self.query_one(ViewList).show(self.views, self.counts, self.selected)
+        self.refresh_data(reset_cursor=True)
 
     def action_select_view(self, index: int) -> None:
-        self._select(index)
+        views = self._all_views()
+        if 0 <= index < len(views):
+            self.select_view(views[index].id)
 
-    def _current_index(self) -> int:
-        if not self.overview:
-            return 0
-        return next((i for i, v in enumerate(self.overview.views) if v.id == self.selected), 0)
+    def action_cycle_view(self, delta: int) -> None:
+        views = self._all_views()
+        ids = [v.id for v in views]
+        if not ids:
+            return
+        i = ids.index(self.selected) if self.selected in ids else 0
+        self.select_view(ids[(i + delta) % len(ids)])
 
-    def action_next_view(self) -> None:
-        self._select(self._current_index() + 1)
+    def _all_views(self) -> list[View]:
+        return self.views
 
-    def action_previous_view(self) -> None:
-        self._select(self._current_index() - 1)
+    # -- search -----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        bar = self.query_one("#search", Input)
+        bar.display = True
+        if self.search_view is not None and self.search_view.query:
+            bar.value = self.search_view.query
+        bar.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        text = event.value.strip()
+        if not text:
+            self.action_back()
+            return
+        settings = self.app.settings
+        try:
+            f = compile_query(parse(text, settings.agent.zone), settings.agent.email)
+        except QueryError as e:
+            self.notify(str(e), title=_("Search"), severity="error")
+            return
+        self.search_view = View(
+            "search", _("Search: {q}").format(q=text), f, order="newest", query=text
+        )
+        event.input.display = False
+        self.inbox.focus()
+        self.selected = ""
+        self.select_view("search")
+
+    def save_search_as_view(self) -> None:
+        view = self.search_view
+        if view is None or not view.query:
+            return
+        query = view.query
+
+        def chosen(name: str | None) -> None:
+            if name and name.strip():
+                name = name.strip()
+                self.write(
+                    save_search_job(self.app.settings.agent.email, name, query),
+                    on_done=lambda _r: self.select_view(f"search:{name}"),
+                )
+                self.notify(_("Saved as view {name}.").format(name=name), timeout=2)
+
+        self.app.push_screen(
+            Prompt(
+                _("Save search as a view"), _("a name for the view; enter save · esc cancel"), query
+            ),
+            chosen,
+        )
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and self.query_one("#search", Input).has_focus:
+            event.stop()
+            self.action_back()

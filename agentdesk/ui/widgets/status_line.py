@@ -19,6 +19,9 @@ _STATE_STYLE = {
 }
 
 
+_PRESENCE_STYLE = {"online": "bold green", "away": "yellow", "offline": "red"}
+
+
 class StatusLine(Static):
     def show(
         self,
@@ -27,6 +30,7 @@ class StatusLine(Static):
         presence: str | None,
         engine: str,
         zone: dt.tzinfo | None = None,
+        marks: int = 0,
     ) -> None:
         text = Text()
         for c in connectors:
@@ -45,6 +49,9 @@ class StatusLine(Static):
         )
         failed = outbox.get("failed", 0)
         text.append(_(", {f} failed").format(f=failed), style="red bold" if failed else "")
-        text.append("  " + _("you: {p}").format(p=presence or "—"))
+        text.append("  " + _("you: "))
+        text.append(presence or "—", _PRESENCE_STYLE.get(presence or "", ""))
+        if marks:
+            text.append("  " + _("{n} marked").format(n=marks), "bold yellow")
         text.append(f"  [{engine}]", style="dim")
         self.update(text)

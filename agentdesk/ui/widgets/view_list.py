@@ -10,12 +10,14 @@ from agentdesk.text import one_line, pad_cells
 
 class ViewList(Static):
     def show(self, views, counts: dict[str, int], selected: str) -> None:
-        text = Text()
-        width = max(10, self.size.width - 8)
+        text = Text(no_wrap=True)
+        width = max(6, self.size.width - 8)
         for i, v in enumerate(views):
             key = str(i + 1) if i < 9 else " "
             style = "reverse bold" if v.id == selected else ""
-            text.append(f"{key} ", style="dim")
-            text.append(pad_cells(one_line(v.title), width), style=style)
-            text.append(f"{counts.get(v.id, 0):>6,}\n", style=style or "cyan")
+            text.append(f"{key} ", "dim")
+            text.append(pad_cells(one_line(v.title), width), style)
+            text.append(f"{counts.get(v.id, 0):>6,}", style or "cyan")
+            text.append("\n")
+        text.rstrip()
         self.update(text)

@@ -1,0 +1,83 @@
+"""The local agent's presence and what they have open, as other consoles and the monitor see it.
+
+A console writes a heartbeat while it runs; a viewing mark older than VIEWING_FRESH is
+ignored, so a console that died without saying goodbye stops showing after a minute or two.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from agentdesk.store import changes
+from agentdesk.store.db import Store, now
+from agentdesk.store.filters import MY_AGENT_IDS
+
+PRESENCES = ("online", "away", "offline")
+VIEWING_FRESH = 90  # seconds; consoles refresh their mark every 30
+
+
+def set_presence(store: Store, agent_key: str, presence: str) -> int:
+    """Set the local agent's presence on every connector account it has; returns rows changed."""
+    with store.write() as conn:
+        n = conn.execute(
+            "UPDATE agents SET presence = ?, presence_at = ? WHERE email = ? COLLATE NOCASE OR remote_id = ?",
+            (presence, now(), agent_key, agent_key),
+        ).rowcount
+        changes.record(conn, "agents")
+    return n
+
+
+def set_viewing(store: Store, agent_key: str, ticket_id: int | None, mode: str = "viewing") -> None:
+    """Which ticket the local agent has open, and whether they are typing in it."""
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE agents SET viewing_ticket_id = ?, viewing_mode = ?, viewing_at = ?"
+            " WHERE email = ? COLLATE NOCASE OR remote_id = ?",
+            (ticket_id, mode if ticket_id else None, now(), agent_key, agent_key),
+        )
+        changes.record(conn, "agents")
+
+
+def my_presence(store: Store, agent_key: str) -> str | None:
+    row = store.one(
+        "SELECT presence FROM agents WHERE email = ? COLLATE NOCASE OR remote_id = ? LIMIT 1",
+        (agent_key, agent_key),
+    )
+    return row[0] if row else None
+
+
+def my_agent_ids(store: Store, agent_key: str) -> set[int]:
+    return {
+        r[0]
+        for r in store.query(
+            f"SELECT id FROM agents WHERE id IN ({MY_AGENT_IDS})", (agent_key, agent_key)
+        )
+    }
+
+
+def others_on_ticket(store: Store, ticket_id: int, agent_key: str) -> list[sqlite3.Row]:
+    """Other agents who have this ticket open right now, with 'viewing' or 'typing'."""
+    return store.query(
+        "SELECT name, viewing_mode FROM agents WHERE viewing_ticket_id = ? AND viewing_at > ?"
+        f" AND id NOT IN ({MY_AGENT_IDS}) ORDER BY name",
+        (ticket_id, now() - VIEWING_FRESH, agent_key, agent_key),
+    )
+
+
+def transfer_targets(store: Store) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
+    """Agents (presence, open load, capacity, teams) and teams (members online, open load)."""
+    agents = store.query(
+        "SELECT a.id, a.connector, a.name, a.email, a.presence, a.capacity,"
+        " (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.id AND t.stage < 2) AS load,"
+        " (SELECT group_concat(tm.name, ', ') FROM agent_teams x JOIN teams tm ON tm.id = x.team_id"
+        "   WHERE x.agent_id = a.id) AS teams"
+        " FROM agents a ORDER BY a.name"
+    )
+    teams = store.query(
+        "SELECT tm.id, tm.connector, tm.name,"
+        " (SELECT count(*) FROM agent_teams x JOIN agents a ON a.id = x.agent_id"
+        "   WHERE x.team_id = tm.id AND a.presence = 'online') AS online,"
+        " (SELECT count(*) FROM tickets t WHERE t.team_id = tm.id AND t.stage = 0) AS load"
+        " FROM teams tm ORDER BY tm.name"
+    )
+    return agents, teams

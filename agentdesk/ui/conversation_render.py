@@ -1,0 +1,177 @@
+"""A ticket's conversation as Rich text: the ticket header, the customer card and the thread.
+
+Every remote string goes through the sanitizer and into Text as plain text, never as
+markup. Public replies, internal notes and system events each look different.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from rich.text import Text
+
+from agentdesk.i18n import _
+from agentdesk.store.reads import Conversation
+from agentdesk.store.schema import NO_DUE
+from agentdesk.store.views import channel_title
+from agentdesk.text import one_line, sanitize
+from agentdesk.ui.format import age, countdown
+
+_EVENT_WORDS = {
+    "created": "created",
+    "assigned": "assigned",
+    "transferred": "transferred",
+    "status": "status changed",
+    "solved": "solved",
+    "reopened": "reopened",
+    "rated": "rated",
+}
+
+
+def _when(ts: int | None, zone: dt.tzinfo | None, now: float) -> str:
+    if not ts:
+        return ""
+    local = dt.datetime.fromtimestamp(ts, zone)
+    today = dt.datetime.fromtimestamp(now, zone).date()
+    stamp = local.strftime("%H:%M") if local.date() == today else local.strftime("%m-%d %H:%M")
+    return f"{stamp} ({age(ts, now)})"
+
+
+def size_label(n: int | None) -> str:
+    if not n:
+        return "?"
+    for unit, size in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
+
+
+def header(conv: Conversation, others: list, now: float) -> Text:
+    t = conv.ticket
+    text = Text(no_wrap=False)
+    text.append(one_line(t["subject"]) or _("(no subject)"), "bold")
+    text.append("\n")
+    text.append(f"#{one_line(t['remote_id'])} · {channel_title(t['channel'])} · ", "dim")
+    text.append(t["status"], "bold")
+    text.append(f" · {t['priority']}", "bold red" if t["priority"] in ("high", "urgent") else "dim")
+    who = one_line(t["assignee_name"]) or _("unassigned")
+    team = one_line(t["team_name"])
+    text.append("\n" + _("Assignee: ") + who + (f" · {_('Team')}: {team}" if team else ""))
+    if conv.tags:
+        text.append("\n" + _("Tags: "), "dim")
+        text.append(", ".join(one_line(x) for x in conv.tags), "cyan")
+    timers = []
+    for label, due in (
+        (_("first response"), t["sla_first_due"]),
+        (_("next response"), t["sla_next_due"]),
+        (_("resolution"), t["sla_resolve_due"]),
+    ):
+        if due is not None and due < NO_DUE and t["stage"] < 2:
+            timers.append((label, countdown(due, now)))
+    if timers:
+        text.append("\n" + _("SLA: "), "dim")
+        for i, (label, left) in enumerate(timers):
+            if i:
+                text.append(" · ", "dim")
+            text.append(f"{label} ")
+            text.append(left or "0m", "bold red" if left.startswith("-") else "green")
+    for o in others:
+        mode = _("is typing") if o["viewing_mode"] == "typing" else _("is viewing")
+        text.append("\n" + f"{one_line(o['name'])} {mode}", "bold yellow")
+    return text
+
+
+def customer_card(conv: Conversation, zone: dt.tzinfo | None, now: float) -> Text:
+    text = Text()
+    c = conv.customer
+    if c is None:
+        text.append(_("Unknown customer"), "dim")
+        return text
+    text.append(one_line(c["name"]), "bold")
+    if c["vip"]:
+        text.append("  VIP", "bold magenta")
+    text.append("  " + _("{n} past tickets").format(n=conv.past_tickets), "dim")
+    handles = [f"{channel_title(ch)}: {one_line(h)}" for ch, h in sorted(conv.handles.items())]
+    if c["email"] and "email" not in conv.handles:
+        handles.insert(0, one_line(c["email"]))
+    if handles:
+        text.append("\n" + " · ".join(handles), "dim")
+    for o in conv.orders[:3]:
+        text.append("\n" + _("Order") + f" {one_line(o['number'])} ", "")
+        text.append(one_line(o["status"]).replace("_", " "), "bold")
+        text.append(f" {o['amount_cents'] / 100:.2f} {one_line(o['currency'])}")
+        if o["tracking_number"]:
+            text.append(f" · {one_line(o['carrier'])} {one_line(o['tracking_number'])}", "cyan")
+        text.append(f" · {_when(o['created_at'], zone, now)}", "dim")
+    if len(conv.orders) > 3:
+        text.append("\n" + _("… {n} more orders").format(n=len(conv.orders) - 3), "dim")
+    return text
+
+
+def _event_line(e, conv: Conversation) -> str:
+    data = json.loads(e["data"] or "{}")
+    actor = one_line(e["agent_name"] or e["actor_name"]) or _("system")
+    kind = e["kind"]
+    agent = lambda k: one_line(conv.agent_names.get(data.get(k), "")) or _("nobody")  # noqa: E731
+    if kind == "assigned":
+        return _("{actor} assigned it to {to}").format(actor=actor, to=agent("to"))
+    if kind == "transferred":
+        team = one_line(conv.team_names.get(data.get("to_team") or data.get("team_id"), ""))
+        target = team or agent("to")
+        return _("{actor} transferred it to {to}").format(actor=actor, to=target)
+    if kind in ("status", "solved", "reopened") and "to" in data:
+        return _("{actor} set status {frm} → {to}").format(
+            actor=actor, frm=data.get("from", "?"), to=data["to"]
+        )
+    if kind == "rated":
+        return _("customer rated {score}/5").format(score=data.get("score", "?"))
+    if kind == "created":
+        return _("ticket created")
+    return f"{actor} {_(_EVENT_WORDS.get(kind, kind))}"
+
+
+def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict) -> Text:
+    """Messages and events in time order; notes marked with a bar, failures with their reason."""
+    items = [(m["created_at"], 0, m["id"], "m", m) for m in conv.messages]
+    items += [(e["at"], 1, e["id"], "e", e) for e in conv.events if e["kind"] != "created"]
+    items.sort(key=lambda i: i[:3])
+    text = Text()
+    for _at, _o, _id, kind, item in items:
+        if kind == "e":
+            text.append(
+                f"  — {_event_line(item, conv)} · {_when(item['at'], zone, now)}\n", styles["event"]
+            )
+            continue
+        m = item
+        internal = bool(m["internal"])
+        author = one_line(m["author_name"]) or "?"
+        if m["author_kind"] == "customer":
+            text.append(f"▌ {author}", styles["customer"])
+        elif internal:
+            text.append(f"▌ {_('NOTE')} · {author}", styles["note"])
+        else:
+            text.append(f"▌ {author} · {_('reply')}", styles["agent"])
+        text.append(f"  {_when(m['created_at'], zone, now)}", "dim")
+        if m["delivery"] in ("queued", "sending"):
+            text.append("  " + _(m["delivery"]), styles["queued"])
+        elif m["delivery"] == "failed":
+            text.append(
+                "  " + _("failed: {why}").format(why=one_line(m["error"])), styles["failed"]
+            )
+            text.append("  " + _("(R retry · E edit · D discard)"), styles["failed"])
+        text.append("\n")
+        bar = "│ " if internal else "  "
+        body = sanitize(m["body"]).expandtabs(4).rstrip("\n") or _("(empty)")
+        for line in body.split("\n"):
+            text.append(bar, styles["note"] if internal else "")
+            text.append(line + "\n", styles["note_body"] if internal else "")
+        for a in json.loads(m["attachments"] or "[]"):
+            text.append(
+                f"  📎 {one_line(a.get('name')) or '?'} ({size_label(a.get('size'))})\n",
+                styles["attachment"],
+            )
+        text.append("\n")
+    if not items:
+        text.append(_("No messages yet.") + "\n", "dim")
+    return text

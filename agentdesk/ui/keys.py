@@ -1,0 +1,90 @@
+"""Every key of the main screen in one list: the bindings, the help screen, the palette and
+the README's table are all made from it. Each has an id the config's [keymap] can remap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from agentdesk.i18n import _
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    id: str
+    keys: str  # Textual key names, comma-separated
+    action: str
+    description: str
+    show: bool = False  # in the footer
+
+
+MAIN_KEYS: list[KeySpec] = [
+    KeySpec("next_ticket", "j,down", "move(1)", _("Next ticket")),
+    KeySpec("previous_ticket", "k,up", "move(-1)", _("Previous ticket")),
+    KeySpec("page_down", "pagedown,ctrl+f", "page(1)", _("Page down")),
+    KeySpec("page_up", "pageup,ctrl+b", "page(-1)", _("Page up")),
+    KeySpec("first_ticket", "g,home", "first", _("First ticket")),
+    KeySpec("last_ticket", "G,end", "last", _("Last ticket")),
+    KeySpec("focus_conversation", "enter", "focus_conversation", _("Read the conversation")),
+    KeySpec("reply", "r", "compose('reply')", _("Reply"), show=True),
+    KeySpec("note", "n", "compose('note')", _("Internal note"), show=True),
+    KeySpec("canned", "c", "canned", _("Canned"), show=True),
+    KeySpec("transfer", "t", "transfer", _("Transfer"), show=True),
+    KeySpec("take", "a", "take", _("Take"), show=True),
+    KeySpec("solve", "s", "status('solved')", _("Solve"), show=True),
+    KeySpec("pending", "p", "status('pending')", _("Pending")),
+    KeySpec("reopen", "o", "status('open')", _("Reopen")),
+    KeySpec("mark", "x", "mark", _("Mark for bulk")),
+    KeySpec("clear_marks", "escape", "back", _("Clear marks / back to the inbox")),
+    KeySpec("tag", "number_sign", "tag", _("Add or remove tags")),
+    KeySpec("search", "slash", "search", _("Search"), show=True),
+    *[
+        KeySpec(f"view_{n}", str(n), f"select_view({n - 1})", _("View {n}").format(n=n))
+        for n in range(1, 10)
+    ],
+    KeySpec("next_view", "right_square_bracket", "cycle_view(1)", _("Next view")),
+    KeySpec("previous_view", "left_square_bracket", "cycle_view(-1)", _("Previous view")),
+    KeySpec("retry", "R", "retry_failed", _("Retry a failed send")),
+    KeySpec("edit_failed", "E", "edit_failed", _("Edit a failed message and resend")),
+    KeySpec("discard", "D", "discard_failed", _("Discard a failed send")),
+    KeySpec("presence", "P", "cycle_presence", _("Set presence: online / away / offline")),
+    KeySpec("help", "question_mark", "help", _("Help"), show=True),
+    KeySpec("quit", "q", "quit", _("Quit"), show=True),
+]
+
+COMPOSER_KEYS: list[KeySpec] = [
+    KeySpec("composer_send", "ctrl+s", "send", _("Send")),
+    KeySpec(
+        "composer_send_solve_next",
+        "ctrl+g",
+        "send_solve_next",
+        _("Send, solve and go to the next ticket"),
+    ),
+    KeySpec("composer_leave", "escape", "leave", _("Leave the composer, keep the draft")),
+]
+
+
+def bindings(specs: list[KeySpec]) -> list[Binding]:
+    return [Binding(s.keys, s.action, s.description, show=s.show, id=s.id) for s in specs]
+
+
+def effective_keys(specs: list[KeySpec], keymap: dict[str, str]) -> list[tuple[KeySpec, str]]:
+    """Each key spec with the keys it answers to after the config's remapping."""
+    return [(s, keymap.get(s.id, s.keys)) for s in specs]
+
+
+_NAMES = {
+    "number_sign": "#",
+    "slash": "/",
+    "question_mark": "?",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+}
+
+
+def key_label(keys: str) -> str:
+    """Keys as a person writes them: `j / down`, `#`, `ctrl+s`."""
+    return " / ".join(_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))

@@ -1,0 +1,424 @@
+"""What the agent does to tickets from the main screen: compose, canned replies, transfer,
+status, tags, bulk over marked tickets, and the keys for a failed send.
+
+Reads are bounded and run on the UI connection; every write is a job for the writer
+thread, after which the screen refreshes (a connection does not see its own commits in
+PRAGMA data_version, and the writer's commits must show at once).
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+
+from agentdesk.canned import render, ticket_values
+from agentdesk.canned_library import load_library
+from agentdesk.canned_search import CannedIndex
+from agentdesk.i18n import _
+from agentdesk.store import outbox, reads
+from agentdesk.store.drafts import load_draft, save_draft, staleness, ticket_basis
+from agentdesk.store.presence import my_agent_ids, transfer_targets
+from agentdesk.text import one_line
+from agentdesk.ui.actions import Actions, Outcome
+from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
+from agentdesk.ui.modals.confirm import Confirm
+from agentdesk.ui.modals.prompt import Prompt
+from agentdesk.ui.modals.transfer import TransferChoice, TransferDialog, targets_from_rows
+from agentdesk.ui.widgets.composer import Composer
+
+DRAFT_DEBOUNCE = 0.4  # seconds of quiet typing before the draft is written
+
+
+class TicketFlows:
+    """Mixed into MainScreen; uses its inbox, composer and refresh_data."""
+
+    _draft_timer = None
+    _editing_op: int | None = None
+    _advance_from: int | None = None
+    _canned_index: CannedIndex | None = None
+    _canned_version: int | None = None
+
+    # -- helpers ------------------------------------------------------------------------
+
+    @property
+    def actions(self) -> Actions:
+        return self.app.actions
+
+    @property
+    def agent_key(self) -> str:
+        return self.app.settings.agent.email
+
+    def targets(self) -> list[int]:
+        """The marked tickets, or the one under the cursor."""
+        if self.inbox.marked:
+            return sorted(self.inbox.marked)
+        tid = self.inbox.current_id()
+        return [tid] if tid is not None else []
+
+    def write(self, job, done_message=None, on_done=None) -> None:
+        def done(result) -> None:
+            if isinstance(result, Outcome):
+                text = result.summary(done_message or _("done"))
+                self.notify(text, severity="warning" if result.failed else "information", timeout=3)
+            elif isinstance(result, str):
+                self.notify(result, timeout=2)
+            if on_done is not None:
+                on_done(result)
+            self._data_version = None
+            self.refresh_data()
+
+        def failed(exc: Exception) -> None:
+            self.notify(str(exc), title=_("Not done"), severity="error", timeout=8)
+
+        self.app.writer.submit(job, done, failed)
+
+    def after_refresh(self) -> None:
+        """After a send-solve-next: if the ticket is still under the cursor, step past it."""
+        if self._advance_from is not None:
+            if self.inbox.current_id() == self._advance_from:
+                self.inbox.move(1)
+            self._advance_from = None
+
+    # -- status, take, tags, marks ------------------------------------------------------
+
+    def action_take(self) -> None:
+        ids = self.targets()
+        if ids:
+            self.write(lambda s: self.actions.take(s, ids), _("taken"), self._clear_marks)
+
+    def action_status(self, status: str) -> None:
+        ids = self.targets()
+        if ids:
+            verb = {"solved": _("solved"), "pending": _("set pending"), "open": _("reopened")}
+            self.write(
+                lambda s: self.actions.set_status(s, ids, status),
+                verb.get(status, status),
+                self._clear_marks,
+            )
+
+    def action_mark(self) -> None:
+        self.inbox.toggle_mark()
+        self.inbox.move(1)
+        self._show_header()
+        self._show_status()
+
+    def _clear_marks(self, _result=None) -> None:
+        if self.inbox.marked:
+            self.inbox.clear_marks()
+            self._show_header()
+
+    def action_tag(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+
+        def chosen(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            words = value.replace(",", " ").split()
+            add = [w for w in words if not w.startswith("-")]
+            remove = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
+            self.write(
+                lambda s: self.actions.tags(s, ids, add, remove), _("tagged"), self._clear_marks
+            )
+
+        self.app.push_screen(
+            Prompt(
+                _("Tags for {n} ticket(s)").format(n=len(ids)),
+                _("words to add, -word to remove; enter apply · esc cancel"),
+            ),
+            chosen,
+        )
+
+    # -- the composer -------------------------------------------------------------------
+
+    def action_compose(self, kind: str, body: str | None = None, macro: dict | None = None) -> None:
+        tid = self.inbox.current_id()
+        if tid is None:
+            self.notify(_("No ticket selected."), severity="warning")
+            return
+        if self.inbox.marked:
+            self.notify(
+                _("A reply goes to one ticket; use c for a canned reply to all marked."),
+                severity="warning",
+            )
+            return
+        store = self.app.store
+        draft = load_draft(store, tid, self.agent_key)
+        basis = draft.basis if draft else ticket_basis(store, tid)
+        text = draft.body if draft else ""
+        if body:
+            text = (text.rstrip() + "\n\n" if text.strip() else "") + body
+        saved_macro = dict(basis.pop("macro", {}) or {})
+        saved_macro.update(macro or {})
+        row = self.inbox.current_row()
+        customer = one_line(row["customer_name"]) if row is not None else ""
+        self._editing_op = None
+        self.composer.open(tid, kind, text, basis, customer, saved_macro)
+        if body or macro:
+            self._save_draft_now()
+        self._publish_viewing()
+
+    def on_composer_edited(self, message: Composer.Edited) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DEBOUNCE, self._save_draft_now)
+        if not getattr(self, "_typing_published", False):
+            self._typing_published = True
+            self._publish_viewing()
+
+    def _save_draft_now(self) -> None:
+        c = self.composer
+        if c.ticket_id is None or self._editing_op is not None:
+            return
+        tid, kind, body = c.ticket_id, c.kind, c.body
+        basis = {**c.basis, "macro": c.macro} if c.macro else dict(c.basis)
+        key = self.agent_key
+        self.app.writer.submit(lambda s: save_draft(s, tid, key, kind, body, basis))
+
+    def on_composer_leave(self, message: Composer.Leave) -> None:
+        self._save_draft_now()
+        self.composer.close()
+        self._typing_published = False
+        self._editing_op = None
+        self.inbox.focus()
+        self._publish_viewing()
+
+    def on_composer_send(self, message: Composer.Send) -> None:
+        c = self.composer
+        tid, kind, body = c.ticket_id, c.kind, c.body
+        if tid is None:
+            return
+        if not body.strip():
+            self.notify(_("Nothing to send: the message is empty."), severity="warning")
+            return
+        if self._editing_op is not None:
+            op_id = self._editing_op
+            self.write(
+                lambda s: outbox.resend(s, op_id, body) or _("resent"), on_done=self._composer_done
+            )
+            return
+        reasons = staleness(
+            self.app.store, tid, c.basis, my_agent_ids(self.app.store, self.agent_key)
+        )
+        if reasons:
+
+            def answer(send_anyway: bool | None) -> None:
+                if send_anyway:
+                    self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
+                else:
+                    # The agent has now seen the change: the draft is written against it.
+                    c.basis = ticket_basis(self.app.store, tid)
+                    self._save_draft_now()
+                    c.area.focus()
+
+            self.app.push_screen(
+                Confirm(
+                    _("The ticket changed since you began this draft"),
+                    Text("; ".join(reasons).capitalize() + ".\n" + _("Send it anyway?")),
+                    _("send"),
+                    _("back to the draft"),
+                ),
+                answer,
+            )
+            return
+        self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
+
+    def _send(self, tid: int, kind: str, body: str, macro: dict, solve_next: bool) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+
+        def done(_result) -> None:
+            self._composer_done()
+            if solve_next:
+                self._advance_from = tid
+
+        self.write(
+            lambda s: self.actions.send(s, tid, kind, body, macro, solve=solve_next), on_done=done
+        )
+
+    def _composer_done(self, _result=None) -> None:
+        self.composer.close()
+        self._editing_op = None
+        self._typing_published = False
+        self.inbox.focus()
+        self._publish_viewing()
+
+    # -- canned replies -----------------------------------------------------------------
+
+    def canned_index(self) -> CannedIndex:
+        version = self.app.canned_version()
+        if self._canned_index is None or version != self._canned_version:
+            entries, problems = load_library(self.app.store, self.app.settings.config_dir)
+            for p in problems:
+                self.notify(p, title=_("Canned replies"), severity="warning", timeout=10)
+            self._canned_index = CannedIndex(entries)
+            self._canned_version = version
+        return self._canned_index
+
+    def _values_for(self, tid: int) -> tuple[dict, str]:
+        """Placeholder values for a ticket, and the customer's last message (for suggestions)."""
+        conv = reads.conversation(self.app.store, tid, message_limit=50)
+        if conv is None:
+            return {}, ""
+        shop = ""
+        for c in self.app.settings.connectors:
+            if c.name == conv.ticket["connector"]:
+                shop = c.options.get("shop_name", "")
+        values = ticket_values(
+            conv.ticket,
+            conv.customer,
+            conv.orders,
+            json.loads(conv.ticket["fields"] or "{}"),
+            self.app.settings.agent.name,
+            shop,
+        )
+        last = next(
+            (m["body"] for m in reversed(conv.messages) if m["author_kind"] == "customer"), ""
+        )
+        return values, last or conv.ticket["subject"]
+
+    def action_canned(self, query: str = "", from_slash: bool = False) -> None:
+        tid = self.composer.ticket_id if from_slash else self.inbox.current_id()
+        if tid is None:
+            self.notify(_("No ticket selected."), severity="warning")
+            return
+        values, last = self._values_for(tid)
+        marked = sorted(self.inbox.marked) if not from_slash else []
+        title = (
+            _("Canned reply to {n} marked tickets").format(n=len(marked))
+            if marked
+            else _("Canned replies")
+        )
+        picker = CannedPicker(self.canned_index(), values, last, query, title)
+
+        def picked(result: Picked | None) -> None:
+            if result is None:
+                if from_slash:
+                    self.composer.insert("/")
+                return
+            if marked:
+                self._canned_to_many(marked, result)
+            elif self.composer.display and self.composer.ticket_id == tid:
+                self.composer.insert(result.text, result.entry.actions)
+                self.composer.area.focus()
+            else:
+                self.action_compose("reply", result.text, result.entry.actions)
+
+        self.app.push_screen(picker, picked)
+
+    def on_composer_area_slash_at_line_start(self, message) -> None:
+        self.action_canned(from_slash=True)
+
+    def _canned_to_many(self, ids: list[int], picked: Picked) -> None:
+        bodies, problems = {}, 0
+        for tid in ids:
+            values, _last = self._values_for(tid)
+            r = render(picked.entry.body, values)
+            bodies[tid] = r.text
+            problems += bool(r.problems)
+        body = Text(
+            _('Send "{title}" to {n} tickets, each filled in for its customer.').format(
+                title=one_line(picked.entry.title), n=len(ids)
+            )
+        )
+        if problems:
+            body.append(
+                "\n"
+                + _("{n} of them have placeholders with no value; they go as written.").format(
+                    n=problems
+                ),
+                "bold red",
+            )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                macro = dict(picked.entry.actions)
+                self.write(
+                    lambda s: self.actions.send_canned_to_many(s, bodies, macro),
+                    _("canned reply queued"),
+                    self._clear_marks,
+                )
+
+        self.app.push_screen(Confirm(_("Bulk canned reply"), body, _("send"), _("cancel")), answer)
+
+    # -- transfer -----------------------------------------------------------------------
+
+    def action_transfer(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        agents, teams = transfer_targets(self.app.store)
+        mine = my_agent_ids(self.app.store, self.agent_key)
+        dialog = TransferDialog(targets_from_rows(agents, teams, mine), len(ids))
+
+        def chosen(choice: TransferChoice | None) -> None:
+            if choice is None:
+                return
+            t = choice.target
+            agent_id = t.id if t.kind == "agent" else None
+            team_id = t.id if t.kind == "team" else None
+            self.write(
+                lambda s: self.actions.transfer(
+                    s, ids, agent_id=agent_id, team_id=team_id, note=choice.note
+                ),
+                _("transferred to {name}").format(name=one_line(t.name)),
+                self._clear_marks,
+            )
+
+        self.app.push_screen(dialog, chosen)
+
+    # -- a failed send ------------------------------------------------------------------
+
+    def _failed_here(self):
+        tid = self.inbox.current_id()
+        if tid is None:
+            return None
+        op = self.actions.failed_op(self.app.store, tid)
+        if op is None:
+            self.notify(_("Nothing failed on this ticket."), timeout=2)
+        return op
+
+    def action_retry_failed(self) -> None:
+        op = self._failed_here()
+        if op is not None:
+            op_id = op["id"]
+            self.write(lambda s: outbox.resend(s, op_id) or _("queued again"))
+
+    def action_discard_failed(self) -> None:
+        op = self._failed_here()
+        if op is None:
+            return
+        op_id = op["id"]
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.write(lambda s: outbox.discard(s, op_id) or _("discarded"))
+
+        self.app.push_screen(
+            Confirm(
+                _("Discard the failed {kind}?").format(kind=op["kind"]),
+                Text(one_line(op["last_error"])),
+                _("discard"),
+                _("keep"),
+            ),
+            answer,
+        )
+
+    def action_edit_failed(self) -> None:
+        op = self._failed_here()
+        if op is None:
+            return
+        if op["kind"] not in ("reply", "note"):
+            self.notify(
+                _("Only a reply or a note can be edited; R retries, D discards."),
+                severity="warning",
+            )
+            return
+        tid = self.inbox.current_id()
+        row = self.inbox.current_row()
+        self.composer.open(
+            tid, op["kind"], op["body"] or "", {}, one_line(row["customer_name"]), {}
+        )
+        self._editing_op = op["id"]

@@ -1,0 +1,119 @@
+"""The composer: a reply or an internal note for the ticket in view.
+
+It only edits text and says what the agent wants (send, send-solve-next, leave, open the
+picker); the screen does the saving and sending. `/` at the start of a line opens the
+canned-reply picker, whose query takes the shortcode the agent goes on typing.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static, TextArea
+
+from agentdesk.canned import macro_effects
+from agentdesk.i18n import _
+from agentdesk.ui.keys import COMPOSER_KEYS, bindings
+
+
+class ComposerArea(TextArea):
+    class SlashAtLineStart(Message):
+        pass
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character == "/" and self.cursor_location[1] == 0 and not self.selected_text:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SlashAtLineStart())
+            return
+        await super()._on_key(event)
+
+
+class Composer(Vertical):
+    BINDINGS = bindings(COMPOSER_KEYS)
+
+    class Send(Message):
+        def __init__(self, solve_and_next: bool) -> None:
+            super().__init__()
+            self.solve_and_next = solve_and_next
+
+    class Leave(Message):
+        pass
+
+    class Edited(Message):
+        pass
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ticket_id: int | None = None
+        self.kind = "reply"
+        self.basis: dict = {}
+        self.macro: dict = {}
+        self.customer = ""
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="composer-title")
+        yield ComposerArea(id="composer-text", soft_wrap=True, show_line_numbers=False)
+
+    @property
+    def area(self) -> ComposerArea:
+        return self.query_one(ComposerArea)
+
+    @property
+    def body(self) -> str:
+        return self.area.text
+
+    def open(
+        self, ticket_id: int, kind: str, body: str, basis: dict, customer: str, macro: dict
+    ) -> None:
+        self.ticket_id, self.kind, self.basis, self.customer = ticket_id, kind, basis, customer
+        self.macro = dict(macro)
+        self._loading = True
+        self.area.load_text(body)
+        self._loading = False
+        self.area.move_cursor(self.area.document.end)
+        self.display = True
+        self.set_class(kind == "note", "-note")
+        self._show_title()
+        self.area.focus()
+
+    def close(self) -> None:
+        self.display = False
+        self.ticket_id = None
+
+    def insert(self, text: str, macro: dict | None = None) -> None:
+        self.area.insert(text)
+        if macro:
+            self.macro.update(macro)
+            self._show_title()
+        self.post_message(self.Edited())
+
+    def _show_title(self) -> None:
+        title = Text()
+        if self.kind == "note":
+            title.append(_("Internal note"), "bold")
+            title.append(" " + _("(not sent to the customer)"))
+        else:
+            title.append(_("Reply to {customer}").format(customer=self.customer), "bold")
+        effects = macro_effects(self.macro)
+        if effects:
+            title.append("  " + _("on send: ") + "; ".join(effects))
+        title.append("   " + _("ctrl+s send · ctrl+g send+solve+next · esc keep draft"), "dim")
+        self.query_one("#composer-title", Static).update(title)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if not self._loading:
+            self.post_message(self.Edited())
+
+    def action_send(self) -> None:
+        self.post_message(self.Send(solve_and_next=False))
+
+    def action_send_solve_next(self) -> None:
+        self.post_message(self.Send(solve_and_next=True))
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())

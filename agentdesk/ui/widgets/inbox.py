@@ -1,0 +1,221 @@
+"""The inbox: a Line API widget that draws only the visible rows of a view of any size.
+
+The scroll height is the view's row count; `render_line` asks the window for the row at
+that index (fetched by keyset when missing) and draws it from a small cache, so a key
+press repaints two lines, not the screen. After a refresh only the lines whose row
+changed are repainted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from agentdesk.ui.inbox_window import InboxWindow, Slice, key_of
+from agentdesk.ui.row_format import render_row
+
+_CACHE = 400
+
+
+class Inbox(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "inbox--cursor",
+        "inbox--mark",
+        "inbox--unread",
+        "inbox--badge",
+        "inbox--breached",
+        "inbox--sla",
+        "inbox--dim",
+        "inbox--queued",
+        "inbox--failed",
+        "inbox--viewing",
+        "inbox--typing",
+    }
+
+    class CursorMoved(Message):
+        def __init__(self, ticket_id: int | None) -> None:
+            super().__init__()
+            self.ticket_id = ticket_id
+
+    def __init__(self, clock: Callable[[], float] = time.time, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.window: InboxWindow | None = None
+        self.cursor = 0
+        self.marked: set[int] = set()
+        self._lines: OrderedDict[tuple, Strip] = OrderedDict()
+        self._minute = 0
+
+    # -- data -------------------------------------------------------------------------
+
+    def set_window(self, window: InboxWindow, s: Slice) -> None:
+        """Show a new view (or a fresh read of this one) with the cursor at `s.cursor`."""
+        old_id = self.current_id()
+        screen_row = self.cursor - int(self.scroll_offset.y)
+        visible_before = self._visible_signatures()
+        self.window = window
+        window.load(s)
+        self.cursor = s.cursor if s.total else 0
+        self.virtual_size = Size(self.size.width, window.total)
+        # Keep the cursor on the same screen row, so arriving tickets do not move the agent.
+        top = max(0, self.cursor - max(0, min(screen_row, self.size.height - 1)))
+        if int(self.scroll_offset.y) != top:
+            self.scroll_to(y=top, animate=False, immediate=True)
+            self.refresh()
+        else:
+            after = self._visible_signatures()
+            for y, sig in after.items():
+                if visible_before.get(y) != sig:
+                    self.refresh_line(y)
+        if self.current_id() != old_id:
+            self.post_message(self.CursorMoved(self.current_id()))
+
+    def current_row(self):
+        return self.window.get(self.cursor) if self.window else None
+
+    def current_id(self) -> int | None:
+        row = self.current_row()
+        return row["id"] if row is not None else None
+
+    def anchor(self) -> tuple[int | None, tuple | None]:
+        row = self.current_row()
+        if row is None or self.window is None:
+            return None, None
+        return row["id"], key_of(row, self.window.order)
+
+    def _visible_signatures(self) -> dict[int, tuple]:
+        if self.window is None:
+            return {}
+        top = int(self.scroll_offset.y)
+        out = {}
+        for y in range(top, top + self.size.height):
+            row = self.window.get(y) if 0 <= y - self.window.start < len(self.window.rows) else None
+            out[y] = (tuple(row), y == self.cursor) if row is not None else None
+        return out
+
+    # -- movement ---------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        if self.window is None or self.window.total == 0:
+            return
+        index = max(0, min(index, self.window.total - 1))
+        if index == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = index
+        self.refresh_line(old)
+        self.refresh_line(index)
+        self._scroll_to_cursor()
+        self.post_message(self.CursorMoved(self.current_id()))
+
+    def move(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_offset.y)
+        height = max(1, self.size.height)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    # The scroll keys a ScrollView binds move the cursor here, as j/k do.
+    def action_scroll_down(self) -> None:
+        self.move(1)
+
+    def action_scroll_up(self) -> None:
+        self.move(-1)
+
+    def action_page_down(self) -> None:
+        self.move(max(1, self.size.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move(-max(1, self.size.height - 1))
+
+    def action_scroll_home(self) -> None:
+        self.move_to(0)
+
+    def action_scroll_end(self) -> None:
+        if self.window is not None:
+            self.move_to(self.window.total - 1)
+
+    def toggle_mark(self) -> None:
+        tid = self.current_id()
+        if tid is None:
+            return
+        self.marked.symmetric_difference_update({tid})
+        self.refresh_line(self.cursor)
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.window is not None:
+            self.virtual_size = Size(self.size.width, self.window.total)
+        self._scroll_to_cursor()
+
+    def tick(self) -> None:
+        """Ages and countdowns move once a minute: repaint then, not on every frame."""
+        minute = int(self.clock() // 60)
+        if minute != self._minute:
+            self._minute = minute
+            self.refresh()
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def _styles(self) -> dict[str, Style]:
+        names = (
+            "mark",
+            "unread",
+            "badge",
+            "breached",
+            "sla",
+            "dim",
+            "queued",
+            "failed",
+            "viewing",
+            "typing",
+        )
+        styles = {n: self.get_component_rich_style(f"inbox--{n}", partial=True) for n in names}
+        styles["unread_subject"] = Style(bold=True)
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.size.width
+        row = self.window.get(index) if self.window else None
+        base = self.rich_style
+        if row is None:
+            return Strip.blank(width, base)
+        selected = index == self.cursor
+        marked = row["id"] in self.marked
+        minute = int(self.clock() // 60)
+        key = (tuple(row), selected, marked, width, minute, self.has_focus and selected)
+        strip = self._lines.get(key)
+        if strip is not None:
+            self._lines.move_to_end(key)
+            return strip
+        text = render_row(row, width, self.clock(), self._styles(), marked=marked)
+        cursor = self.get_component_rich_style("inbox--cursor") if selected else None
+        segments = Segment.apply_style(text.render(self.app.console), base, cursor)
+        fill = base + cursor if cursor else base
+        strip = Strip(list(segments)).adjust_cell_length(width, fill)
+        self._lines[key] = strip
+        if len(self._lines) > _CACHE:
+            self._lines.popitem(last=False)
+        return strip
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor)

@@ -1,0 +1,43 @@
+"""Helpers for driving the console with Pilot: wait on conditions, read what is drawn."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from agentdesk.ui.widgets.inbox import Inbox
+
+
+async def wait_until(pilot, cond, timeout: float = 10.0, what: str = "condition") -> None:
+    """Wait for `cond()` to hold, letting the app run; fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not cond():
+        assert loop.time() < deadline, f"{what} not reached"
+        await pilot.pause(0.05)
+
+
+def screen_text(app) -> str:
+    """Everything on screen as plain text, as a terminal would show it."""
+    from rich.console import Console
+
+    width, height = app.size
+    with open(os.devnull, "w") as sink:
+        console = Console(width=width, height=height, record=True, file=sink, color_system=None)
+        console.print(app.screen._compositor.render_update(full=True), end="")
+        return console.export_text()
+
+
+def inbox_lines(app) -> list[str]:
+    inbox = app.screen.query_one(Inbox)
+    return [inbox.render_line(y).text for y in range(inbox.size.height)]
+
+
+async def ready(pilot, app) -> Inbox:
+    """The main screen with its first read shown."""
+    await wait_until(
+        pilot, lambda: getattr(app.screen, "data", None) is not None, what="first read"
+    )
+    inbox = app.screen.query_one(Inbox)
+    await wait_until(pilot, lambda: inbox.window is not None, what="inbox")
+    return inbox
