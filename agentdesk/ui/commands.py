@@ -18,7 +18,7 @@ class AgentDeskCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         from agentdesk.ui.screens.main import MainScreen
 
-        screen = self.app.screen
+        screen = self.screen  # the screen the palette was opened on
         if not isinstance(screen, MainScreen):
             # A dialog is open: only what makes sense anywhere.
             return self._themes()

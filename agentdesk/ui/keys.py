@@ -82,6 +82,7 @@ _NAMES = {
     "left_square_bracket": "[",
     "pagedown": "PgDn",
     "pageup": "PgUp",
+    "escape": "esc",
 }
 
 

@@ -16,16 +16,30 @@ from agentdesk.ui.keys import COMPOSER_KEYS, MAIN_KEYS, effective_keys, key_labe
 
 def keys_table(keymap: dict[str, str]) -> Table:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column(_("key"), style="bold cyan", no_wrap=True)
-    table.add_column(_("action"))
-    table.add_column(_("id (for [keymap])"), style="dim", no_wrap=True)
+    # Text objects throughout: "[keymap]" must not be read as markup.
+    table.add_column(Text(_("key")), style="bold cyan", no_wrap=True)
+    table.add_column(Text(_("action")))
+    table.add_column(Text(_("id, for the config's [keymap]")), style="dim", no_wrap=True)
     for title, specs in ((_("Inbox"), MAIN_KEYS), (_("Composer"), COMPOSER_KEYS)):
-        table.add_row(Text(title, "bold underline"), "", "")
+        table.add_row(Text(title, "bold underline"), Text(""), Text(""))
         for spec, keys in effective_keys(specs, keymap):
-            table.add_row(key_label(keys), spec.description, spec.id)
-    table.add_row(Text(_("Anywhere"), "bold underline"), "", "")
-    table.add_row("ctrl+p", _("Command palette: actions, views, canned replies, themes"), "")
-    table.add_row("/", _("in the composer, at the start of a line: canned reply by shortcode"), "")
+            if spec.id.startswith("view_") and spec.id != "view_1":
+                continue  # 1-9 are one row
+            if spec.id == "view_1":
+                table.add_row(
+                    Text("1 … 9"), Text(_("Switch to view 1 … 9")), Text("view_1 … view_9")
+                )
+                continue
+            table.add_row(Text(key_label(keys)), Text(spec.description), Text(spec.id))
+    table.add_row(Text(_("Anywhere"), "bold underline"), Text(""), Text(""))
+    table.add_row(
+        Text("ctrl+p"), Text(_("Command palette: actions, views, canned replies, themes")), Text("")
+    )
+    table.add_row(
+        Text("/"),
+        Text(_("In the composer, at the start of a line: canned reply by shortcode")),
+        Text(""),
+    )
     return table
 
 
