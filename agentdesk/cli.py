@@ -377,20 +377,50 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
 
 @main.command()
 @click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--tickets",
+    type=click.IntRange(min=1),
+    default=None,
+    help=_("Build (or reuse) a demo workspace of this many tickets and bench the console on it."),
+)
+@click.option("--no-console", is_flag=True, help=_("Only the read queries; no console process."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def bench(c: Context, runs: int, as_json: bool) -> None:
-    """Time the read queries the console makes, on this cache."""
+def bench(c: Context, runs: int, tickets: int | None, no_console: bool, as_json: bool) -> None:
+    """Time the console on a cache: queries, first paint, j latency and bytes, picker, memory."""
     from agentdesk.bench import run_bench
+    from agentdesk.bench_console import console_bench, inprocess_bench
 
-    with _open_store(c.settings(), readonly=True) as store:
-        results = run_bench(store, c.settings(), runs)
+    settings = c.settings()
+    if tickets is not None:
+        settings = _bench_workspace(c, settings, tickets)
+    with _open_store(settings, readonly=True) as store:
+        results = run_bench(store, settings, runs)
+        results["console"] = inprocess_bench(store, settings, runs)
+    if not no_console:
+        results["console"].update(console_bench(settings))
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         from agentdesk.cli_render import print_bench
 
         print_bench(results)
+
+
+def _bench_workspace(c: Context, base: Settings, tickets: int) -> Settings:
+    """The demo shop of `tickets` tickets (seed 1, no live traffic), built once and reused."""
+    from agentdesk.demo_workspace import DemoMismatch, demo_settings, prepare
+
+    data_dir = Path(c.data_dir) if c.data_dir else default_data_dir() / f"bench-{tickets}"
+    settings = demo_settings(base, data_dir, tickets=tickets, seed=1, rate=0.0)
+    try:
+        prepare(settings, reset=False)
+    except DemoMismatch as e:
+        raise Fail(str(e), 2) from None
+    summary = _sync_once(settings)
+    if summary.errors:
+        raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
+    return settings
 
 
 if __name__ == "__main__":

@@ -92,3 +92,53 @@ def print_bench(results: dict) -> None:
             str(q["rows"]),
         )
     Console().print(table)
+    console = results.get("console")
+    if console:
+        t = Table(title=_("the console"))
+        t.add_column(_("measure"))
+        t.add_column(_("value"), justify="right")
+        t.add_column(_("target"), justify="right")
+        rows = [
+            (
+                _("first inbox paint from process start"),
+                _fmt(console.get("first_paint_ms"), "ms"),
+                "< 1000 ms",
+            ),
+            (_("j to paint, p50"), _fmt(_get(console, "j_latency_ms", "p50"), "ms"), "< 10 ms"),
+            (_("j to paint, p99"), _fmt(_get(console, "j_latency_ms", "p99"), "ms"), "< 40 ms"),
+            (
+                _("bytes to the terminal per j (median / max)"),
+                _pair(console.get("bytes_per_j")),
+                "< 4096",
+            ),
+            (
+                _("open a conversation, p50"),
+                _fmt(_get(console, "conversation_open_ms", "p50"), "ms"),
+                "",
+            ),
+            *[
+                (_("search: {q}").format(q=q), _fmt(ms, "ms"), "< 50 ms")
+                for q, ms in console.get("search_ms", {}).items()
+            ],
+            (
+                _("picker filter, 5,000 replies, p50"),
+                _fmt(_get(console, "picker_filter_ms", "p50"), "ms"),
+                "< 10 ms",
+            ),
+            (_("peak RSS of the console"), _fmt(console.get("peak_rss_mb"), "MB"), "< 200 MB"),
+        ]
+        for row in rows:
+            t.add_row(*row)
+        Console().print(t)
+
+
+def _get(d: dict, key: str, sub: str):
+    return (d.get(key) or {}).get(sub)
+
+
+def _fmt(value, unit: str) -> str:
+    return "—" if value is None else f"{value:,} {unit}"
+
+
+def _pair(d: dict | None) -> str:
+    return "—" if not d else f"{d['median']:,} / {d['max']:,}"

@@ -22,6 +22,13 @@ def actor(settings) -> Actor:
     return Actor(settings.agent.email, settings.agent.name)
 
 
+def heading_of(plain: str, body: str) -> str:
+    """The heading line (author, time, delivery) above the message whose body is `body`."""
+    lines = plain.splitlines()
+    index = max(i for i, line in enumerate(lines) if body in line)
+    return lines[index - 1]
+
+
 def open_ids(store) -> list[int]:
     """All open tickets in the inbox's default order (SLA due, then age)."""
     return [
@@ -98,16 +105,17 @@ async def test_reply_shows_queued_then_sent(filled, filled_store):
 
         await wait_until(pilot, lambda: last_message()["body"] == "Thanks for waiting")
         assert last_message()["delivery"] == "queued" and not last_message()["internal"]
-        await wait_until(pilot, lambda: "queued" in screen_text(app), what="queued mark")
+        thread = app.screen.query_one("#conv-thread")
+        await wait_until(pilot, lambda: "Thanks for waiting" in thread.plain, what="shown at once")
+        assert "queued" in heading_of(thread.plain, "Thanks for waiting")
         assert not composer.display
         await asyncio.to_thread(run_once, filled)  # the engine delivers it
         await wait_until(pilot, lambda: last_message()["delivery"] == "sent")
-        thread = app.screen.query_one("#conv-thread")
         await wait_until(
             pilot,
             lambda: (
-                "Thanks for waiting" in str(thread.render())
-                and "queued" not in str(thread.render())
+                "Thanks for waiting" in thread.plain
+                and "queued" not in heading_of(thread.plain, "Thanks for waiting")
             ),
             what="sent",
         )

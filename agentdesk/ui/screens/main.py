@@ -38,6 +38,8 @@ from agentdesk.ui.widgets.inbox import Inbox
 from agentdesk.ui.widgets.status_line import StatusLine
 from agentdesk.ui.widgets.view_list import ViewList
 
+FOLLOW_DELAY = 0.08  # seconds the cursor rests before the conversation follows it
+
 _HEADER_LABELS = {
     "channel": _("CH"),
     "customer": _("Customer"),
@@ -66,6 +68,8 @@ class MainScreen(TicketFlows, Screen):
         self._pending_refresh = False
         self._viewing_timer = None
         self._window_view: str | None = None
+        self._shown_header: tuple | None = None
+        self._follow_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -191,17 +195,22 @@ class MainScreen(TicketFlows, Screen):
                 title.append("  " + view.error, "red")
         if self.inbox.marked:
             title.append("  " + _("{n} marked").format(n=len(self.inbox.marked)), "bold yellow")
-        self.query_one("#inbox-title", Static).update(title)
         width = self.inbox.size.width or 60
-        self.query_one("#inbox-header", Static).update(
-            Text(inbox_header(width, _HEADER_LABELS).plain, "bold dim")
-        )
+        head = Text(inbox_header(width, _HEADER_LABELS).plain, "bold dim")
+        if (title, head) != self._shown_header:  # repaint only on change
+            self._shown_header = (title, head)
+            self.query_one("#inbox-title", Static).update(title)
+            self.query_one("#inbox-header", Static).update(head)
 
     # -- the conversation follows the cursor ------------------------------------------
 
     def on_inbox_cursor_moved(self, message: Inbox.CursorMoved) -> None:
         self._nav += 1
-        self.show_conversation()
+        # The conversation follows once the cursor rests: holding j over a slow link
+        # moves one inbox line per key, not a whole pane of text per key.
+        if self._follow_timer is not None:
+            self._follow_timer.stop()
+        self._follow_timer = self.set_timer(FOLLOW_DELAY, self.show_conversation)
         if self._viewing_timer is not None:
             self._viewing_timer.stop()
         # Tell other consoles what is open once the agent settles, not on every j.
@@ -267,7 +276,7 @@ class MainScreen(TicketFlows, Screen):
         self.app.cycle_presence()
 
     def action_focus_conversation(self) -> None:
-        self.query_one("#conv-scroll").focus()
+        self.query_one("#conv-thread").focus()
 
     def action_back(self) -> None:
         if self.inbox.marked:

@@ -6,25 +6,15 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from agentdesk.i18n import _
 from agentdesk.store.reads import Conversation
 from agentdesk.ui.conversation_render import customer_card, header, thread
+from agentdesk.ui.widgets.thread_view import ThreadView
 
 _PARTS = ("customer", "agent", "note", "note_body", "event", "queued", "failed", "attachment")
-
-
-class Thread(VerticalScroll, can_focus=True):
-    """The messages: the one part of the pane that scrolls (enter focuses it; j/k scroll)."""
-
-    BINDINGS = [
-        ("j", "scroll_down", ""),
-        ("k", "scroll_up", ""),
-        ("g", "scroll_home", ""),
-        ("G", "scroll_end", ""),
-    ]
 
 
 class ConversationPane(Vertical):
@@ -39,8 +29,7 @@ class ConversationPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="conv-header")
         yield Static(id="conv-card")
-        with Thread(id="conv-scroll"):
-            yield Static(id="conv-thread")
+        yield ThreadView(id="conv-thread")
 
     def _styles(self) -> dict:
         return {
@@ -60,13 +49,12 @@ class ConversationPane(Vertical):
             self.ticket_id = None
             self.query_one("#conv-header", Static).update(Text(_("No ticket selected."), "dim"))
             self.query_one("#conv-card", Static).update("")
-            self.query_one("#conv-thread", Static).update("")
+            self.query_one(ThreadView).show(Text(), to_end=False)
             return
         self.ticket_id = conv.ticket["id"]
-        scroll = self.query_one(Thread)
-        at_end = scroll.scroll_y >= scroll.max_scroll_y - 1
+        view = self.query_one(ThreadView)
+        at_end = view.pinned
         self.query_one("#conv-header", Static).update(header(conv, others, now))
         self.query_one("#conv-card", Static).update(customer_card(conv, zone, now))
-        self.query_one("#conv-thread", Static).update(thread(conv, zone, now, self._styles()))
-        if changed or at_end:  # a new message shows when the agent was reading the latest
-            self.call_after_refresh(scroll.scroll_end, animate=False, immediate=True)
+        # A new message shows when the agent was reading the latest one.
+        view.show(thread(conv, zone, now, self._styles()), to_end=changed or at_end)

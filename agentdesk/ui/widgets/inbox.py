@@ -120,12 +120,18 @@ class Inbox(ScrollView, can_focus=True):
         self.move_to(self.cursor + delta)
 
     def _scroll_to_cursor(self) -> None:
+        # Leaving the screen scrolls by half a page, not a line: every scroll repaints the
+        # whole inbox, so over SSH one repaint per half page beats one per key.
         top = int(self.scroll_offset.y)
         height = max(1, self.size.height)
+        if top <= self.cursor < top + height:
+            return
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            y = max(0, self.cursor - height // 2) if top - self.cursor == 1 else self.cursor
+        else:
+            step = self.cursor - (top + height - 1)
+            y = self.cursor - height // 2 if step == 1 else self.cursor - height + 1
+        self.scroll_to(y=max(0, y), animate=False, immediate=True)
 
     # The scroll keys a ScrollView binds move the cursor here, as j/k do.
     def action_scroll_down(self) -> None:

@@ -54,4 +54,6 @@ class StatusLine(Static):
         if marks:
             text.append("  " + _("{n} marked").format(n=marks), "bold yellow")
         text.append(f"  [{engine}]", style="dim")
-        self.update(text)
+        if text != getattr(self, "_shown", None):  # repaint (and send bytes) only on change
+            self._shown = text
+            self.update(text)

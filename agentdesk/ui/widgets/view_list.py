@@ -20,4 +20,6 @@ class ViewList(Static):
             text.append(f"{counts.get(v.id, 0):>6,}", style or "cyan")
             text.append("\n")
         text.rstrip()
-        self.update(text)
+        if text != getattr(self, "_shown", None):  # repaint (and send bytes) only on change
+            self._shown = text
+            self.update(text)
