@@ -296,20 +296,17 @@ class MainScreen(TicketFlows, Screen):
         self.refresh_data(reset_cursor=True)
 
     def action_select_view(self, index: int) -> None:
-        views = self._all_views()
+        views = self.views
         if 0 <= index < len(views):
             self.select_view(views[index].id)
 
     def action_cycle_view(self, delta: int) -> None:
-        views = self._all_views()
+        views = self.views
         ids = [v.id for v in views]
         if not ids:
             return
         i = ids.index(self.selected) if self.selected in ids else 0
         self.select_view(ids[(i + delta) % len(ids)])
-
-    def _all_views(self) -> list[View]:
-        return self.views
 
     # -- search -----------------------------------------------------------------------
 

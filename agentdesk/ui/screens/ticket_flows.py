@@ -38,6 +38,7 @@ class TicketFlows:
     _advance_from: int | None = None
     _canned_index: CannedIndex | None = None
     _canned_version: int | None = None
+    _typing_published = False  # "typing" told to other consoles for the open draft
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class TicketFlows:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DEBOUNCE, self._save_draft_now)
-        if not getattr(self, "_typing_published", False):
+        if not self._typing_published:
             self._typing_published = True
             self._publish_viewing()
 
