@@ -9,8 +9,6 @@ work is measured; the workspace is built once and reused.
 from __future__ import annotations
 
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,19 +16,16 @@ from agentdesk.canned_library import CannedEntry
 from agentdesk.canned_search import CannedIndex
 from agentdesk.config import Settings
 from agentdesk.connectors.demo_canned import canned_replies
-from agentdesk.pty_session import PtySession
+from agentdesk.pty_session import quiet_console
 from agentdesk.query import parse
 from agentdesk.store import reads
 from agentdesk.store.db import Store
 from agentdesk.store.filters import compile_query
 from agentdesk.store.views import builtin_views
-from agentdesk.ui.conversation_render import customer_card, header, thread
+from agentdesk.ui.conversation_render import THREAD_PARTS, customer_card, header, thread
 from agentdesk.ui.inbox_window import read_slice
 
-_QUIET_CONFIG = '[[connectors]]\ntype = "demo"\nname = "demo"\nenabled = false\n'
-_STYLES = dict.fromkeys(
-    ("customer", "agent", "note", "note_body", "event", "queued", "failed", "attachment"), ""
-)
+_STYLES = dict.fromkeys(THREAD_PARTS, "")
 
 
 def _pct(samples: list[float], p: float) -> float:
@@ -51,44 +46,29 @@ def console_bench(settings: Settings, presses: int = 100) -> dict:
         mine = builtin_views(store, me, settings.ui.sla_warning)[0]
         first = reads.page(store, mine.filter, settings.ui.sort, limit=1, me=me)
         marker = (first[0]["customer_name"] if first else "Mine").split()[0][:4]
-    with tempfile.TemporaryDirectory() as tmp:
-        cfg = Path(tmp) / "config.toml"
-        cfg.write_text(_QUIET_CONFIG)
-        argv = [
-            sys.executable,
-            "-m",
-            "agentdesk",
-            "--config",
-            str(cfg),
-            "--data-dir",
-            str(settings.data_dir),
-        ]
-        session = PtySession(argv, cols=120, rows=40)
-        try:
-            session.read_until(lambda b: marker.encode() in b and b"outbox" in b, timeout=60)
-            first_paint = time.monotonic() - session.started
-            session.read_burst(quiet=0.3)  # let the start settle
-            session.send(b"3")  # All open: the longest of the built-in views
-            session.read_burst(quiet=0.3)
-            # Moving: j pressed again as soon as the last one is drawn. The inbox repaints two lines;
-            # the conversation waits until the cursor rests.
-            latencies, sizes = [], []
-            for _ in range(presses):
-                session.send(b"j")
-                burst, latency = session.read_burst(quiet=0.02, timeout=1.0)
-                latencies.append(latency)
-                sizes.append(len(burst))
-            session.read_burst(quiet=0.3)
-            # Resting: one j, then everything it causes, the conversation included.
-            rest_latency, rest_sizes = [], []
-            for _ in range(max(5, presses // 5)):
-                session.send(b"j")
-                burst, latency = session.read_burst(quiet=0.25, timeout=2)
-                rest_latency.append(latency)  # when the last byte came
-                rest_sizes.append(len(burst))
-            rss = _peak_rss_mb(session.proc.pid)
-        finally:
-            session.close()
+    with quiet_console(settings.data_dir) as session:
+        session.read_until(lambda b: marker.encode() in b and b"outbox" in b, timeout=60)
+        first_paint = time.monotonic() - session.started
+        session.read_burst(quiet=0.3)  # let the start settle
+        session.send(b"3")  # All open: the longest of the built-in views
+        session.read_burst(quiet=0.3)
+        # Moving: j pressed again as soon as the last one is drawn. The inbox repaints two lines;
+        # the conversation waits until the cursor rests.
+        latencies, sizes = [], []
+        for _ in range(presses):
+            session.send(b"j")
+            burst, latency = session.read_burst(quiet=0.02, timeout=1.0)
+            latencies.append(latency)
+            sizes.append(len(burst))
+        session.read_burst(quiet=0.3)
+        # Resting: one j, then everything it causes, the conversation included.
+        rest_latency, rest_sizes = [], []
+        for _ in range(max(5, presses // 5)):
+            session.send(b"j")
+            burst, latency = session.read_burst(quiet=0.25, timeout=2)
+            rest_latency.append(latency)  # when the last byte came
+            rest_sizes.append(len(burst))
+        rss = _peak_rss_mb(session.proc.pid)
     return {
         "first_paint_ms": _ms(first_paint),
         "j_latency_ms": {"p50": _ms(_pct(latencies, 50)), "p99": _ms(_pct(latencies, 99))},

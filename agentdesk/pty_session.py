@@ -9,9 +9,13 @@ import select
 import signal
 import struct
 import subprocess
+import sys
+import tempfile
 import termios
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 
 class PtySession:
@@ -100,3 +104,31 @@ class PtySession:
                 self.proc.wait(5)
             os.close(self.fd)
         return self.proc.returncode
+
+
+_QUIET_CONFIG = '[[connectors]]\ntype = "demo"\nname = "demo"\nenabled = false\n'
+
+
+@contextmanager
+def quiet_console(data_dir: Path, cols: int = 120, rows: int = 40) -> Iterator[PtySession]:
+    """The console on `data_dir` with sync switched off (the cache as it is), in a pty;
+    asked to quit and stopped by PID at the end."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "config.toml"
+        cfg.write_text(_QUIET_CONFIG)
+        argv = [
+            sys.executable,
+            "-m",
+            "agentdesk",
+            "--config",
+            str(cfg),
+            "--data-dir",
+            str(data_dir),
+        ]
+        session = PtySession(
+            argv, cols=cols, rows=rows, env={"AGENTDESK_CONFIG": "", "AGENTDESK_DATA_DIR": ""}
+        )
+        try:
+            yield session
+        finally:
+            session.close()

@@ -22,6 +22,11 @@ def actor(settings) -> Actor:
     return Actor(settings.agent.email, settings.agent.name)
 
 
+def draft_body(store, tid) -> str | None:
+    row = store.one("SELECT body FROM drafts WHERE ticket_id = ?", (tid,))
+    return row[0] if row else None
+
+
 def heading_of(plain: str, body: str) -> str:
     """The heading line (author, time, delivery) above the message whose body is `body`."""
     lines = plain.splitlines()
@@ -152,10 +157,7 @@ async def test_draft_survives_a_restart(filled, filled_store):
         await pilot.press("r", *"half a sentence")
         await wait_until(
             pilot,
-            lambda: (
-                (filled_store.one("SELECT body FROM drafts WHERE ticket_id = ?", (tid,)) or [""])[0]
-                == "half a sentence"
-            ),
+            lambda: draft_body(filled_store, tid) == "half a sentence",
             what="draft saved while typing",
         )
     # The app is gone (as after a dropped SSH session); a new one finds the draft.
@@ -167,10 +169,7 @@ async def test_draft_survives_a_restart(filled, filled_store):
         assert app.screen.query_one(Composer).body == "half a sentence"
         await pilot.press("escape")
         assert not app.screen.query_one(Composer).display
-        assert (
-            filled_store.one("SELECT body FROM drafts WHERE ticket_id = ?", (tid,))[0]
-            == "half a sentence"
-        )
+        assert draft_body(filled_store, tid) == "half a sentence"
 
 
 async def test_staleness_check_asks_before_sending(filled, filled_store):
@@ -179,9 +178,7 @@ async def test_staleness_check_asks_before_sending(filled, filled_store):
         inbox = await ready(pilot, app)
         tid = inbox.current_id()
         await pilot.press("r", *"Your parcel is on its way")
-        await wait_until(
-            pilot, lambda: filled_store.one("SELECT 1 FROM drafts WHERE ticket_id = ?", (tid,))
-        )
+        await wait_until(pilot, lambda: draft_body(filled_store, tid) is not None)
         # Meanwhile the customer writes again (as a sync would record it).
         filled_store.conn.execute(
             "UPDATE tickets SET last_customer_at = last_customer_at + 600 WHERE id = ?", (tid,)

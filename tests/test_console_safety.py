@@ -5,13 +5,12 @@ attachment name; none may reach the terminal as anything but plain, visible text
 
 from __future__ import annotations
 
-import sys
 import time
 
 from ui_support import ready, screen_text, wait_until
 
 from agentdesk.model import Agent, Attachment, Customer, Directory, Message, PullBatch, Ticket
-from agentdesk.pty_session import PtySession
+from agentdesk.pty_session import quiet_console
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
@@ -63,13 +62,6 @@ def hostile_workspace(settings) -> None:
         apply_batch(store, "hostile", batch, settings.sla_policies)
 
 
-def quiet_config(tmp_path):
-    """A config whose only connector is switched off: the console shows the cache as it is."""
-    cfg = tmp_path / "config.toml"
-    cfg.write_text('[[connectors]]\ntype = "demo"\nname = "demo"\nenabled = false\n')
-    return cfg
-
-
 async def test_screen_shows_hostile_text_as_plain_text(tmp_path, settings):
     hostile_workspace(settings)
     app = AgentDeskApp(settings)
@@ -85,30 +77,12 @@ async def test_screen_shows_hostile_text_as_plain_text(tmp_path, settings):
         assert "invoice" in shown and "2.0 KB" in shown
 
 
-def test_no_escape_from_remote_text_reaches_the_terminal(tmp_path):
-    from agentdesk.config import load_settings
-
-    cfg = quiet_config(tmp_path)
-    settings = load_settings(cfg, tmp_path / "data", environ={})
+def test_no_escape_from_remote_text_reaches_the_terminal(settings):
     hostile_workspace(settings)
-    session = PtySession(
-        [
-            sys.executable,
-            "-m",
-            "agentdesk",
-            "--config",
-            str(cfg),
-            "--data-dir",
-            str(tmp_path / "data"),
-        ],
-        env={"AGENTDESK_CONFIG": "", "AGENTDESK_DATA_DIR": ""},
-    )
-    try:
-        out = session.read_until(lambda b: b"Hello" in b and b"invoice" in b)
+    with quiet_console(settings.data_dir) as session:
+        session.read_until(lambda b: b"Hello" in b and b"invoice" in b)
         session.send(b"j")
         session.read_burst()
-    finally:
-        session.close()
     out = bytes(session.output)
     assert b"\x1b]52" not in out, "no clipboard write"
     assert b"\x1b]8;" not in out, "no hyperlink"

@@ -64,15 +64,24 @@ def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
     return views
 
 
-def saved_views(saved: Sequence[SavedView], me: str, zone: dt.tzinfo | None = None) -> list[View]:
+def saved_views(
+    saved: Sequence[SavedView],
+    me: str,
+    zone: dt.tzinfo | None = None,
+    *,
+    by_name: str | None = None,
+) -> list[View]:
+    """Views from saved queries, ids `saved:<position>`; or `<by_name>:<name>` for a list
+    whose entries are known by name (an agent's saved searches)."""
     out = []
     for i, v in enumerate(saved):
+        view_id = f"{by_name}:{v.name}" if by_name else f"saved:{i}"
         try:
             out.append(
-                View(f"saved:{i}", v.name, compile_query(parse(v.query, zone), me), query=v.query)
+                View(view_id, v.name, compile_query(parse(v.query, zone), me), query=v.query)
             )
         except QueryError as e:
-            out.append(View(f"saved:{i}", v.name, Filter().add("0"), error=str(e)))
+            out.append(View(view_id, v.name, Filter().add("0"), error=str(e)))
     return out
 
 

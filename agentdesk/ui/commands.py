@@ -9,7 +9,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from agentdesk.i18n import _
 from agentdesk.store.presence import PRESENCES
-from agentdesk.store.saved_searches import save_search
 from agentdesk.text import one_line
 from agentdesk.ui.keys import MAIN_KEYS, key_label
 
@@ -64,7 +63,3 @@ class AgentDeskCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=keys or None)
-
-
-def save_search_job(agent_key: str, name: str, query: str):
-    return lambda store: save_search(store, agent_key, name, query)

@@ -18,15 +18,11 @@ from agentdesk.store.views import channel_title
 from agentdesk.text import one_line, sanitize
 from agentdesk.ui.format import age, countdown
 
-_EVENT_WORDS = {
-    "created": "created",
-    "assigned": "assigned",
-    "transferred": "transferred",
-    "status": "status changed",
-    "solved": "solved",
-    "reopened": "reopened",
-    "rated": "rated",
-}
+# The styled parts of a thread; the pane gives each a style from the theme.
+THREAD_PARTS = ("customer", "agent", "note", "note_body", "event", "queued", "failed", "attachment")
+
+# Event kinds are shown as written, except where a word reads better.
+_EVENT_WORDS = {"status": "status changed"}
 
 
 def _when(ts: int | None, zone: dt.tzinfo | None, now: float) -> str:

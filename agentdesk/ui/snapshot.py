@@ -30,9 +30,7 @@ def all_views(store: Store, settings: Settings) -> list[View]:
     """Built-in views, the config's saved views, then the agent's own saved searches."""
     me = settings.agent.email
     mine = [SavedView(r["name"], r["query"]) for r in saved_searches(store, me)]
-    own = saved_views(mine, me, settings.agent.zone)
-    for i, v in enumerate(own):
-        v.id = f"search:{mine[i].name}"
+    own = saved_views(mine, me, settings.agent.zone, by_name="search")
     return [
         *builtin_views(store, me, settings.ui.sla_warning),
         *saved_views(settings.views, me, settings.agent.zone),

@@ -23,9 +23,9 @@ from agentdesk.query import QueryError, parse
 from agentdesk.store import reads
 from agentdesk.store.filters import compile_query
 from agentdesk.store.presence import others_on_ticket, set_viewing
+from agentdesk.store.saved_searches import save_search
 from agentdesk.store.views import View
 from agentdesk.text import one_line
-from agentdesk.ui.commands import save_search_job
 from agentdesk.ui.inbox_window import InboxWindow
 from agentdesk.ui.keys import MAIN_KEYS, bindings
 from agentdesk.ui.modals.prompt import Prompt
@@ -35,6 +35,7 @@ from agentdesk.ui.snapshot import ScreenData, read_screen
 from agentdesk.ui.widgets.composer import Composer
 from agentdesk.ui.widgets.conversation import ConversationPane
 from agentdesk.ui.widgets.inbox import Inbox
+from agentdesk.ui.widgets.quiet import update_if_changed
 from agentdesk.ui.widgets.status_line import StatusLine
 from agentdesk.ui.widgets.view_list import ViewList
 
@@ -68,7 +69,6 @@ class MainScreen(TicketFlows, Screen):
         self._pending_refresh = False
         self._viewing_timer = None
         self._window_view: str | None = None
-        self._shown_header: tuple | None = None
         self._follow_timer = None
 
     def compose(self) -> ComposeResult:
@@ -197,10 +197,8 @@ class MainScreen(TicketFlows, Screen):
             title.append("  " + _("{n} marked").format(n=len(self.inbox.marked)), "bold yellow")
         width = self.inbox.size.width or 60
         head = Text(inbox_header(width, _HEADER_LABELS).plain, "bold dim")
-        if (title, head) != self._shown_header:  # repaint only on change
-            self._shown_header = (title, head)
-            self.query_one("#inbox-title", Static).update(title)
-            self.query_one("#inbox-header", Static).update(head)
+        update_if_changed(self.query_one("#inbox-title", Static), title)
+        update_if_changed(self.query_one("#inbox-header", Static), head)
 
     # -- the conversation follows the cursor ------------------------------------------
 
@@ -348,7 +346,7 @@ class MainScreen(TicketFlows, Screen):
             if name and name.strip():
                 name = name.strip()
                 self.write(
-                    save_search_job(self.app.settings.agent.email, name, query),
+                    lambda s: save_search(s, self.app.settings.agent.email, name, query),
                     on_done=lambda _r: self.select_view(f"search:{name}"),
                 )
                 self.notify(_("Saved as view {name}.").format(name=name), timeout=2)

@@ -11,16 +11,14 @@ from textual.widgets import Static
 
 from agentdesk.i18n import _
 from agentdesk.store.reads import Conversation
-from agentdesk.ui.conversation_render import customer_card, header, thread
+from agentdesk.ui.conversation_render import THREAD_PARTS, customer_card, header, thread
 from agentdesk.ui.widgets.thread_view import ThreadView
-
-_PARTS = ("customer", "agent", "note", "note_body", "event", "queued", "failed", "attachment")
 
 
 class ConversationPane(Vertical):
     """The ticket header and customer card stay put above the scrolling thread."""
 
-    COMPONENT_CLASSES = {f"conversation--{p.replace('_', '-')}" for p in _PARTS}
+    COMPONENT_CLASSES = {f"conversation--{p.replace('_', '-')}" for p in THREAD_PARTS}
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -34,7 +32,7 @@ class ConversationPane(Vertical):
     def _styles(self) -> dict:
         return {
             p: self.get_component_rich_style(f"conversation--{p.replace('_', '-')}", partial=True)
-            for p in _PARTS
+            for p in THREAD_PARTS
         }
 
     def show(

@@ -53,6 +53,7 @@ class Inbox(ScrollView, can_focus=True):
         self.marked: set[int] = set()
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
         self._minute = 0
+        self._style_cache: tuple[str, dict[str, Style]] | None = None
 
     # -- data -------------------------------------------------------------------------
 
@@ -179,20 +180,13 @@ class Inbox(ScrollView, can_focus=True):
     # -- drawing ----------------------------------------------------------------------
 
     def _styles(self) -> dict[str, Style]:
-        names = (
-            "mark",
-            "unread",
-            "badge",
-            "breached",
-            "sla",
-            "dim",
-            "queued",
-            "failed",
-            "viewing",
-            "typing",
-        )
+        # Looked up once per theme, not for every line drawn on a key press.
+        if self._style_cache is not None and self._style_cache[0] == self.app.theme:
+            return self._style_cache[1]
+        names = [c.removeprefix("inbox--") for c in self.COMPONENT_CLASSES if c != "inbox--cursor"]
         styles = {n: self.get_component_rich_style(f"inbox--{n}", partial=True) for n in names}
         styles["unread_subject"] = Style(bold=True)
+        self._style_cache = (self.app.theme, styles)
         return styles
 
     def render_line(self, y: int) -> Strip:
@@ -205,7 +199,15 @@ class Inbox(ScrollView, can_focus=True):
         selected = index == self.cursor
         marked = row["id"] in self.marked
         minute = int(self.clock() // 60)
-        key = (tuple(row), selected, marked, width, minute, self.has_focus and selected)
+        key = (
+            tuple(row),
+            selected,
+            marked,
+            width,
+            minute,
+            self.has_focus and selected,
+            self.app.theme,
+        )
         strip = self._lines.get(key)
         if strip is not None:
             self._lines.move_to_end(key)

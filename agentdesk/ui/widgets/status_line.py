@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from agentdesk.i18n import _
 from agentdesk.text import one_line
+from agentdesk.ui.widgets.quiet import update_if_changed
 
 _STATE_STYLE = {
     "ok": "green",
@@ -54,6 +55,4 @@ class StatusLine(Static):
         if marks:
             text.append("  " + _("{n} marked").format(n=marks), "bold yellow")
         text.append(f"  [{engine}]", style="dim")
-        if text != getattr(self, "_shown", None):  # repaint (and send bytes) only on change
-            self._shown = text
-            self.update(text)
+        update_if_changed(self, text)

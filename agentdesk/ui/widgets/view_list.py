@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from agentdesk.text import one_line, pad_cells
+from agentdesk.ui.widgets.quiet import update_if_changed
 
 
 class ViewList(Static):
@@ -20,6 +21,4 @@ class ViewList(Static):
             text.append(f"{counts.get(v.id, 0):>6,}", style or "cyan")
             text.append("\n")
         text.rstrip()
-        if text != getattr(self, "_shown", None):  # repaint (and send bytes) only on change
-            self._shown = text
-            self.update(text)
+        update_if_changed(self, text)
