@@ -14,6 +14,7 @@ from agentdesk.store.outbox import Actor
 from agentdesk.sync.runner import run_once
 from agentdesk.ui.app import AgentDeskApp
 from agentdesk.ui.widgets.composer import Composer
+from agentdesk.ui.widgets.conversation import ConversationPane
 from agentdesk.ui.widgets.status_line import StatusLine
 from agentdesk.ui.widgets.view_list import ViewList
 
@@ -110,17 +111,19 @@ async def test_reply_shows_queued_then_sent(filled, filled_store):
 
         await wait_until(pilot, lambda: last_message()["body"] == "Thanks for waiting")
         assert last_message()["delivery"] == "queued" and not last_message()["internal"]
-        thread = app.screen.query_one("#conv-thread")
-        await wait_until(pilot, lambda: "Thanks for waiting" in thread.plain, what="shown at once")
-        assert "queued" in heading_of(thread.plain, "Thanks for waiting")
+        thread = app.screen.query_one(ConversationPane)
+        await wait_until(
+            pilot, lambda: "Thanks for waiting" in thread.thread_plain, what="shown at once"
+        )
+        assert "queued" in heading_of(thread.thread_plain, "Thanks for waiting")
         assert not composer.display
         await asyncio.to_thread(run_once, filled)  # the engine delivers it
         await wait_until(pilot, lambda: last_message()["delivery"] == "sent")
         await wait_until(
             pilot,
             lambda: (
-                "Thanks for waiting" in thread.plain
-                and "queued" not in heading_of(thread.plain, "Thanks for waiting")
+                "Thanks for waiting" in thread.thread_plain
+                and "queued" not in heading_of(thread.thread_plain, "Thanks for waiting")
             ),
             what="sent",
         )

@@ -274,7 +274,7 @@ class MainScreen(TicketFlows, Screen):
         self.app.cycle_presence()
 
     def action_focus_conversation(self) -> None:
-        self.query_one("#conv-thread").focus()
+        self.query_one(ConversationPane).focus()
 
     def action_back(self) -> None:
         if self.inbox.marked:

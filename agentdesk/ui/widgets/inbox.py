@@ -216,7 +216,7 @@ class Inbox(ScrollView, can_focus=True):
         cursor = self.get_component_rich_style("inbox--cursor") if selected else None
         segments = Segment.apply_style(text.render(self.app.console), base, cursor)
         fill = base + cursor if cursor else base
-        strip = Strip(list(segments)).adjust_cell_length(width, fill)
+        strip = Strip(list(segments)).adjust_cell_length(width, fill).simplify()
         self._lines[key] = strip
         if len(self._lines) > _CACHE:
             self._lines.popitem(last=False)
