@@ -401,3 +401,30 @@ async def test_failed_reply_can_be_edited_and_resent(filled, filled_store):
             filled_store.one("SELECT payload FROM outbox WHERE uuid = ?", (op_uuid,))[0]
         )
         assert payload["body"] == "second try"
+
+
+async def test_conversation_scrolls_under_a_pinned_header(filled, filled_store):
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 30)) as pilot:
+        inbox = await ready(pilot, app)
+        pane = app.screen.query_one(ConversationPane)
+        await wait_until(pilot, lambda: pane.ticket_id == inbox.current_id())
+        n = filled_store.one(
+            "SELECT message_count FROM tickets WHERE id = ?", (inbox.current_id(),)
+        )[0]
+        assert n >= 4, "a thread longer than the pane"
+
+        def rule() -> str:
+            return pane._rule().text
+
+        assert "earlier" in rule() and "newer" not in rule(), "opens at the newest message"
+        await pilot.press("enter")
+        assert pane.has_focus and "j/k · esc" in rule()
+        await pilot.press("g")
+        assert "newer" in rule() and "earlier" not in rule()
+        subject = filled_store.one(
+            "SELECT subject FROM tickets WHERE id = ?", (inbox.current_id(),)
+        )[0]
+        assert subject[:6] in screen_text(app), "the header stays while the thread scrolls"
+        await pilot.press("escape")
+        assert inbox.has_focus

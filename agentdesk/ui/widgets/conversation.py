@@ -148,7 +148,7 @@ class ConversationPane(Widget, can_focus=True):
         if below:
             words.append(_("↓ {n} newer").format(n=below))
         if self.has_focus:
-            words.append(_("j/k scroll · esc back to the inbox"))
+            words.append(_("j/k · esc"))
             style += self.get_component_rich_style("conversation--focused")
         label = f" {' · '.join(words)} " if words else ""
         line = "╍" * 2 + label + "╍" * max(0, self.size.width - 2 - len(label))
