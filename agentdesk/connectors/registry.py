@@ -15,6 +15,14 @@ def connector_class(type_name: str) -> type[Connector]:
         from agentdesk.connectors.demo import DemoConnector
 
         return DemoConnector
+    if type_name == "email":
+        from agentdesk.connectors.mail import MailConnector
+
+        return MailConnector
+    if type_name == "rt":
+        from agentdesk.connectors.rt import RTConnector
+
+        return RTConnector
     raise ConnectorUnavailable(
         _('connector type "{type}" is not available in this version of agentdesk').format(
             type=type_name

@@ -1,0 +1,327 @@
+"""The e-mail connector: IMAP in (imapclient, in worker threads), SMTP out (aiosmtplib).
+
+The cursor records, per folder, the UIDVALIDITY, the last UID read and the CONDSTORE
+HIGHESTMODSEQ, so a restart fetches only new mail and an unchanged folder costs one SELECT.
+A new UIDVALIDITY means the server renumbered the folder: it is read again from the start,
+and the Message-ID index (mail_index.py) puts every known mail back on its ticket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+
+from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
+from agentdesk.connectors.mail_compose import compose_reply
+from agentdesk.connectors.mail_imap import ImapAccount, ImapSession
+from agentdesk.connectors.mail_index import IndexedTicket, MailIndex, our_message_id
+from agentdesk.connectors.mail_parse import ParsedMail, UnreadableMail, parse_mail
+from agentdesk.connectors.mail_smtp import SmtpAccount, send_message
+from agentdesk.model import (
+    Agent,
+    Attachment,
+    Customer,
+    Directory,
+    Message,
+    Op,
+    PullBatch,
+    PushResult,
+    Ticket,
+)
+
+log = logging.getLogger("agentdesk.mail")
+
+BATCH_MESSAGES = 100
+BATCH_BYTES = 20_000_000  # one pull holds at most this much raw mail in memory
+_AUTOMATIC_LABEL = {"auto-reply": "[auto-reply]", "bounce": "[delivery failure]"}
+
+
+class MailConnector(Connector):
+    type = "email"
+
+    def __init__(self, ctx: ConnectorContext):
+        super().__init__(ctx)
+        o = ctx.options
+        self.address = o["address"].lower()
+        self.folders: list[str] = list(o.get("folders") or ["INBOX"])
+        self.sent_folder: str = o.get("sent_folder") or "Sent"
+        secret = ctx.secret or ""
+        self.imap_account = ImapAccount(
+            o["imap_host"],
+            o.get("imap_port", 993),
+            o.get("imap_security", "tls"),
+            o["username"],
+            secret,
+            ctx.request_timeout,
+        )
+        self.smtp = SmtpAccount(
+            o["smtp_host"],
+            o.get("smtp_port", 465),
+            o.get("smtp_security", "tls"),
+            o["username"],
+            secret,
+            ctx.request_timeout,
+        )
+        self.imap = ImapSession(self.imap_account)
+        self.index = MailIndex(ctx.state_dir / "mail-index.sqlite3")
+        self._idle: ImapSession | None = None
+        self._stop = threading.Event()
+
+    async def close(self) -> None:
+        self._stop.set()
+        await asyncio.to_thread(self.imap.close)
+        if self._idle is not None:
+            await asyncio.to_thread(self._idle.close)
+
+    # -- in -------------------------------------------------------------------------------
+
+    async def pull(self, cursor: str | None) -> PullBatch:
+        state: dict = json.loads(cursor) if cursor else {}
+        folders = state.setdefault("folders", {})
+        batch = PullBatch(cursor=None)
+        for folder in self.folders:
+            fs = await asyncio.to_thread(self.imap.folder_state, folder)
+            seen = folders.get(folder)
+            if seen is None or seen["v"] != fs.uidvalidity:
+                if seen is not None:
+                    log.warning(
+                        "%s: %s has a new UIDVALIDITY (%s, was %s); reading it again",
+                        self.name,
+                        folder,
+                        fs.uidvalidity,
+                        seen["v"],
+                    )
+                seen = folders[folder] = {"v": fs.uidvalidity, "uid": 0, "modseq": None}
+            if fs.highestmodseq is not None and seen.get("modseq") == fs.highestmodseq:
+                continue  # CONDSTORE: nothing in this folder changed since we last looked
+            uids = await asyncio.to_thread(self.imap.uids_after, folder, seen["uid"])
+            if not uids:
+                seen["modseq"] = fs.highestmodseq
+                continue
+            chosen = await self._within_limits(folder, uids)
+            raws = await asyncio.to_thread(self.imap.fetch_raw, folder, chosen)
+            await asyncio.to_thread(self._take, folder, chosen, raws, batch)
+            seen["uid"] = chosen[-1]
+            if len(chosen) == len(uids):
+                seen["modseq"] = fs.highestmodseq
+            batch.more = True  # look again at once: this or another folder may have more
+            break
+        batch.cursor = json.dumps(state, sort_keys=True)
+        return batch
+
+    async def _within_limits(self, folder: str, uids: list[int]) -> list[int]:
+        first = uids[:BATCH_MESSAGES]
+        sizes = await asyncio.to_thread(self.imap.sizes, folder, first)
+        chosen, total = [], 0
+        for uid in first:
+            total += sizes.get(uid, 0)
+            if chosen and total > BATCH_BYTES:
+                break
+            chosen.append(uid)
+        return chosen
+
+    def _take(self, folder: str, uids: list[int], raws: dict[int, bytes], batch: PullBatch) -> None:
+        tickets: dict[str, Ticket] = {}
+        customers: dict[str, Customer] = {}
+        for uid in uids:
+            raw = raws.get(uid)
+            if raw is None:
+                continue  # expunged between SEARCH and FETCH
+            try:
+                mail = parse_mail(raw)
+            except UnreadableMail as e:
+                log.warning("%s: %s UID %s not ingested: %s", self.name, folder, uid, e)
+                continue
+            message = self._message(mail, folder)
+            if message is None:
+                continue
+            t = self.index.ticket(int(message.ticket_remote_id))
+            assert t is not None
+            tickets[str(t.id)] = _ticket(t)
+            customers[t.customer_addr] = Customer(
+                t.customer_addr,
+                t.customer_name,
+                email=t.customer_addr,
+                handles={"email": t.customer_addr},
+            )
+            batch.messages.append(message)
+        batch.tickets.extend(tickets.values())
+        batch.customers.extend(customers.values())
+
+    def _message(self, mail: ParsedMail, folder: str) -> Message | None:
+        ours = mail.from_addr == self.address
+        thread = self.index.find_thread(mail.in_reply_to, mail.references, mail.subject)
+        if mail.automatic and thread is None:
+            log.info(
+                "%s: %s from %s matches no ticket; not made a ticket",
+                self.name,
+                mail.automatic,
+                mail.from_addr,
+            )
+            return None
+        at = min(mail.date or int(time.time()), int(time.time()))
+        ticket, _new = self.index.add_message(
+            mail.message_id,
+            thread=thread,
+            subject=mail.subject,
+            addr=mail.from_addr,
+            name=mail.from_name,
+            at=at,
+            from_customer=not ours and not mail.automatic,
+        )
+        body = mail.body
+        if mail.automatic:
+            body = f"{_AUTOMATIC_LABEL[mail.automatic]} {mail.from_addr}\n\n{body}"
+        return Message(
+            remote_id=mail.message_id,
+            ticket_remote_id=str(ticket.id),
+            author_kind="system" if mail.automatic else "agent" if ours else "customer",
+            author_name=mail.from_name,
+            body=body,
+            created_at=at,
+            internal=bool(mail.automatic),
+            agent_remote_id=self.ctx.agent_email if ours else None,
+            attachments=[
+                Attachment(
+                    a.name,
+                    a.content_type,
+                    a.size,
+                    json.dumps({"folder": folder, "message_id": mail.message_id, "part": a.index}),
+                )
+                for a in mail.attachments
+            ],
+        )
+
+    async def wait_for_changes(self, timeout: float) -> None:
+        if self._idle is None:
+            self._idle = ImapSession(self.imap_account)
+        try:
+            await asyncio.to_thread(
+                self._idle.idle_until_change, self.folders[0], timeout, self._stop
+            )
+        except Exception as e:  # IDLE is an optimisation: fall back to the timer
+            log.info("%s: IDLE unavailable (%s); polling", self.name, e)
+            await asyncio.sleep(timeout)
+
+    # -- out ------------------------------------------------------------------------------
+
+    def _indexed(self, op: Op) -> IndexedTicket:
+        t = self.index.ticket(int(op.ticket_remote_id))
+        if t is None:
+            raise PermanentError(f"ticket #{op.ticket_remote_id} is not in this mailbox's index")
+        return t
+
+    async def push(self, op: Op) -> PushResult:
+        done = self.index.applied(op.uuid)
+        if done is not None:
+            return PushResult(done)
+        t = self._indexed(op)
+        now = int(time.time())
+        p = op.payload
+        remote_id: str | None = None
+        if op.kind == "reply":
+            remote_id = await self._send_reply(t, op, now)
+        elif op.kind == "note":
+            remote_id = f"note-{op.uuid}"  # internal notes are never e-mailed
+        elif op.kind == "status":
+            self.index.update(t.id, now, status=p["status"])
+        elif op.kind == "priority":
+            self.index.update(t.id, now, priority=p["priority"])
+        elif op.kind in ("assign", "take"):
+            self.index.update(t.id, now, assignee=p.get("agent_remote_id"))
+        elif op.kind == "transfer":
+            fields = {"assignee": p.get("agent_remote_id")}
+            if p.get("team_remote_id"):
+                fields["team"] = p["team_remote_id"]
+            self.index.update(t.id, now, **fields)
+        elif op.kind == "tags":
+            tags = (set(t.tags) | set(p.get("add", []))) - set(p.get("remove", []))
+            self.index.update(t.id, now, tags=sorted(tags))
+        else:
+            raise PermanentError(f"e-mail cannot carry a {op.kind!r} change")
+        self.index.mark_applied(op.uuid, remote_id or "")
+        return PushResult(remote_id)
+
+    def _message_id(self, t: IndexedTicket, op: Op) -> str:
+        return our_message_id(t.id, op.uuid, self.address.split("@")[-1])
+
+    async def _send_reply(self, t: IndexedTicket, op: Op, now: int) -> str:
+        message_id = self._message_id(t, op)
+        msg = compose_reply(
+            from_name=self.ctx.options.get("shop_name") or self.ctx.agent_name,
+            from_addr=self.address,
+            to_name=t.customer_name,
+            to_addr=t.customer_addr,
+            subject=t.subject,
+            ticket_id=t.id,
+            message_id=message_id,
+            thread=self.index.thread_ids(t.id),
+            body=op.payload["body"],
+            at=now,
+        )
+        await send_message(self.smtp, msg, self.address, [t.customer_addr])
+        self.index.record_sent(message_id, t.id)
+        if t.status in ("new", "open"):
+            self.index.update(t.id, now, status="pending")
+        try:
+            await asyncio.to_thread(self.imap.append, self.sent_folder, msg.as_bytes())
+        except Exception as e:  # the customer has the reply; only our copy is missing
+            log.warning("%s: reply sent, but no copy in %s: %s", self.name, self.sent_folder, e)
+        return message_id
+
+    async def find_landed(self, op: Op) -> PushResult | None:
+        done = self.index.applied(op.uuid)
+        if done is not None:
+            return PushResult(done)
+        if op.kind != "reply":
+            return None  # field changes are local to the index: applying twice is harmless
+        t = self._indexed(op)
+        message_id = self._message_id(t, op)
+        if await asyncio.to_thread(self.imap.has_message_id, self.sent_folder, message_id):
+            self.index.record_sent(message_id, t.id)
+            self.index.mark_applied(op.uuid, message_id)
+            return PushResult(message_id)
+        return None
+
+    async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:
+        """An attachment's name and content, read from the server when the agent asks."""
+        from agentdesk.connectors.mail_parse import attachment_bytes
+
+        ref = json.loads(remote_ref)
+        raw = await asyncio.to_thread(self.imap.raw_by_message_id, ref["folder"], ref["message_id"])
+        if raw is None:
+            raise PermanentError(f"{ref['message_id']} is no longer in {ref['folder']}")
+        return attachment_bytes(raw, ref["part"])
+
+    # -- people ---------------------------------------------------------------------------
+
+    async def directory(self) -> Directory:
+        # A mailbox has no colleagues or teams to list: the agent is its only user.
+        me = Agent(self.ctx.agent_email, self.ctx.agent_name, self.ctx.agent_email, "online")
+        return Directory(agents=[me])
+
+    async def check(self) -> str:
+        fs = await asyncio.to_thread(self.imap.folder_state, self.folders[0])
+        caps = sorted(c.decode() for c in self.imap.capabilities if c in (b"IDLE", b"CONDSTORE"))
+        return f"IMAP {self.folders[0]}: UIDVALIDITY {fs.uidvalidity}" + (
+            f" ({', '.join(caps)})" if caps else ""
+        )
+
+
+def _ticket(t: IndexedTicket) -> Ticket:
+    return Ticket(
+        remote_id=str(t.id),
+        channel="email",
+        subject=t.subject,
+        status=t.status,
+        customer_remote_id=t.customer_addr,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+        priority=t.priority,
+        assignee_remote_id=t.assignee,
+        team_remote_id=t.team,
+        tags=list(t.tags),
+    )

@@ -1,0 +1,204 @@
+"""A blocking IMAP session (imapclient) for the e-mail connector, called from worker threads.
+
+One lock per session: imapclient is not thread-safe, and pull, push (the Sent copy) and
+find_landed share one connection. IDLE gets its own session, as a connection in IDLE can
+do nothing else. A dropped connection is reopened on the next call.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from agentdesk.connectors.base import PermanentError, TransientError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    host: str
+    port: int
+    security: str  # tls | starttls | none
+    username: str
+    password: str
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class FolderState:
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int | None  # only where the server offers CONDSTORE
+
+
+def _describe(e: BaseException) -> str:
+    text = str(e) or type(e).__name__
+    if isinstance(e, bytes):  # pragma: no cover - imapclient sometimes carries bytes
+        text = e.decode("utf-8", "replace")
+    return text.splitlines()[0][:200] if text else type(e).__name__
+
+
+class ImapSession:
+    def __init__(self, account: ImapAccount):
+        self.account = account
+        self._client: IMAPClient | None = None
+        self._lock = threading.Lock()
+        self.capabilities: frozenset[bytes] = frozenset()
+
+    def _connect(self) -> IMAPClient:
+        a = self.account
+        try:
+            client = IMAPClient(
+                a.host, port=a.port, ssl=a.security == "tls", timeout=a.timeout, use_uid=True
+            )
+            if a.security == "starttls":
+                client.starttls(ssl.create_default_context())
+            client.login(a.username, a.password)
+        except LoginError as e:
+            raise PermanentError(f"IMAP login refused for {a.username}: {_describe(e)}") from e
+        except (OSError, IMAPClientError, ssl.SSLError) as e:
+            raise TransientError(f"IMAP {a.host}:{a.port}: {_describe(e)}") from e
+        self.capabilities = frozenset(client.capabilities())
+        if b"CONDSTORE" in self.capabilities:
+            try:
+                client.enable("CONDSTORE")
+            except IMAPClientError:
+                pass  # SELECT (CONDSTORE) still reports HIGHESTMODSEQ on most servers
+        return client
+
+    def call(self, work: Callable[[IMAPClient], T]) -> T:
+        """Run `work` on the connection, reconnecting once if the old one had dropped."""
+        with self._lock:
+            for attempt in (1, 2):
+                if self._client is None:
+                    self._client = self._connect()
+                try:
+                    return work(self._client)
+                except (OSError, IMAPClientError) as e:
+                    self._drop()
+                    if attempt == 2 or isinstance(e, IMAPClientError) and not _is_abort(e):
+                        raise TransientError(f"IMAP: {_describe(e)}") from e
+            raise AssertionError("unreachable")
+
+    def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.shutdown()
+            except Exception:
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                try:
+                    self._client.logout()
+                except Exception:
+                    pass
+                self._drop()
+
+    # -- what the connector asks ----------------------------------------------------------
+
+    def folder_state(self, folder: str) -> FolderState:
+        def work(c: IMAPClient) -> FolderState:
+            info = c.select_folder(folder, readonly=True)
+            modseq = info.get(b"HIGHESTMODSEQ")
+            return FolderState(
+                int(info[b"UIDVALIDITY"]),
+                int(info.get(b"UIDNEXT", 0)),
+                int(modseq) if modseq is not None else None,
+            )
+
+        return self.call(work)
+
+    def uids_after(self, folder: str, uid: int) -> list[int]:
+        def work(c: IMAPClient) -> list[int]:
+            c.select_folder(folder, readonly=True)
+            # "N:*" always matches the highest UID, even one below N: filter.
+            return sorted(u for u in c.search(["UID", f"{uid + 1}:*"]) if u > uid)
+
+        return self.call(work)
+
+    def sizes(self, folder: str, uids: list[int]) -> dict[int, int]:
+        def work(c: IMAPClient) -> dict[int, int]:
+            c.select_folder(folder, readonly=True)
+            got = c.fetch(uids, ["RFC822.SIZE"])
+            return {u: int(d.get(b"RFC822.SIZE", 0)) for u, d in got.items()}
+
+        return self.call(work)
+
+    def fetch_raw(self, folder: str, uids: list[int]) -> dict[int, bytes]:
+        """The whole message, without setting \\Seen (the shared mailbox's state is not ours)."""
+
+        def work(c: IMAPClient) -> dict[int, bytes]:
+            c.select_folder(folder, readonly=True)
+            got = c.fetch(uids, ["BODY.PEEK[]"])
+            return {u: bytes(d.get(b"BODY[]") or b"") for u, d in got.items()}
+
+        return self.call(work)
+
+    def append(self, folder: str, raw: bytes) -> None:
+        def work(c: IMAPClient) -> None:
+            if not c.folder_exists(folder):
+                c.create_folder(folder)
+            c.append(folder, raw, flags=[b"\\Seen"])
+
+        self.call(work)
+
+    def has_message_id(self, folder: str, message_id: str) -> bool:
+        def work(c: IMAPClient) -> bool:
+            if not c.folder_exists(folder):
+                return False
+            c.select_folder(folder, readonly=True)
+            return bool(c.search(["HEADER", "Message-ID", message_id]))
+
+        return self.call(work)
+
+    def raw_by_message_id(self, folder: str, message_id: str) -> bytes | None:
+        def work(c: IMAPClient) -> bytes | None:
+            c.select_folder(folder, readonly=True)
+            uids = c.search(["HEADER", "Message-ID", message_id])
+            if not uids:
+                return None
+            got = c.fetch(uids[:1], ["BODY.PEEK[]"])
+            return next((bytes(d[b"BODY[]"]) for d in got.values() if b"BODY[]" in d), None)
+
+        return self.call(work)
+
+    def idle_until_change(self, folder: str, timeout: float, stop: threading.Event) -> None:
+        """Wait in IDLE until the server reports something or `timeout` passes.
+
+        Checks `stop` every second so closing the connector never waits a whole timeout.
+        Without IDLE on the server this is a plain wait (the engine then polls).
+        """
+        deadline = time.monotonic() + timeout
+
+        def work(c: IMAPClient) -> None:
+            if b"IDLE" not in self.capabilities:
+                stop.wait(timeout)
+                return
+            c.select_folder(folder, readonly=True)
+            c.idle()
+            try:
+                while not stop.is_set() and time.monotonic() < deadline:
+                    if c.idle_check(timeout=1.0):
+                        return
+            finally:
+                c.idle_done()
+
+        self.call(work)
+
+
+def _is_abort(e: IMAPClientError) -> bool:
+    """imaplib's abort (the connection broke) is worth one reconnect; a NO answer is not."""
+    import imaplib
+
+    return isinstance(e, imaplib.IMAP4.abort)

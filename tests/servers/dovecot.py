@@ -1,0 +1,115 @@
+"""A real Dovecot IMAP server on a free 127.0.0.1 port, with its own config in a temp dir.
+
+Mail processes run as `nobody` when the tests run as root (Dovecot refuses root for
+them, rightly); the mail folder is chowned to that user. Stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from servers.net import free_port, wait_for_port
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+
+
+@dataclass
+class Dovecot:
+    root: Path
+    port: int
+    pid: int
+    user: str
+    password: str
+
+    def maildir(self) -> Path:
+        return self.root / "mail" / self.user / "Maildir"
+
+    def stop(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        for _ in range(100):
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return
+            subprocess.run(["sleep", "0.05"], check=False)
+        os.kill(self.pid, signal.SIGKILL)
+
+
+def available() -> bool:
+    return os.path.exists(DOVECOT)
+
+
+def start(user: str = "support@shop.example", password: str = "mail-secret") -> Dovecot:
+    # Not under pytest's tmp dir: that is 0700 to root, and `nobody` must reach the mail.
+    root = Path(tempfile.mkdtemp(prefix="agentdesk-dovecot-"))
+    root.chmod(0o755)
+    port = free_port()
+    if os.geteuid() == 0:
+        mail_user = pwd.getpwnam("nobody")
+        login_user, internal_user = "dovenull", "dovecot"
+    else:
+        mail_user = pwd.getpwuid(os.geteuid())
+        login_user = internal_user = mail_user.pw_name
+    for sub in ("run", "state", "mail"):
+        (root / sub).mkdir()
+    (root / "mail").chmod(0o755)
+    os.chown(root / "mail", mail_user.pw_uid, mail_user.pw_gid)
+    (root / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n")
+    (root / "dovecot.conf").write_text(
+        f"""
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+first_valid_uid = 0
+mail_location = maildir:{root}/mail/%u/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={mail_user.pw_uid} gid={mail_user.pw_gid} home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service stats {{
+  unix_listener stats-reader {{
+    mode = 0666
+  }}
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+protocol imap {{
+  mail_max_userip_connections = 50
+}}
+"""
+    )
+    subprocess.run([DOVECOT, "-c", str(root / "dovecot.conf")], check=True)
+    wait_for_port(port)
+    pid = int((root / "run" / "master.pid").read_text().strip())
+    return Dovecot(root, port, pid, user, password)

@@ -1,0 +1,361 @@
+"""The e-mail connector end to end: a real Dovecot (IMAP) and a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+import pytest
+from imapclient import IMAPClient
+from servers import dovecot, smtp
+
+from agentdesk.config import load_settings
+from agentdesk.store import outbox
+from agentdesk.store.db import Store
+from agentdesk.store.outbox import Actor
+from agentdesk.sync.runner import run_once
+
+pytestmark = pytest.mark.skipif(
+    not dovecot.available(),
+    reason="Dovecot is not installed (the README's test command installs it)",
+)
+
+ME = Actor("agent@shop.example", "Mia Agent")
+
+
+@pytest.fixture
+def imap_server():
+    server = dovecot.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server(tmp_path: Path):
+    sink = smtp.start(tmp_path / "smtp-out", "support@shop.example", "mail-secret")
+    yield sink
+    sink.stop()
+
+
+def write_config(path: Path, imap_port: int, smtp_port: int, folders=("INBOX",)) -> Path:
+    folder_list = ", ".join(f'"{f}"' for f in folders)
+    path.write_text(
+        f"""
+[agent]
+name = "Mia Agent"
+email = "agent@shop.example"
+
+[[connectors]]
+type = "email"
+name = "shop-mail"
+address = "support@shop.example"
+username = "support@shop.example"
+imap_host = "127.0.0.1"
+imap_port = {imap_port}
+imap_security = "none"
+smtp_host = "127.0.0.1"
+smtp_port = {smtp_port}
+smtp_security = "none"
+folders = [{folder_list}]
+sent_folder = "Sent"
+shop_name = "Lumen & Loom"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def mail_settings(tmp_path, imap_server, smtp_server, monkeypatch):
+    monkeypatch.setenv("AGENTDESK_SECRET_SHOP_MAIL", "mail-secret")
+    config = write_config(tmp_path / "config.toml", imap_server.port, smtp_server.port)
+    return load_settings(config, tmp_path / "data", environ={})
+
+
+def imap(server) -> IMAPClient:
+    c = IMAPClient("127.0.0.1", port=server.port, ssl=False)
+    c.login(server.user, server.password)
+    return c
+
+
+def customer_mail(
+    body: str = "您好，我的订单还没有收到，请帮忙查一下。订单号 LL-1001。",
+    *,
+    subject: str = "订单未收到",
+    charset: str = "gbk",
+    in_reply_to: str | None = None,
+    attachment: bytes | None = None,
+) -> tuple[bytes, str]:
+    msg = EmailMessage()
+    msg["From"] = "李娜 <li.na@example.cn>"
+    msg["To"] = "support@shop.example"
+    msg["Subject"] = subject
+    msg["Date"] = "Sun, 22 Nov 2026 09:30:00 +0800"
+    mid = make_msgid(domain="example.cn")
+    msg["Message-ID"] = mid
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+    msg.set_content(body, charset=charset)
+    if attachment is not None:
+        msg.add_attachment(attachment, maintype="image", subtype="jpeg", filename="破损.jpg")
+    return msg.as_bytes(), mid
+
+
+def append(server, raw: bytes, folder: str = "INBOX") -> None:
+    c = imap(server)
+    if not c.folder_exists(folder):
+        c.create_folder(folder)
+    c.append(folder, raw)
+    c.logout()
+
+
+def tickets(store: Store) -> list:
+    return store.query("SELECT * FROM tickets WHERE connector = 'shop-mail' ORDER BY id")
+
+
+def messages(store: Store, ticket_id: int) -> list:
+    return store.query("SELECT * FROM messages WHERE ticket_id = ? ORDER BY id", (ticket_id,))
+
+
+def test_customer_mail_reply_and_answer_thread_into_one_ticket(
+    mail_settings, imap_server, smtp_server
+):
+    photo = bytes(range(256)) * 40
+    raw, customer_mid = customer_mail(attachment=photo)
+    append(imap_server, raw)
+
+    summary = run_once(mail_settings)
+    assert summary.errors == {}
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        [ticket] = tickets(store)
+        assert ticket["channel"] == "email"
+        assert ticket["subject"] == "订单未收到"
+        [first] = messages(store, ticket["id"])
+        assert "我的订单还没有收到" in first["body"]
+        assert first["author_kind"] == "customer"
+        [att] = json.loads(first["attachments"])
+        assert (att["name"], att["content_type"], att["size"]) == (
+            "破损.jpg",
+            "image/jpeg",
+            len(photo),
+        )
+
+        outbox.enqueue_message(
+            store, ticket["id"], "您好李娜，包裹已在路上，预计明天送达。", ME, []
+        )
+    finally:
+        store.close()
+
+    summary = run_once(mail_settings)
+    assert (summary.pushed, summary.errors) == (1, {})
+    [sent] = smtp_server.messages()
+    assert sent["In-Reply-To"] == customer_mid
+    assert customer_mid in sent["References"]
+    assert sent["To"].endswith("<li.na@example.cn>")
+    assert "support@shop.example" in sent["From"]
+    assert sent["Subject"] == f"Re: 订单未收到 [#{1}]"
+    assert sent["Date"]
+    our_mid = sent["Message-ID"]
+    assert our_mid.startswith("<agentdesk-t1-")
+    assert "包裹已在路上" in sent.get_content()
+    c = imap(imap_server)
+    c.select_folder("Sent")
+    assert c.search(["HEADER", "Message-ID", our_mid]), "the sent copy is in the Sent folder"
+    c.logout()
+
+    # The customer answers from a client that drops References; only In-Reply-To remains.
+    answer, _ = customer_mail("收到了，谢谢！", subject="回复: Re: 订单未收到", in_reply_to=our_mid)
+    append(imap_server, answer)
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        [ticket] = tickets(store)
+        thread = messages(store, ticket["id"])
+        assert [m["author_kind"] for m in thread] == ["customer", "agent", "customer"]
+        assert thread[1]["delivery"] == "sent"
+        assert thread[1]["remote_id"] == our_mid
+        assert ticket["status"] == "open"
+    finally:
+        store.close()
+    assert len(smtp_server.messages()) == 1, "nothing was sent twice"
+
+
+def test_subject_tag_threads_when_headers_are_gone(mail_settings, imap_server):
+    raw, _ = customer_mail("Where is my parcel?", subject="Parcel", charset="utf-8")
+    append(imap_server, raw)
+    run_once(mail_settings)
+    # A new mail with no threading headers at all, but our tag in the subject.
+    raw2, _ = customer_mail("Any news?", subject="Fwd: Re: Parcel [#1]", charset="utf-8")
+    append(imap_server, raw2)
+    other, _ = customer_mail("Another question", subject="Sizes", charset="utf-8")
+    append(imap_server, other)
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        rows = tickets(store)
+        assert [r["subject"] for r in rows] == ["Parcel", "Sizes"]
+        assert len(messages(store, rows[0]["id"])) == 2
+    finally:
+        store.close()
+
+
+def test_uidvalidity_change_reads_again_without_duplicates(
+    tmp_path, imap_server, smtp_server, monkeypatch
+):
+    monkeypatch.setenv("AGENTDESK_SECRET_SHOP_MAIL", "mail-secret")
+    config = write_config(tmp_path / "c.toml", imap_server.port, smtp_server.port, ("Support",))
+    settings = load_settings(config, tmp_path / "data", environ={})
+    mails = [customer_mail(f"question {i}", subject=f"Q{i}", charset="utf-8")[0] for i in range(3)]
+    for raw in mails:
+        append(imap_server, raw, "Support")
+    run_once(settings)
+    store = Store.open_dir(settings.data_dir)
+    cursor_before = json.loads(store.one("SELECT cursor FROM connector_state")["cursor"])
+    store.close()
+
+    # The server renumbers the folder (a migration, a rebuilt index): same mail, new UIDs.
+    c = imap(imap_server)
+    c.delete_folder("Support")
+    c.logout()
+    for raw in [*mails, customer_mail("a new one", subject="Q3", charset="utf-8")[0]]:
+        append(imap_server, raw, "Support")
+    run_once(settings)
+
+    store = Store.open_dir(settings.data_dir)
+    try:
+        cursor_after = json.loads(store.one("SELECT cursor FROM connector_state")["cursor"])
+        assert cursor_after["folders"]["Support"]["v"] != cursor_before["folders"]["Support"]["v"]
+        rows = tickets(store)
+        assert [r["subject"] for r in rows] == ["Q0", "Q1", "Q2", "Q3"]
+        assert store.one("SELECT COUNT(*) AS n FROM messages")["n"] == 4
+    finally:
+        store.close()
+
+
+def test_auto_replies_and_bounces_make_no_ticket(mail_settings, imap_server):
+    ooo = EmailMessage()
+    ooo["From"] = "someone@example.com"
+    ooo["To"] = "support@shop.example"
+    ooo["Subject"] = "Out of office"
+    ooo["Auto-Submitted"] = "auto-replied"
+    ooo["Message-ID"] = make_msgid()
+    ooo.set_content("I am away until Monday.")
+    bounce = EmailMessage()
+    bounce["From"] = "Mail Delivery System <MAILER-DAEMON@mx.example.com>"
+    bounce["To"] = "support@shop.example"
+    bounce["Subject"] = "Undelivered Mail Returned to Sender"
+    bounce["Message-ID"] = make_msgid()
+    bounce.set_content("This is the mail system. I'm sorry to have to inform you...")
+    append(imap_server, ooo.as_bytes())
+    append(imap_server, bounce.as_bytes())
+    real, _ = customer_mail("A real question", subject="Real", charset="utf-8")
+    append(imap_server, real)
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        assert [r["subject"] for r in tickets(store)] == ["Real"]
+    finally:
+        store.close()
+
+
+def test_restart_fetches_nothing_old(mail_settings, imap_server):
+    import asyncio
+
+    from agentdesk.connectors.mail import MailConnector
+    from agentdesk.sync.engine import context_for
+
+    for i in range(3):
+        append(imap_server, customer_mail(f"m{i}", subject=f"S{i}", charset="utf-8")[0])
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    cursor = store.one("SELECT cursor FROM connector_state")["cursor"]
+    store.close()
+
+    async def pull_twice():
+        c = MailConnector(context_for(mail_settings, mail_settings.connectors[0]))
+        try:
+            first = await c.pull(cursor)
+            append(imap_server, customer_mail("new", subject="S3", charset="utf-8")[0])
+            second = await c.pull(first.cursor)
+            return first, second
+        finally:
+            await c.close()
+
+    first, second = asyncio.run(pull_twice())
+    assert first.messages == [] and not first.more
+    assert [m.body for m in second.messages] == ["new"]
+
+
+def test_smtp_down_keeps_the_reply_queued_then_sends_it_once(
+    mail_settings, imap_server, smtp_server
+):
+    append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
+    run_once(mail_settings)
+    smtp_server.stop()
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        [ticket] = tickets(store)
+        outbox.enqueue_message(store, ticket["id"], "Hello from the shop", ME, [])
+    finally:
+        store.close()
+    summary = run_once(mail_settings)
+    assert summary.pushed == 0 and summary.retrying == 1
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        op = store.one("SELECT state, last_error FROM outbox")
+        assert op["state"] == "queued"
+        assert "SMTP" in op["last_error"]
+        store.conn.execute("UPDATE outbox SET next_attempt_at = 0")
+    finally:
+        store.close()
+
+    restarted = smtp.start(smtp_server.out, "support@shop.example", "mail-secret")
+    try:
+        # The settings name the old port; the restarted sink listens on a new one.
+        config = write_config(mail_settings.config_path, imap_server.port, restarted.port)
+        settings = load_settings(config, mail_settings.data_dir, environ={})
+        run_once(settings)
+        assert len(restarted.messages()) == 1
+        run_once(settings)
+        assert len(restarted.messages()) == 1
+    finally:
+        restarted.stop()
+
+
+def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_server, smtp_server):
+    append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        [ticket] = tickets(store)
+        outbox.enqueue_message(store, ticket["id"], "Sent once", ME, [])
+    finally:
+        store.close()
+    run_once(mail_settings)
+    assert len(smtp_server.messages()) == 1
+    # As if the process died after the server took the mail, before anything was recorded:
+    # the op is back to "sending" and the connector's own record of it is gone.
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        store.conn.execute("UPDATE outbox SET state = 'sending'")
+    finally:
+        store.close()
+    import sqlite3
+
+    index = sqlite3.connect(
+        mail_settings.data_dir / "connectors" / "shop-mail" / "mail-index.sqlite3"
+    )
+    index.execute("DELETE FROM applied_ops")
+    index.commit()
+    index.close()
+
+    run_once(mail_settings)
+    assert len(smtp_server.messages()) == 1, "found in Sent, so not sent again"
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        assert store.one("SELECT state FROM outbox")["state"] == "sent"
+    finally:
+        store.close()
