@@ -1,0 +1,369 @@
+"""The Request Tracker connector (RT 5, REST 2): queues are teams, owners agents,
+correspondence a public reply and a comment an internal note.
+
+Pull: a first sync walks every ticket by id; after that, TicketSQL on LastUpdated. RT's
+dates have one-second resolution, so the cursor keeps the ids already taken at its second
+and the window overlaps by that second. TicketSQL reads a date in the RT user's own time
+zone, which the API does not tell us, so the query reaches back 14 hours (the widest
+offset) and the exact UTC times in the answer decide; newest first, so a quiet RT costs
+one page. Push: RT answers 200 even when it refused a change, with the reason only in its
+message list, so every change is read back and a refusal fails the op with RT's words.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
+from agentdesk.connectors.mail_text import html_to_text
+from agentdesk.connectors.rt_client import RTClient, rt_messages
+from agentdesk.model import (
+    Agent,
+    Attachment,
+    Customer,
+    Directory,
+    Message,
+    Op,
+    PullBatch,
+    PushResult,
+    Team,
+    Ticket,
+)
+
+TICKETS_PER_BATCH = 25
+ZONE_REACH = timedelta(hours=14)
+_FIELDS = "Subject,Status,Queue,Owner,Requestor,Created,LastUpdated,Priority"
+_TO_RT_STATUS = {
+    "new": "new",
+    "open": "open",
+    "pending": "stalled",
+    "on_hold": "stalled",
+    "solved": "resolved",
+    "closed": "resolved",
+}
+_FROM_RT_STATUS = {
+    "new": "new",
+    "open": "open",
+    "stalled": "pending",
+    "resolved": "solved",
+    "rejected": "closed",
+    "deleted": "closed",
+}
+_TO_RT_PRIORITY = {"low": 10, "normal": 0, "high": 70, "urgent": 95}
+_MESSAGE_TYPES = {"Create": False, "Correspond": False, "Comment": True}  # type -> internal
+
+
+def rt_time(value: str | None) -> int:
+    if not value or value.startswith("1970"):
+        return 0
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+
+
+def _priority(value: object) -> str:
+    try:
+        n = int(str(value))
+    except ValueError:
+        return "normal"
+    if n >= 90:
+        return "urgent"
+    if n >= 60:
+        return "high"
+    if 0 < n < 30:
+        return "low"
+    return "normal"
+
+
+def _ref(value: object) -> str | None:
+    """The id inside RT's {"type": ..., "id": ...} references."""
+    return str(value["id"]) if isinstance(value, dict) and "id" in value else None
+
+
+class RTConnector(Connector):
+    type = "rt"
+
+    def __init__(self, ctx: ConnectorContext):
+        super().__init__(ctx)
+        o = ctx.options
+        self.username: str = o["username"]
+        self.queues: list[str] = list(o.get("queues") or [])
+        self.client = RTClient(o["url"], self.username, ctx.secret or "", ctx.request_timeout)
+        self._staff: set[str] = {self.username}
+        # Tickets changed since the cursor, oldest first, left over from the last pull.
+        self._todo: list[dict] = []
+        self._todo_cursor: str | None = None
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # -- in -------------------------------------------------------------------------------
+
+    def _queue_clause(self) -> str:
+        if not self.queues:
+            return ""
+        names = " OR ".join("Queue = '{}'".format(q.replace("'", "\\'")) for q in self.queues)
+        return f" AND ({names})"
+
+    async def _list(self, query: str, orderby: str, order: str, page: int) -> dict:
+        return await self.client.get_json(
+            "/tickets",
+            query=query + self._queue_clause(),
+            orderby=orderby,
+            order=order,
+            page=page,
+            per_page=TICKETS_PER_BATCH if orderby == "id" else 100,
+            fields=_FIELDS,
+            **{"fields[Queue]": "Name", "fields[Requestor]": "EmailAddress,RealName"},
+        )
+
+    async def pull(self, cursor: str | None) -> PullBatch:
+        state = json.loads(cursor) if cursor else {}
+        if "since" not in state:
+            return await self._first_sync(state)
+        if self._todo_cursor != cursor:
+            self._todo = await self._changed_since(state["since"], set(state.get("seen", [])))
+        chunk, self._todo = self._todo[:TICKETS_PER_BATCH], self._todo[TICKETS_PER_BATCH:]
+        batch = await self._batch(chunk)
+        if chunk:
+            last = chunk[-1]["LastUpdated"]
+            seen = [str(t["id"]) for t in chunk if t["LastUpdated"] == last]
+            if last == state["since"]:
+                seen = sorted(set(seen) | set(state.get("seen", [])))
+            state = {"since": last, "seen": seen}
+        batch.cursor = json.dumps(state, sort_keys=True)
+        batch.more = bool(self._todo)
+        self._todo_cursor = batch.cursor
+        return batch
+
+    async def _first_sync(self, state: dict) -> PullBatch:
+        """Every ticket by id, a page per batch; then changes since the sync began."""
+        started = state.get("started") or (datetime.now(UTC) - timedelta(minutes=1)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        after = int(state.get("after_id", 0))
+        body = await self._list(f"id > {after}", "id", "ASC", 1)
+        items = body.get("items") or []
+        batch = await self._batch(items)
+        if items:
+            state = {"started": started, "after_id": int(items[-1]["id"])}
+        else:
+            state = {"since": started, "seen": []}
+        batch.cursor = json.dumps(state, sort_keys=True)
+        batch.more = True
+        return batch
+
+    async def _changed_since(self, since: str, seen: set[str]) -> list[dict]:
+        bound = datetime.fromisoformat(since.replace("Z", "+00:00")) - ZONE_REACH
+        query = f"LastUpdated >= '{bound.strftime('%Y-%m-%d %H:%M:%S')}'"
+        changed: list[dict] = []
+        page = 1
+        while True:
+            body = await self._list(query, "LastUpdated", "DESC", page)
+            items = body.get("items") or []
+            for t in items:
+                if t["LastUpdated"] > since or (
+                    t["LastUpdated"] == since and str(t["id"]) not in seen
+                ):
+                    changed.append(t)
+            if not items or items[-1]["LastUpdated"] < since:
+                break
+            if page >= int(body.get("pages") or 1):
+                break
+            page += 1
+        return sorted(changed, key=lambda t: (t["LastUpdated"], int(t["id"])))
+
+    async def _batch(self, items: list[dict]) -> PullBatch:
+        batch = PullBatch(cursor=None)
+        for t in items:
+            ticket, customer = self._ticket(t)
+            batch.tickets.append(ticket)
+            if customer is not None:
+                batch.customers.append(customer)
+            batch.messages.extend(await self._messages(ticket.remote_id))
+        return batch
+
+    def _ticket(self, t: dict) -> tuple[Ticket, Customer | None]:
+        requestors = t.get("Requestor") or []
+        first = requestors[0] if requestors else {}
+        email = (first.get("EmailAddress") or first.get("id") or "").lower()
+        customer = None
+        if email:
+            customer = Customer(
+                email,
+                first.get("RealName") or email.split("@")[0],
+                email=email,
+                handles={"email": email},
+            )
+        owner = _ref(t.get("Owner"))
+        ticket = Ticket(
+            remote_id=str(t["id"]),
+            channel="helpdesk",
+            subject=t.get("Subject") or "",
+            status=_FROM_RT_STATUS.get(t.get("Status", ""), "open"),
+            customer_remote_id=email or "unknown",
+            created_at=rt_time(t.get("Created")),
+            updated_at=rt_time(t.get("LastUpdated")),
+            priority=_priority(t.get("Priority")),
+            assignee_remote_id=None if owner in (None, "Nobody") else owner,
+            team_remote_id=_ref(t.get("Queue")),
+        )
+        return ticket, customer
+
+    async def _messages(self, ticket_id: str) -> list[Message]:
+        history = await self.client.pages(
+            f"/ticket/{ticket_id}/history", fields="Type,Creator,Created"
+        )
+        wanted = {str(x["id"]): x for x in history if x.get("Type") in _MESSAGE_TYPES}
+        if not wanted:
+            return []
+        parts = await self.client.pages(
+            f"/ticket/{ticket_id}/attachments",
+            fields="TransactionId,ContentType,Filename,Content",
+        )
+        texts: dict[str, list[str]] = {}
+        html: dict[str, list[str]] = {}
+        files: dict[str, list[Attachment]] = {}
+        for p in parts:
+            txn = _ref(p.get("TransactionId")) or str(p.get("TransactionId"))
+            ctype = (p.get("ContentType") or "").lower()
+            content = p.get("Content") or ""
+            if p.get("Filename"):
+                files.setdefault(txn, []).append(
+                    Attachment(p["Filename"], ctype, len(content), f"attachment/{p['id']}")
+                )
+            elif ctype == "text/plain":
+                texts.setdefault(txn, []).append(content)
+            elif ctype == "text/html":
+                html.setdefault(txn, []).append(content)
+        out = []
+        for txn_id, x in wanted.items():
+            creator = _ref(x.get("Creator")) or ""
+            body = "\n\n".join(texts.get(txn_id, [])) or html_to_text(
+                "\n".join(html.get(txn_id, []))
+            )
+            staff = creator in self._staff
+            out.append(
+                Message(
+                    remote_id=txn_id,
+                    ticket_remote_id=ticket_id,
+                    author_kind="agent" if staff else "customer",
+                    author_name=creator,
+                    body=body.strip(),
+                    created_at=rt_time(x.get("Created")),
+                    internal=_MESSAGE_TYPES[x["Type"]],
+                    agent_remote_id=creator if staff else None,
+                    attachments=files.get(txn_id, []),
+                )
+            )
+        return out
+
+    # -- out ------------------------------------------------------------------------------
+
+    async def push(self, op: Op) -> PushResult:
+        tid = op.ticket_remote_id
+        p = op.payload
+        if op.kind in ("reply", "note"):
+            action = "correspond" if op.kind == "reply" else "comment"
+            response = await self.client.request(
+                "POST",
+                f"/ticket/{tid}/{action}",
+                json={"Content": p["body"], "ContentType": "text/plain"},
+            )
+            if response.status_code != 201:
+                raise PermanentError("RT: " + ("; ".join(rt_messages(response)) or "refused"))
+            landed = await self._find_message(op, since=int(time.time()) - 120)
+            return PushResult(landed)
+        if op.kind == "status":
+            change = {"Status": _TO_RT_STATUS[p["status"]]}
+        elif op.kind in ("assign", "take"):
+            change = {"Owner": p.get("agent_remote_id") or "Nobody"}
+        elif op.kind == "transfer":
+            change = {"Owner": p.get("agent_remote_id") or "Nobody"}
+            if p.get("team_remote_id"):
+                change["Queue"] = p["team_remote_id"]
+        elif op.kind == "priority":
+            change = {"Priority": _TO_RT_PRIORITY[p["priority"]]}
+        else:
+            raise PermanentError(f"Request Tracker has no {op.kind}")
+        response = await self.client.request("PUT", f"/ticket/{tid}", json=change)
+        await self._check_applied(tid, change, rt_messages(response))
+        return PushResult(None)
+
+    async def _check_applied(self, tid: str, change: dict, messages: list[str]) -> None:
+        """RT says 200 to a refused change; read the ticket back to know."""
+        now = await self.client.get_json(f"/ticket/{tid}")
+        for field, wanted in change.items():
+            got = now.get(field)
+            if field == "Queue":
+                ok = _ref(got) == str(wanted) or (
+                    isinstance(got, dict) and got.get("Name") == wanted
+                )
+            elif field == "Owner":
+                ok = _ref(got) == str(wanted)
+            else:
+                ok = str(got) == str(wanted)
+            if not ok:
+                reason = "; ".join(messages) or f"{field} was not changed"
+                raise PermanentError(f"RT refused: {reason}")
+
+    async def _find_message(self, op: Op, since: int) -> str | None:
+        """Our reply or note among the ticket's newest transactions, by author and text."""
+        kind = "Correspond" if op.kind == "reply" else "Comment"
+        recent = await self.client.get_json(
+            f"/ticket/{op.ticket_remote_id}/history",
+            fields="Type,Creator,Created",
+            orderby="id",
+            order="DESC",
+            per_page=20,
+        )
+        body = op.payload["body"].strip()
+        for x in recent.get("items") or []:
+            if x.get("Type") != kind or _ref(x.get("Creator")) != self.username:
+                continue
+            if rt_time(x.get("Created")) < since:
+                break
+            parts = await self.client.get_json(
+                f"/transaction/{x['id']}/attachments", fields="ContentType,Content"
+            )
+            for part in parts.get("items") or []:
+                if (part.get("Content") or "").strip() == body:
+                    return str(x["id"])
+        return None
+
+    async def find_landed(self, op: Op) -> PushResult | None:
+        if op.kind not in ("reply", "note"):
+            return None  # setting a field again is harmless
+        landed = await self._find_message(op, since=(op.created_at or 0) - 60)
+        return PushResult(landed) if landed else None
+
+    # -- people ---------------------------------------------------------------------------
+
+    async def directory(self) -> Directory:
+        queues = await self.client.pages("/queues/all", fields="Name")
+        teams = [Team(str(q["id"]), q.get("Name") or str(q["id"])) for q in queues]
+        response = await self.client.request(
+            "POST",
+            "/users",
+            params={"fields": "Name,RealName,EmailAddress,Privileged,Disabled", "per_page": 100},
+            json=[{"field": "Privileged", "value": 1}],
+        )
+        agents = []
+        for u in response.json().get("items") or []:
+            if str(u.get("Disabled")) == "1" or str(u.get("Privileged")) != "1":
+                continue
+            name = u.get("Name") or str(u["id"])
+            email = u.get("EmailAddress")
+            if name == self.username:
+                email = self.ctx.agent_email  # how this console knows its own account
+            agents.append(Agent(name, u.get("RealName") or name, email, "online"))
+        self._staff = {a.remote_id for a in agents} | {self.username}
+        team_ids = [t.remote_id for t in teams]
+        for a in agents:
+            a.team_remote_ids = team_ids
+        return Directory(agents=agents, teams=teams)
+
+    async def check(self) -> str:
+        body = await self.client.get_json("/rt")
+        auth = "token" if self.client.token else "session login"
+        return f"RT {body.get('Version', '?')} as {self.username} ({auth})"

@@ -1,0 +1,261 @@
+"""The Request Tracker connector against a real RT 5 (REST 2) on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from servers import rt
+
+from agentdesk.config import load_settings
+from agentdesk.store import outbox
+from agentdesk.store.db import Store
+from agentdesk.store.outbox import Actor
+from agentdesk.sync.runner import run_once
+
+pytestmark = pytest.mark.skipif(
+    not rt.available(), reason="Request Tracker is not installed (the README's test command does)"
+)
+
+ME = Actor("agent@shop.example", "Mia Agent")
+
+
+@pytest.fixture(scope="session")
+def rt_template(tmp_path_factory) -> Path:
+    return rt.make_template(tmp_path_factory.mktemp("rt-template"))
+
+
+@pytest.fixture
+def rt_server(rt_template):
+    server = rt.start(rt_template)
+    yield server
+    server.stop()
+
+
+def rt_settings(tmp_path: Path, server, monkeypatch, queues: str = '["General", "Returns"]'):
+    monkeypatch.setenv("AGENTDESK_SECRET_RT", rt.AGENT_PASSWORD)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""
+[agent]
+name = "Mia Agent"
+email = "agent@shop.example"
+
+[[connectors]]
+type = "rt"
+name = "rt"
+url = "{server.url}"
+username = "agent1"
+queues = {queues}
+""",
+        encoding="utf-8",
+    )
+    return load_settings(config, tmp_path / "data", environ={})
+
+
+def create_ticket(server, subject: str, body: str, queue: str = "General") -> str:
+    with server.root_client() as c:
+        r = c.post(
+            "/ticket",
+            json={
+                "Queue": queue,
+                "Subject": subject,
+                "Requestor": "wang.fang@example.cn",
+                "Content": body,
+                "ContentType": "text/plain",
+            },
+        )
+        r.raise_for_status()
+        return r.json()["id"]
+
+
+def history(server, ticket_id: str) -> list[dict]:
+    with server.root_client() as c:
+        items = c.get(
+            f"/ticket/{ticket_id}/history",
+            params={"fields": "Type,Field,OldValue,NewValue,Creator", "per_page": 100},
+        ).json()["items"]
+        for x in items:
+            if x["Type"] in ("Correspond", "Comment"):
+                parts = c.get(
+                    f"/transaction/{x['id']}/attachments", params={"fields": "Content"}
+                ).json()["items"]
+                x["Content"] = "".join(p.get("Content") or "" for p in parts)
+        return items
+
+
+def local_ticket(store: Store, remote_id: str):
+    return store.one("SELECT * FROM tickets WHERE connector = 'rt' AND remote_id = ?", (remote_id,))
+
+
+def test_rt_ticket_appears_and_every_change_shows_in_rt_history(tmp_path, rt_server, monkeypatch):
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    rid = create_ticket(rt_server, "衣服尺码不对", "我买的M码太小了，可以换L码吗？")
+
+    summary = run_once(settings)
+    assert summary.errors == {}
+    store = Store.open_dir(settings.data_dir)
+    try:
+        t = local_ticket(store, rid)
+        assert t["subject"] == "衣服尺码不对"
+        assert t["status"] == "new"
+        [m] = store.query("SELECT * FROM messages WHERE ticket_id = ?", (t["id"],))
+        assert "换L码" in m["body"] and m["author_kind"] == "customer"
+        returns = store.one("SELECT id FROM teams WHERE connector = 'rt' AND name = 'Returns'")
+        assert returns is not None
+        outbox.enqueue_message(store, t["id"], "可以的，请把M码寄回，我们马上发L码。", ME, [])
+        outbox.enqueue_message(store, t["id"], "客户要换码，已同意", ME, [], internal=True)
+        outbox.enqueue_status(store, t["id"], "pending", ME, [])
+        outbox.enqueue_transfer(store, t["id"], ME, [], team_id=returns["id"])
+    finally:
+        store.close()
+
+    summary = run_once(settings)
+    assert (summary.pushed, summary.failed) == (4, 0)
+    h = history(rt_server, rid)
+    replies = [x for x in h if x["Type"] == "Correspond"]
+    notes = [x for x in h if x["Type"] == "Comment"]
+    assert [x["Content"].strip() for x in replies] == ["可以的，请把M码寄回，我们马上发L码。"]
+    assert replies[0]["Creator"]["id"] == "agent1"
+    assert [x["Content"].strip() for x in notes] == ["客户要换码，已同意"]
+    assert any(x["Type"] == "Status" and x["NewValue"] == "stalled" for x in h)
+    assert any(x["Type"] == "Set" and x["Field"] == "Queue" for x in h)
+
+    # The next pull brings RT's view back: our reply is linked, not duplicated.
+    run_once(settings)
+    store = Store.open_dir(settings.data_dir)
+    try:
+        t = local_ticket(store, rid)
+        assert t["status"] == "pending"
+        bodies = [
+            r["body"]
+            for r in store.query(
+                "SELECT body FROM messages WHERE ticket_id = ? ORDER BY id", (t["id"],)
+            )
+        ]
+        assert bodies.count("可以的，请把M码寄回，我们马上发L码。") == 1
+        assert len(bodies) == 3
+        team = store.one("SELECT name FROM teams WHERE id = ?", (t["team_id"],))
+        assert team["name"] == "Returns"
+    finally:
+        store.close()
+
+
+def test_a_change_rt_refuses_fails_with_rts_reason(tmp_path, rt_server, monkeypatch):
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    rid = create_ticket(rt_server, "Refund please", "Where is my refund?")
+    run_once(settings)
+    store = Store.open_dir(settings.data_dir)
+    try:
+        t = local_ticket(store, rid)
+        # RT knows "outsider", but as a customer: RT will not let them own a ticket.
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO agents (connector, remote_id, name, email) VALUES"
+                " ('rt', 'outsider', 'Not Staff', 'outsider@shop.example')"
+            )
+        outsider = store.one("SELECT id FROM agents WHERE remote_id = 'outsider'")["id"]
+        outbox.enqueue_assign(store, t["id"], outsider, ME, [])
+    finally:
+        store.close()
+    summary = run_once(settings)
+    assert summary.failed == 1
+    store = Store.open_dir(settings.data_dir)
+    try:
+        op = store.one("SELECT state, last_error FROM outbox")
+        assert op["state"] == "failed"
+        assert "may not own tickets" in op["last_error"]
+    finally:
+        store.close()
+
+
+def test_rt_stopped_mid_sync_loses_nothing_and_sends_nothing_twice(
+    tmp_path, rt_server, monkeypatch
+):
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    ids = [create_ticket(rt_server, f"Question {i}", f"Body {i}") for i in range(3)]
+    run_once(settings)
+    store = Store.open_dir(settings.data_dir)
+    try:
+        t = local_ticket(store, ids[0])
+        outbox.enqueue_message(store, t["id"], "Reply while RT is down", ME, [])
+    finally:
+        store.close()
+
+    rt_server.stop()
+    summary = run_once(settings)
+    assert summary.errors  # RT is unreachable: recorded, not fatal
+    assert summary.pushed == 0
+    store = Store.open_dir(settings.data_dir)
+    try:
+        assert store.one("SELECT state FROM outbox")["state"] == "queued"
+        state = store.one("SELECT state, last_error FROM connector_state WHERE connector = 'rt'")
+        assert state["state"] == "offline"
+        store.conn.execute("UPDATE outbox SET next_attempt_at = 0")
+    finally:
+        store.close()
+
+    rt_server.start()
+    more = create_ticket(rt_server, "Asked while we were away", "Hello?")
+    run_once(settings)
+    run_once(settings)
+    h = history(rt_server, ids[0])
+    assert [x["Content"].strip() for x in h if x["Type"] == "Correspond"] == [
+        "Reply while RT is down"
+    ]
+    store = Store.open_dir(settings.data_dir)
+    try:
+        assert local_ticket(store, more) is not None
+        assert store.one("SELECT COUNT(*) AS n FROM tickets WHERE connector = 'rt'")["n"] == 4
+        assert store.one("SELECT state FROM outbox")["state"] == "sent"
+    finally:
+        store.close()
+
+
+def test_an_ambiguous_reply_that_landed_is_not_sent_again(tmp_path, rt_server, monkeypatch):
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    rid = create_ticket(rt_server, "Invoice", "I need a 发票")
+    run_once(settings)
+    store = Store.open_dir(settings.data_dir)
+    try:
+        t = local_ticket(store, rid)
+        outbox.enqueue_message(store, t["id"], "The invoice is attached.", ME, [])
+    finally:
+        store.close()
+    run_once(settings)
+    # As if we died after RT took the reply and before we recorded it.
+    store = Store.open_dir(settings.data_dir)
+    try:
+        store.conn.execute("UPDATE outbox SET state = 'sending', remote_id = NULL")
+    finally:
+        store.close()
+    run_once(settings)
+    h = history(rt_server, rid)
+    assert [x["Content"].strip() for x in h if x["Type"] == "Correspond"] == [
+        "The invoice is attached."
+    ]
+
+
+def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    rid = create_ticket(rt_server, "Colour", "Is the blue one in stock?")
+    run_once(settings)
+    with rt_server.root_client() as c:
+        c.post(
+            f"/ticket/{rid}/correspond",
+            json={"Content": "Yes, it is.", "ContentType": "text/plain"},
+        ).raise_for_status()
+        c.put(f"/ticket/{rid}", json={"Status": "resolved"}).raise_for_status()
+    run_once(settings)
+    run_once(settings)
+    store = Store.open_dir(settings.data_dir)
+    try:
+        t = local_ticket(store, rid)
+        assert t["status"] == "solved"
+        bodies = [
+            r["body"]
+            for r in store.query("SELECT body FROM messages WHERE ticket_id = ?", (t["id"],))
+        ]
+        assert bodies == ["Is the blue one in stock?", "Yes, it is."]
+    finally:
+        store.close()
