@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -359,3 +362,41 @@ def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_serv
         assert store.one("SELECT state FROM outbox")["state"] == "sent"
     finally:
         store.close()
+
+
+def _doctor(config: Path, data: Path, secret: str | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    if secret is not None:
+        env["AGENTDESK_SECRET_SHOP_MAIL"] = secret
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "agentdesk",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(data),
+            "doctor",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_doctor_checks_imap_and_smtp_and_names_a_missing_secret(tmp_path, imap_server, smtp_server):
+    config = write_config(tmp_path / "config.toml", imap_server.port, smtp_server.port)
+    ok = _doctor(config, tmp_path / "data", "mail-secret")
+    line = next(x for x in ok.stdout.splitlines() if "shop-mail" in x)
+    assert line.strip().startswith("ok") and "IMAP INBOX" in line and "SMTP" in line
+
+    wrong = _doctor(config, tmp_path / "data", "not-the-password")
+    assert wrong.returncode == 1
+    assert "IMAP login refused for support@shop.example" in wrong.stdout
+
+    missing = _doctor(config, tmp_path / "data", None)
+    assert missing.returncode == 1
+    assert "agentdesk login shop-mail" in missing.stdout
+    assert "AGENTDESK_SECRET_SHOP_MAIL" in missing.stdout

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -259,3 +262,27 @@ def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
         assert bodies == ["Is the blue one in stock?", "Yes, it is."]
     finally:
         store.close()
+
+
+def test_doctor_reaches_rt_with_a_session_login(tmp_path, rt_server, monkeypatch):
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    args = [sys.executable, "-m", "agentdesk", "--config", str(settings.config_path)]
+    args += ["--data-dir", str(settings.data_dir), "doctor"]
+    ok = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "AGENTDESK_SECRET_RT": rt.AGENT_PASSWORD},
+    )
+    line = next(x for x in ok.stdout.splitlines() if "connector rt" in x)
+    assert line.strip().startswith("ok") and "as agent1 (session login)" in line
+    bad = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "AGENTDESK_SECRET_RT": "wrong"},
+    )
+    assert bad.returncode == 1 and "RT refused the login of agent1" in bad.stdout

@@ -19,7 +19,7 @@ from agentdesk.connectors.mail_compose import compose_reply
 from agentdesk.connectors.mail_imap import ImapAccount, ImapSession
 from agentdesk.connectors.mail_index import IndexedTicket, MailIndex, our_message_id
 from agentdesk.connectors.mail_parse import ParsedMail, UnreadableMail, parse_mail
-from agentdesk.connectors.mail_smtp import SmtpAccount, send_message
+from agentdesk.connectors.mail_smtp import SmtpAccount, check_login, send_message
 from agentdesk.model import (
     Agent,
     Attachment,
@@ -306,9 +306,11 @@ class MailConnector(Connector):
     async def check(self) -> str:
         fs = await asyncio.to_thread(self.imap.folder_state, self.folders[0])
         caps = sorted(c.decode() for c in self.imap.capabilities if c in (b"IDLE", b"CONDSTORE"))
-        return f"IMAP {self.folders[0]}: UIDVALIDITY {fs.uidvalidity}" + (
+        imap = f"IMAP {self.folders[0]} UIDVALIDITY {fs.uidvalidity}" + (
             f" ({', '.join(caps)})" if caps else ""
         )
+        smtp = await check_login(self.smtp)
+        return f"{imap}; SMTP {self.smtp.host}:{self.smtp.port} {smtp}"
 
 
 def _ticket(t: IndexedTicket) -> Ticket:

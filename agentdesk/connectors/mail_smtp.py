@@ -31,11 +31,8 @@ def _refusal(code: int, message: str) -> Exception:
     return PermanentError(text) if 500 <= code < 600 else TransientError(text)
 
 
-async def send_message(
-    account: SmtpAccount, msg: EmailMessage, sender: str, recipients: list[str]
-) -> None:
-    a = account
-    client = aiosmtplib.SMTP(
+def _client(a: SmtpAccount) -> aiosmtplib.SMTP:
+    return aiosmtplib.SMTP(
         hostname=a.host,
         port=a.port,
         use_tls=a.security == "tls",
@@ -43,6 +40,32 @@ async def send_message(
         tls_context=ssl.create_default_context() if a.security != "none" else None,
         timeout=a.timeout,
     )
+
+
+async def check_login(account: SmtpAccount) -> str:
+    """Connect and log in (when offered) without sending, for `agentdesk doctor`."""
+    client = _client(account)
+    try:
+        await client.connect()
+        if not client.esmtp_extensions:
+            await client.ehlo()
+        if client.supports_extension("auth"):
+            await client.login(account.username, account.password)
+            return "login ok"
+        return "no login offered"
+    except aiosmtplib.SMTPAuthenticationError as e:
+        raise PermanentError(f"SMTP login refused for {account.username}: {e.message}") from e
+    except (aiosmtplib.SMTPException, OSError) as e:
+        raise TransientError(f"SMTP {account.host}:{account.port}: {e}") from e
+    finally:
+        client.close()
+
+
+async def send_message(
+    account: SmtpAccount, msg: EmailMessage, sender: str, recipients: list[str]
+) -> None:
+    a = account
+    client = _client(a)
     try:
         await client.connect()
     except (aiosmtplib.SMTPException, OSError) as e:

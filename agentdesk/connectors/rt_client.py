@@ -67,8 +67,11 @@ class RTClient:
             check = await self.http.get(f"/user/{self.username}")
         except httpx.TransportError as e:
             raise TransientError(f"RT {self.base}: {e or type(e).__name__}") from e
-        if check.status_code == 401:
+        # Refused, RT answers REST with 401, or 302 to its login page.
+        if check.status_code in (302, 401, 403):
             raise PermanentError(f"RT refused the login of {self.username}")
+        if check.status_code != 200:
+            raise TransientError(f"RT answered {check.status_code} after login")
         self._logged_in = True
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -89,9 +92,11 @@ class RTClient:
                     raise AmbiguousError(f"RT: {e or type(e).__name__}") from e
                 raise TransientError(f"RT: {e or type(e).__name__}") from e
             status = response.status_code
-            if status == 401 and not self.token and attempt == 1:
+            if status in (302, 401) and not self.token and attempt == 1:
                 self._logged_in = False
                 continue
+            if status in (302, 401):
+                raise PermanentError(f"RT refused the login of {self.username}")
             if status in (429, 502, 503, 504):
                 raise TransientError(f"RT answered {status}", _retry_after(response))
             if status >= 500:
@@ -101,7 +106,7 @@ class RTClient:
                 reason = "; ".join(rt_messages(response)) or response.reason_phrase
                 raise PermanentError(f"RT answered {status}: {reason}")
             return response
-        raise PermanentError(f"RT refused the login of {self.username}")
+        raise AssertionError("unreachable")
 
     async def get_json(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params)).json()
