@@ -24,6 +24,7 @@ MAX_PARTS = 200  # a "zip bomb" of nested multiparts stops here
 MAX_DEPTH = 12
 MAX_BODY_CHARS = 200_000  # a 10 MB body is kept on the server; the cache holds the start
 _MSGID = re.compile(r"<[^<>\s]+>")
+_ADDRESS = re.compile(r"<([^<>@\s]+@[^<>\s]+)>|([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 
 
 class UnreadableMail(Exception):
@@ -156,11 +157,23 @@ def parse_mail(raw: bytes) -> ParsedMail:
         raise UnreadableMail(f"{type(e).__name__}: {str(e)[:200]}") from e
 
 
+def _sender(value: str) -> tuple[str, str]:
+    """Name and address; a From that the address parser rejects (control characters, bad
+    quoting) still yields the address in its angle brackets or the first bare one."""
+    froms = getaddresses([value])
+    name, addr = froms[0] if froms else ("", "")
+    if "@" not in addr:
+        found = _ADDRESS.search(value)
+        if found is None:
+            return "", ""
+        addr = found.group(1) or found.group(2)
+        name = value[: found.start()].strip().strip('"')
+    return name, addr.strip().lower()
+
+
 def _parse(msg: Message, raw: bytes) -> ParsedMail:
-    froms = getaddresses([decode_header_value(msg.get("from"))])
-    from_name, from_addr = froms[0] if froms else ("", "")
-    from_addr = from_addr.strip().lower()
-    if not from_addr or "@" not in from_addr:
+    from_name, from_addr = _sender(decode_header_value(msg.get("from")))
+    if not from_addr:
         raise UnreadableMail("no sender address")
     to_addrs = [a.lower() for _n, a in getaddresses([str(msg.get("to") or "")]) if a]
     message_id = next(iter(_ids(msg.get("message-id"))), "")
