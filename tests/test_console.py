@@ -428,3 +428,39 @@ async def test_conversation_scrolls_under_a_pinned_header(filled, filled_store):
         assert subject[:6] in screen_text(app), "the header stays while the thread scrolls"
         await pilot.press("escape")
         assert inbox.has_focus
+
+
+async def test_attachments_saved_with_a_key(filled, filled_store):
+    with_files = {
+        r[0]
+        for r in filled_store.query(
+            "SELECT DISTINCT ticket_id FROM messages WHERE attachments != '[]'"
+        )
+    }
+    order = open_ids(filled_store)
+    index = next(i for i, tid in enumerate(order) if tid in with_files)
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = await ready(pilot, app)
+        await pilot.press("3")  # All open: the order of open_ids()
+        await wait_until(pilot, lambda: inbox.current_id() == order[0], what="All open")
+        inbox.move_to(index)  # walking there with j is tested elsewhere
+        await wait_until(pilot, lambda: inbox.current_id() == order[index])
+        thread = app.screen.query_one(ConversationPane)
+        await wait_until(pilot, lambda: "📎 photo_1.jpg" in thread.thread_plain, what="listed")
+        await pilot.press("A")
+        await wait_until(pilot, lambda: "saving…" in thread.thread_plain, what="asked")
+        await asyncio.to_thread(run_once, filled)  # the engine fetches it
+        await wait_until(pilot, lambda: "saved to" in thread.thread_plain, what="saved")
+    [path] = [
+        r["path"]
+        for r in filled_store.query("SELECT path FROM attachment_saves WHERE state = 'saved'")
+    ]
+    listed = json.loads(
+        filled_store.one(
+            "SELECT attachments FROM messages WHERE ticket_id = ? AND attachments != '[]'",
+            (order[index],),
+        )[0]
+    )
+    with open(path, "rb") as f:
+        assert len(f.read()) == listed[0]["size"]

@@ -400,3 +400,53 @@ def test_doctor_checks_imap_and_smtp_and_names_a_missing_secret(tmp_path, imap_s
     assert missing.returncode == 1
     assert "agentdesk login shop-mail" in missing.stdout
     assert "AGENTDESK_SECRET_SHOP_MAIL" in missing.stdout
+
+
+def test_idle_wakes_the_engine_when_mail_arrives(mail_settings, imap_server):
+    import asyncio
+    import threading
+
+    from agentdesk.connectors.mail import MailConnector
+    from agentdesk.sync.engine import context_for
+
+    async def wait_for_new_mail() -> None:
+        c = MailConnector(context_for(mail_settings, mail_settings.connectors[0]))
+        try:
+            await c.pull(None)
+            # Mail arrives while the connector waits in IDLE; a ten-minute poll would not
+            # end before the bound below, so returning proves IDLE woke it.
+            threading.Timer(
+                0.5, append, (imap_server, customer_mail("new", subject="N", charset="utf-8")[0])
+            ).start()
+            await asyncio.wait_for(c.wait_for_changes(600), timeout=60)
+        finally:
+            await c.close()
+
+    asyncio.run(wait_for_new_mail())
+
+
+def test_attachment_fetched_on_demand_and_saved(mail_settings, imap_server):
+    from agentdesk.store import reads
+    from agentdesk.store.attachment_saves import request_saves
+
+    photo = bytes(range(256)) * 40
+    append(imap_server, customer_mail(attachment=photo)[0])
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        [ticket] = tickets(store)
+        assert request_saves(store, ticket["id"]) == 1
+        assert request_saves(store, ticket["id"]) == 0, "asked once, fetched once"
+    finally:
+        store.close()
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        conv = reads.conversation(store, ticket["id"])
+        [save] = conv.saves.values()
+        assert save["state"] == "saved"
+        path = Path(save["path"])
+        assert path.name == "破损.jpg" and path.read_bytes() == photo
+        assert path.is_relative_to(mail_settings.data_dir / "attachments")
+    finally:
+        store.close()

@@ -79,6 +79,10 @@ class Connector(ABC):
     async def directory(self) -> Directory:
         """Agents, teams and canned replies as the platform lists them."""
 
+    async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:
+        """An attachment's file name and content, fetched when an agent asks to save it."""
+        raise PermanentError(f"{self.type} connectors cannot fetch attachments")
+
     async def check(self) -> str:
         """Reach the platform once, for `agentdesk doctor`; returns a short description."""
         await self.directory()

@@ -273,11 +273,10 @@ class World:
             add("agent", PHONE_NOTE[lang].format(line=opener), internal=True)
             add("customer", opener)
         else:
-            files = (
-                [Attachment("photo_1.jpg", "image/jpeg", rng.randrange(200_000, 3_000_000))]
-                if topic.key in ("damaged", "wrong_item")
-                else []
-            )
+            files = []
+            if topic.key in ("damaged", "wrong_item"):
+                size = rng.randrange(200_000, 3_000_000)
+                files = [Attachment("photo_1.jpg", "image/jpeg", size, f"demo-photo:{size}")]
             add("customer", opener, attachments=files)
         agent_turn = status != "new"  # nobody has answered a new ticket yet
         for _ in range(length - 1):

@@ -12,6 +12,7 @@ message list, so every change is read back and a refusal fails the op with RT's 
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -336,6 +337,10 @@ class RTConnector(Connector):
             return None  # setting a field again is harmless
         landed = await self._find_message(op, since=(op.created_at or 0) - 60)
         return PushResult(landed) if landed else None
+
+    async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:
+        body = await self.client.get_json(f"/{remote_ref}")
+        return body.get("Filename") or "attachment", base64.b64decode(body.get("Content") or "")
 
     # -- people ---------------------------------------------------------------------------
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from agentdesk.store.attachment_saves import saves_for
 from agentdesk.store.db import Store, now
 from agentdesk.store.filters import MY_AGENT_IDS, Filter
 from agentdesk.store.presence import VIEWING_FRESH
@@ -155,6 +156,8 @@ class Conversation:
     events: list[sqlite3.Row]
     agent_names: dict[int, str]
     team_names: dict[int, str]
+    # (message id, attachment position) -> the save an agent asked for, if any
+    saves: dict = field(default_factory=dict)
 
 
 def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conversation | None:
@@ -224,6 +227,7 @@ def conversation(store: Store, ticket_id: int, message_limit: int = 500) -> Conv
         events,
         _names(store, "agents", agent_ids),
         _names(store, "teams", team_ids),
+        saves_for(store, [m["id"] for m in messages if m["attachments"] != "[]"]),
     )
 
 

@@ -265,8 +265,25 @@ CREATE TABLE saved_searches (
 );
 """
 
+# v3: attachments are fetched from the platform only when an agent asks to save them.
+_V3 = """
+CREATE TABLE attachment_saves (
+    id INTEGER PRIMARY KEY,
+    connector TEXT NOT NULL,
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    part INTEGER NOT NULL,  -- the attachment's position in messages.attachments
+    state TEXT NOT NULL CHECK (state IN ('queued', 'saved', 'failed')),
+    path TEXT,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (message_id, part)
+);
+CREATE INDEX attachment_saves_due ON attachment_saves (connector, state);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,10 +22,11 @@ from agentdesk.connectors.base import (
 from agentdesk.connectors.registry import ConnectorUnavailable, make_connector, needs_secret
 from agentdesk.i18n import _
 from agentdesk.secrets import SecretMissing, get_secret
-from agentdesk.store import outbox, sync_state
+from agentdesk.store import attachment_saves, outbox, sync_state
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
+from agentdesk.sync.attachment_files import write_attachment
 from agentdesk.sync.backoff import retry_delay
 
 log = logging.getLogger("agentdesk.sync")
@@ -151,6 +152,31 @@ class SyncEngine:
             outbox.mark_sent(self.store, op, result.remote_id)
         return True
 
+    async def save_step(self, c: Connector) -> bool:
+        """Fetch one attachment an agent asked to save; returns False when none is waiting."""
+        request = attachment_saves.next_save(self.store, c.name)
+        if request is None:
+            return False
+        try:
+            if not request.remote_ref:
+                raise PermanentError(_("the platform gave no way to fetch this attachment"))
+            name, content = await asyncio.wait_for(
+                c.fetch_attachment(request.remote_ref), self.settings.sync.request_timeout * 4
+            )
+            path = await asyncio.to_thread(
+                write_attachment,
+                self.settings.data_dir,
+                c.name,
+                request.ticket_remote_id,
+                request.name or name,
+                content,
+            )
+        except Exception as e:  # shown next to the attachment; asking again retries
+            attachment_saves.mark_save_failed(self.store, request.id, _describe(e))
+        else:
+            attachment_saves.mark_saved(self.store, request.id, str(path))
+        return True
+
     # -- the daemon ---------------------------------------------------------------------
 
     async def _pull_loop(self, c: Connector) -> None:
@@ -189,15 +215,16 @@ class SyncEngine:
                 await self._sleep(retry_delay(attempt, retry_after, self.settings.sync.backoff_max))
 
     async def _push_loop(self, c: Connector) -> None:
+        """The outbox first; attachments an agent asked for when no op is due."""
         while not self.stop_event.is_set():
             try:
-                pushed = await self.push_step(c)
+                busy = await self.push_step(c) or await self.save_step(c)
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # the cache itself failed; try again shortly
                 log.error("outbox for %s: %s", c.name, _describe(e))
-                pushed = False
-            if not pushed:
+                busy = False
+            if not busy:
                 await self._sleep(self.settings.sync.outbox_poll)
 
     async def run(self) -> None:
@@ -242,6 +269,8 @@ class SyncEngine:
             before = outbox.outbox_counts(self.store)
             last = outbox.last_op_id(self.store)  # ops queued during the pass wait for the next
             while await self.push_step(c, last):
+                pass
+            while await self.save_step(c):
                 pass
             after = outbox.outbox_counts(self.store)
             summary.pushed += after["sent"] - before["sent"]

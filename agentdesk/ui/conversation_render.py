@@ -162,11 +162,22 @@ def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict)
         for line in body.split("\n"):
             text.append(bar, styles["note"] if internal else "")
             text.append(line + "\n", styles["note_body"] if internal else "")
-        for a in json.loads(m["attachments"] or "[]"):
+        for part, a in enumerate(json.loads(m["attachments"] or "[]")):
             text.append(
-                f"  📎 {one_line(a.get('name')) or '?'} ({size_label(a.get('size'))})\n",
+                f"  📎 {one_line(a.get('name')) or '?'} ({size_label(a.get('size'))})",
                 styles["attachment"],
             )
+            save = conv.saves.get((m["id"], part))
+            if save is None:
+                pass
+            elif save["state"] == "queued":
+                text.append("  " + _("saving…"), styles["queued"])
+            elif save["state"] == "saved":
+                text.append("  " + _("saved to {path}").format(path=one_line(save["path"])), "dim")
+            else:
+                why = one_line(save["error"])
+                text.append("  " + _("not saved: {why}").format(why=why), styles["failed"])
+            text.append("\n")
         text.append("\n")
     if not items:
         text.append(_("No messages yet.") + "\n", "dim")

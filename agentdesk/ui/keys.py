@@ -38,6 +38,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("mark", "x", "mark", _("Mark for bulk")),
     KeySpec("clear_marks", "escape", "back", _("Clear marks / back to the inbox")),
     KeySpec("tag", "number_sign", "tag", _("Add or remove tags")),
+    KeySpec("save_attachments", "A", "save_attachments", _("Save the ticket's attachments")),
     KeySpec("search", "slash", "search", _("Search"), show=True),
     *[
         KeySpec(f"view_{n}", str(n), f"select_view({n - 1})", _("View {n}").format(n=n))

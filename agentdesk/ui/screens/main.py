@@ -231,6 +231,7 @@ class MainScreen(TicketFlows, Screen):
             tuple((m["id"], m["delivery"], m["body"]) for m in conv.messages) if conv else (),
             len(conv.events) if conv else 0,
             tuple(conv.tags) if conv else (),
+            tuple((k, tuple(v)) for k, v in conv.saves.items()) if conv else (),
             tuple(tuple(o) for o in others),
             int(self.app.clock() // 60),
         )

@@ -17,6 +17,7 @@ from agentdesk.canned_library import load_library
 from agentdesk.canned_search import CannedIndex
 from agentdesk.i18n import _
 from agentdesk.store import outbox, reads
+from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.drafts import load_draft, save_draft, staleness, ticket_basis
 from agentdesk.store.presence import my_agent_ids, transfer_targets
 from agentdesk.text import one_line
@@ -97,6 +98,20 @@ class TicketFlows:
                 verb.get(status, status),
                 self._clear_marks,
             )
+
+    def action_save_attachments(self) -> None:
+        tid = self.inbox.current_id()
+        if tid is None:
+            return
+        where = self.app.settings.data_dir / "attachments"
+
+        def job(store) -> str:
+            n = request_saves(store, tid)
+            if not n:
+                return _("No attachments to save on this ticket (or all saved already)")
+            return _("Saving {n} attachments to {where}").format(n=n, where=where)
+
+        self.write(job)
 
     def action_mark(self) -> None:
         self.inbox.toggle_mark()
