@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from imapclient import IMAPClient
-from servers import dovecot, smtp
+from servers import dovecot, smtp, tls
 
 from agentdesk.config import load_settings
 from agentdesk.store import outbox
@@ -42,7 +42,14 @@ def smtp_server(tmp_path: Path):
     sink.stop()
 
 
-def write_config(path: Path, imap_port: int, smtp_port: int, folders=("INBOX",)) -> Path:
+def write_config(
+    path: Path,
+    imap_port: int,
+    smtp_port: int,
+    folders=("INBOX",),
+    imap_security: str = "none",
+    smtp_security: str = "none",
+) -> Path:
     folder_list = ", ".join(f'"{f}"' for f in folders)
     path.write_text(
         f"""
@@ -57,10 +64,10 @@ address = "support@shop.example"
 username = "support@shop.example"
 imap_host = "127.0.0.1"
 imap_port = {imap_port}
-imap_security = "none"
+imap_security = "{imap_security}"
 smtp_host = "127.0.0.1"
 smtp_port = {smtp_port}
-smtp_security = "none"
+smtp_security = "{smtp_security}"
 folders = [{folder_list}]
 sent_folder = "Sent"
 shop_name = "Lumen & Loom"
@@ -450,3 +457,48 @@ def test_attachment_fetched_on_demand_and_saved(mail_settings, imap_server):
         assert path.is_relative_to(mail_settings.data_dir / "attachments")
     finally:
         store.close()
+
+
+@pytest.mark.skipif(not tls.available(), reason="no openssl to make a test certificate")
+@pytest.mark.parametrize(
+    ("imap_security", "smtp_security"), [("tls", "starttls"), ("starttls", "tls")]
+)
+def test_tls_and_starttls_are_verified_and_work(
+    tmp_path, monkeypatch, imap_security, smtp_security
+):
+    cert, key = tls.make_cert(tmp_path / "tls")
+    server = dovecot.start(tls=(cert, key))
+    sink = smtp.start(
+        tmp_path / "out", "support@shop.example", "mail-secret", (smtp_security, cert, key)
+    )
+    try:
+        imap_port = server.tls_port if imap_security == "tls" else server.port
+        config = write_config(
+            tmp_path / "config.toml",
+            imap_port,
+            sink.port,
+            imap_security=imap_security,
+            smtp_security=smtp_security,
+        )
+        settings = load_settings(config, tmp_path / "data", environ={})
+        monkeypatch.setenv("AGENTDESK_SECRET_SHOP_MAIL", "mail-secret")
+
+        # Not trusted yet: a certificate nobody vouches for is refused, not used quietly.
+        summary = run_once(settings)
+        assert "certificate verify failed" in summary.errors["shop-mail"].lower()
+
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        append(server, customer_mail("Over TLS", subject="Secure", charset="utf-8")[0])
+        assert run_once(settings).errors == {}
+        store = Store.open_dir(settings.data_dir)
+        try:
+            [ticket] = tickets(store)
+            outbox.enqueue_message(store, ticket["id"], "Answered over TLS", ME, [])
+        finally:
+            store.close()
+        assert run_once(settings).pushed == 1
+        [sent] = sink.messages()
+        assert "Answered over TLS" in sent.get_content()
+    finally:
+        sink.stop()
+        server.stop()

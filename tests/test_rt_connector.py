@@ -32,7 +32,7 @@ def rt_template(tmp_path_factory) -> Path:
 def rt_server(rt_template):
     server = rt.start(rt_template)
     yield server
-    server.stop()
+    server.close()
 
 
 def rt_settings(tmp_path: Path, server, monkeypatch, queues: str = '["General", "Returns"]'):

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class Dovecot:
     pid: int
     user: str
     password: str
+    tls_port: int | None = None  # implicit TLS (imaps), when started with a certificate
 
     def maildir(self) -> Path:
         return self.root / "mail" / self.user / "Maildir"
@@ -34,26 +36,36 @@ class Dovecot:
     def stop(self) -> None:
         try:
             os.kill(self.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        for _ in range(100):
-            try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
                 os.kill(self.pid, 0)
-            except ProcessLookupError:
-                return
-            subprocess.run(["sleep", "0.05"], check=False)
-        os.kill(self.pid, signal.SIGKILL)
+                time.sleep(0.02)
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def available() -> bool:
     return os.path.exists(DOVECOT)
 
 
-def start(user: str = "support@shop.example", password: str = "mail-secret") -> Dovecot:
+def start(
+    user: str = "support@shop.example",
+    password: str = "mail-secret",
+    tls: tuple[Path, Path] | None = None,
+) -> Dovecot:
+    """With `tls` (cert, key): STARTTLS on the plain port and implicit TLS on `tls_port`."""
     # Not under pytest's tmp dir: that is 0700 to root, and `nobody` must reach the mail.
     root = Path(tempfile.mkdtemp(prefix="agentdesk-dovecot-"))
     root.chmod(0o755)
     port = free_port()
+    tls_port = free_port() if tls else None
+    if tls:
+        ssl_conf = f"ssl = yes\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}"
+        imaps = f"address = 127.0.0.1\n    port = {tls_port}\n    ssl = yes"
+    else:
+        ssl_conf, imaps = "ssl = no", "port = 0"
     if os.geteuid() == 0:
         mail_user = pwd.getpwnam("nobody")
         login_user, internal_user = "dovenull", "dovecot"
@@ -72,7 +84,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl_conf}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = {login_user}
@@ -93,7 +105,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    {imaps}
   }}
 }}
 service stats {{
@@ -111,5 +123,12 @@ protocol imap {{
     )
     subprocess.run([DOVECOT, "-c", str(root / "dovecot.conf")], check=True)
     wait_for_port(port)
-    pid = int((root / "run" / "master.pid").read_text().strip())
-    return Dovecot(root, port, pid, user, password)
+    if tls_port:
+        wait_for_port(tls_port)
+    pid_file = root / "run" / "master.pid"
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        if time.monotonic() > deadline:
+            raise TimeoutError("Dovecot wrote no master.pid")
+        time.sleep(0.02)
+    return Dovecot(root, port, int(pid_file.read_text().strip()), user, password, tls_port)

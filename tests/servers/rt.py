@@ -160,6 +160,11 @@ class RTServer:
             self.proc.wait()
         self.proc = None
 
+    def close(self) -> None:
+        """Stop for good and remove its files."""
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
     def root_client(self) -> httpx.Client:
         """RT as its administrator sees it, for setting up and checking what agentdesk did."""
         return httpx.Client(

@@ -34,11 +34,19 @@ class SmtpSink:
             self.proc.wait()
 
 
-def start(out: Path, user: str | None = None, password: str | None = None) -> SmtpSink:
+def start(
+    out: Path,
+    user: str | None = None,
+    password: str | None = None,
+    tls: tuple[str, Path, Path] | None = None,
+) -> SmtpSink:
+    """`tls`: ("starttls" or "tls", cert, key)."""
     port = free_port()
     args = [sys.executable, str(Path(__file__).with_name("smtp_sink.py")), str(port), str(out)]
     if user and password:
         args += [user, password]
+        if tls:
+            args += [tls[0], str(tls[1]), str(tls[2])]
     proc = subprocess.Popen(args)
     wait_for_port(port)
     return SmtpSink(port, out, proc)

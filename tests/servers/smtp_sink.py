@@ -1,8 +1,9 @@
 """An SMTP server (aiosmtpd) that keeps every message it accepts as a file, for the tests.
 
 Run as its own process so the fixture can stop it by PID like the other servers:
-    python smtp_sink.py PORT OUTDIR [USER PASSWORD]
-With USER and PASSWORD it offers AUTH (over plain text, fine on 127.0.0.1) and requires it.
+    python smtp_sink.py PORT OUTDIR [USER PASSWORD [starttls|tls CERT KEY]]
+With USER and PASSWORD it offers AUTH (over plain text, fine on 127.0.0.1) and requires it;
+with starttls it requires STARTTLS first, with tls it speaks TLS from the first byte.
 Each message is OUTDIR/<n>.eml, with OUTDIR/<n>.json holding the envelope.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import signal
+import ssl
 import sys
 import threading
 import warnings
@@ -50,6 +52,14 @@ def main() -> None:
 
         kwargs = {"authenticator": check, "auth_require_tls": False, "auth_required": True}
         warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+    if len(sys.argv) > 7:
+        mode, cert, key = sys.argv[5:8]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        if mode == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True)
+        else:
+            kwargs.update(ssl_context=context)
     controller = Controller(Keep(out), hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     done = threading.Event()
