@@ -126,7 +126,9 @@ def tickets(store: Store) -> list:
 
 
 def messages(store: Store, ticket_id: int) -> list:
-    return store.query("SELECT * FROM messages WHERE ticket_id = ? ORDER BY id", (ticket_id,))
+    return store.query(
+        "SELECT * FROM messages WHERE ticket_id = ? ORDER BY created_at, id", (ticket_id,)
+    )
 
 
 def test_customer_mail_reply_and_answer_thread_into_one_ticket(

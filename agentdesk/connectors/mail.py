@@ -109,8 +109,21 @@ class MailConnector(Connector):
                 seen["modseq"] = fs.highestmodseq
             batch.more = True  # look again at once: this or another folder may have more
             break
+        self._changed_tickets(state, batch)
         batch.cursor = json.dumps(state, sort_keys=True)
         return batch
+
+    def _changed_tickets(self, state: dict, batch: PullBatch) -> None:
+        """Ticket states the index changed (replies sent, statuses set, a customer's answer),
+        so the cache follows the index as it would any platform's change log."""
+        changed = self.index.changed_since(int(state.get("rev", 0)))
+        if not changed:
+            return
+        have = {t.remote_id for t in batch.tickets}
+        batch.tickets.extend(_ticket(t) for t in changed if str(t.id) not in have)
+        state["rev"] = max(t.rev for t in changed)
+        if len(changed) == 500:
+            batch.more = True
 
     async def _within_limits(self, folder: str, uids: list[int]) -> list[int]:
         first = uids[:BATCH_MESSAGES]
@@ -123,19 +136,25 @@ class MailConnector(Connector):
             chosen.append(uid)
         return chosen
 
-    def _take(self, folder: str, uids: list[int], raws: dict[int, bytes], batch: PullBatch) -> None:
+    def _take(
+        self,
+        folder: str,
+        uids: list[int],
+        raws: dict[int, tuple[bytes, int | None]],
+        batch: PullBatch,
+    ) -> None:
         tickets: dict[str, Ticket] = {}
         customers: dict[str, Customer] = {}
         for uid in uids:
-            raw = raws.get(uid)
-            if raw is None:
+            if uid not in raws:
                 continue  # expunged between SEARCH and FETCH
+            raw, received = raws[uid]
             try:
                 mail = parse_mail(raw)
             except UnreadableMail as e:
                 log.warning("%s: %s UID %s not ingested: %s", self.name, folder, uid, e)
                 continue
-            message = self._message(mail, folder)
+            message = self._message(mail, folder, received)
             if message is None:
                 continue
             t = self.index.ticket(int(message.ticket_remote_id))
@@ -151,7 +170,7 @@ class MailConnector(Connector):
         batch.tickets.extend(tickets.values())
         batch.customers.extend(customers.values())
 
-    def _message(self, mail: ParsedMail, folder: str) -> Message | None:
+    def _message(self, mail: ParsedMail, folder: str, received: int | None) -> Message | None:
         ours = mail.from_addr == self.address
         thread = self.index.find_thread(mail.in_reply_to, mail.references, mail.subject)
         if mail.automatic and thread is None:
@@ -162,7 +181,9 @@ class MailConnector(Connector):
                 mail.from_addr,
             )
             return None
-        at = min(mail.date or int(time.time()), int(time.time()))
+        # When the server received it, not the sender's Date: a customer's clock that is
+        # hours wrong must not put the answer above the question it answers.
+        at = min(received or mail.date or int(time.time()), int(time.time()))
         ticket, _new = self.index.add_message(
             mail.message_id,
             thread=thread,
@@ -265,7 +286,7 @@ class MailConnector(Connector):
         await send_message(self.smtp, msg, self.address, [t.customer_addr])
         self.index.record_sent(message_id, t.id)
         if t.status in ("new", "open"):
-            self.index.update(t.id, now, status="pending")
+            self.index.update(t.id, now, status="pending")  # waiting on the customer now
         try:
             await asyncio.to_thread(self.imap.append, self.sent_folder, msg.as_bytes())
         except Exception as e:  # the customer has the reply; only our copy is missing

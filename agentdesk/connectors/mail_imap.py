@@ -57,8 +57,13 @@ class ImapSession:
         a = self.account
         try:
             client = IMAPClient(
-                a.host, port=a.port, ssl=a.security == "tls", timeout=a.timeout, use_uid=True
+                a.host,
+                port=a.port,
+                ssl=a.security == "tls",
+                timeout=a.timeout,
+                use_uid=True,
             )
+            client.normalise_times = False  # keep the zone: times are stored in UTC
             if a.security == "starttls":
                 client.starttls(ssl.create_default_context())
             client.login(a.username, a.password)
@@ -135,13 +140,19 @@ class ImapSession:
 
         return self.call(work)
 
-    def fetch_raw(self, folder: str, uids: list[int]) -> dict[int, bytes]:
-        """The whole message, without setting \\Seen (the shared mailbox's state is not ours)."""
+    def fetch_raw(self, folder: str, uids: list[int]) -> dict[int, tuple[bytes, int | None]]:
+        """Each whole message and when the server received it (INTERNALDATE), without
+        setting \\Seen: the shared mailbox's read state is not ours to change."""
 
-        def work(c: IMAPClient) -> dict[int, bytes]:
+        def work(c: IMAPClient) -> dict[int, tuple[bytes, int | None]]:
             c.select_folder(folder, readonly=True)
-            got = c.fetch(uids, ["BODY.PEEK[]"])
-            return {u: bytes(d.get(b"BODY[]") or b"") for u, d in got.items()}
+            got = c.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"])
+            out = {}
+            for u, d in got.items():
+                received = d.get(b"INTERNALDATE")
+                at = int(received.timestamp()) if received is not None else None
+                out[u] = (bytes(d.get(b"BODY[]") or b""), at)
+            return out
 
         return self.call(work)
 

@@ -29,8 +29,10 @@ CREATE TABLE IF NOT EXISTS tickets (
     team TEXT,
     tags TEXT NOT NULL DEFAULT '[]',
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 0  -- bumped on every change: the index's change log
 );
+CREATE INDEX IF NOT EXISTS tickets_rev ON tickets (rev);
 CREATE TABLE IF NOT EXISTS messages (
     message_id TEXT PRIMARY KEY,
     ticket_id INTEGER NOT NULL REFERENCES tickets(id),
@@ -57,6 +59,7 @@ class IndexedTicket:
     tags: list[str] = field(default_factory=list)
     created_at: int = 0
     updated_at: int = 0
+    rev: int = 0
 
 
 def our_message_id(ticket_id: int, op_uuid: str, domain: str) -> str:
@@ -93,13 +96,19 @@ class MailIndex:
                 raise
             self._conn.execute("COMMIT")
 
+    def _next_rev(self) -> int:
+        return self._conn.execute("SELECT COALESCE(MAX(rev), 0) + 1 FROM tickets").fetchone()[0]
+
     def ticket(self, ticket_id: int) -> IndexedTicket | None:
         row = self._conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
-        if row is None:
-            return None
-        d = dict(row)
-        d["tags"] = json.loads(d["tags"])
-        return IndexedTicket(**d)
+        return _indexed(row) if row is not None else None
+
+    def changed_since(self, rev: int, limit: int = 500) -> list[IndexedTicket]:
+        """Tickets whose state changed after `rev`, oldest change first."""
+        rows = self._conn.execute(
+            "SELECT * FROM tickets WHERE rev > ? ORDER BY rev LIMIT ?", (rev, limit)
+        )
+        return [_indexed(r) for r in rows]
 
     def ticket_of(self, message_id: str) -> int | None:
         row = self._conn.execute(
@@ -148,16 +157,16 @@ class MailIndex:
             if thread is None:
                 thread = self._conn.execute(
                     "INSERT INTO tickets (subject, customer_addr, customer_name, created_at,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?)",
-                    (base_subject(subject) or "(no subject)", addr, name, at, at),
+                    " updated_at, rev) VALUES (?, ?, ?, ?, ?, ?)",
+                    (base_subject(subject) or "(no subject)", addr, name, at, at, self._next_rev()),
                 ).lastrowid
             elif from_customer:
                 # The customer wrote again: a pending or solved ticket is open again.
                 self._conn.execute(
                     "UPDATE tickets SET status = CASE WHEN status IN ('pending', 'on_hold',"
                     " 'solved', 'closed') THEN 'open' ELSE status END,"
-                    " updated_at = MAX(updated_at, ?) WHERE id = ?",
-                    (at, thread),
+                    " updated_at = MAX(updated_at, ?), rev = ? WHERE id = ?",
+                    (at, self._next_rev(), thread),
                 )
             self._record(message_id, thread)
             return self.ticket(thread), True  # type: ignore[arg-type,return-value]
@@ -180,8 +189,8 @@ class MailIndex:
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self._tx():
             self._conn.execute(
-                f"UPDATE tickets SET {sets}, updated_at = MAX(updated_at, ?) WHERE id = ?",
-                (*fields.values(), at, ticket_id),
+                f"UPDATE tickets SET {sets}, updated_at = MAX(updated_at, ?), rev = ? WHERE id = ?",
+                (*fields.values(), at, self._next_rev(), ticket_id),
             )
 
     def applied(self, op_uuid: str) -> str | None:
@@ -196,3 +205,9 @@ class MailIndex:
                 "INSERT OR REPLACE INTO applied_ops (uuid, remote_id) VALUES (?, ?)",
                 (op_uuid, remote_id),
             )
+
+
+def _indexed(row: sqlite3.Row) -> IndexedTicket:
+    d = dict(row)
+    d["tags"] = json.loads(d["tags"])
+    return IndexedTicket(**d)
