@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -286,3 +287,61 @@ def test_doctor_reaches_rt_with_a_session_login(tmp_path, rt_server, monkeypatch
         env={**env, "AGENTDESK_SECRET_RT": "wrong"},
     )
     assert bad.returncode == 1 and "RT refused the login of agent1" in bad.stdout
+
+
+def test_rt_killed_in_the_middle_of_a_sync(tmp_path, rt_server, monkeypatch):
+    """The engine runs as it does for agents; RT goes away between two pages of its first
+    sync and comes back: every ticket arrives once, and a reply queued meanwhile is sent once."""
+    import time
+
+    from agentdesk.sync.runner import BackgroundEngine
+
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    settings = dataclasses.replace(
+        settings, sync=dataclasses.replace(settings.sync, pull_interval=1, backoff_max=2)
+    )
+    ids = [
+        create_ticket(rt_server, f"Order question {i}", f"Where is order {i}?") for i in range(80)
+    ]
+
+    def count() -> int:
+        with Store.open_dir(settings.data_dir) as s:
+            return s.one("SELECT COUNT(*) FROM tickets WHERE connector = 'rt'")[0]
+
+    def wait(cond, what: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while not cond():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.05)
+
+    engine = BackgroundEngine(settings)
+    assert engine.start()
+    try:
+        wait(lambda: count() > 0, "the first tickets")
+        rt_server.stop()
+        partial = count()
+        assert 0 < partial < len(ids), "stopped in the middle of the first sync"
+        with Store.open_dir(settings.data_dir) as s:
+            wait(
+                lambda: (
+                    s.one("SELECT state FROM connector_state WHERE connector = 'rt'")[0]
+                    == "offline"
+                ),
+                "RT shown offline",
+            )
+            first = s.one("SELECT id FROM tickets WHERE connector = 'rt' ORDER BY id")[0]
+            outbox.enqueue_message(s, first, "Sent while RT was away", ME, [])
+        rt_server.start()
+        wait(lambda: count() == len(ids), "every ticket after RT came back")
+        with Store.open_dir(settings.data_dir) as s:
+            wait(lambda: s.one("SELECT state FROM outbox")[0] == "sent", "the reply sent")
+    finally:
+        engine.stop()
+    with Store.open_dir(settings.data_dir) as s:
+        assert s.one("SELECT COUNT(DISTINCT remote_id) FROM tickets")[0] == len(ids)
+        assert s.one("SELECT COUNT(*) FROM messages WHERE body LIKE 'Where is order %'")[0] == len(
+            ids
+        )
+        remote = s.one("SELECT remote_id FROM tickets WHERE id = ?", (first,))[0]
+    replies = [x for x in history(rt_server, remote) if x["Type"] == "Correspond"]
+    assert [x["Content"].strip() for x in replies] == ["Sent while RT was away"]

@@ -13,6 +13,8 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,11 +167,15 @@ class RTServer:
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def root_client(self) -> httpx.Client:
-        """RT as its administrator sees it, for setting up and checking what agentdesk did."""
-        return httpx.Client(
-            base_url=f"{self.url}/REST/2.0", auth=("root", ROOT_PASSWORD), timeout=30
-        )
+    @contextmanager
+    def root_client(self) -> Iterator[httpx.Client]:
+        """RT as its administrator sees it, for setting up and checking what agentdesk did.
+        A web session, as basic auth would cost a password hash check per request."""
+        with httpx.Client(base_url=f"{self.url}/REST/2.0", timeout=30) as client:
+            client.post(
+                f"{self.url}/NoAuth/Login.html", data={"user": "root", "pass": ROOT_PASSWORD}
+            )
+            yield client
 
 
 def start(template: Path) -> RTServer:
