@@ -504,3 +504,46 @@ def test_tls_and_starttls_are_verified_and_work(
     finally:
         sink.stop()
         server.stop()
+
+
+def test_notes_are_never_mailed_and_a_bounce_lands_on_its_ticket(
+    mail_settings, imap_server, smtp_server
+):
+    append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        [ticket] = tickets(store)
+        outbox.enqueue_message(
+            store, ticket["id"], "Checked with the warehouse", ME, [], internal=True
+        )
+        outbox.enqueue_message(store, ticket["id"], "Your parcel left today", ME, [])
+    finally:
+        store.close()
+    run_once(mail_settings)
+    [sent] = smtp_server.messages()  # the reply only
+    assert "Your parcel left today" in sent.get_content()
+
+    # The customer's server returns it, as Postfix does: a delivery-status report carrying
+    # the headers of our reply, and no In-Reply-To of its own.
+    dsn = EmailMessage()
+    dsn["From"] = "MAILER-DAEMON@mx.example.cn (Mail Delivery System)"
+    dsn["To"] = "support@shop.example"
+    dsn["Subject"] = "Undelivered Mail Returned to Sender"
+    dsn["Message-ID"] = make_msgid(domain="mx.example.cn")
+    dsn.set_content("I'm sorry to have to inform you that your message could not be delivered.")
+    dsn.add_attachment(
+        f"Message-ID: {sent['Message-ID']}\nSubject: {sent['Subject']}\n".encode(),
+        maintype="text",
+        subtype="rfc822-headers",
+    )
+    append(imap_server, dsn.as_bytes())
+    run_once(mail_settings)
+    store = Store.open_dir(mail_settings.data_dir)
+    try:
+        assert len(tickets(store)) == 1, "a bounce is never a ticket of its own"
+        last = messages(store, ticket["id"])[-1]
+        assert last["internal"] and last["author_kind"] == "system"
+        assert last["body"].startswith("[delivery failure] mailer-daemon@mx.example.cn")
+    finally:
+        store.close()

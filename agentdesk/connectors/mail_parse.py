@@ -196,6 +196,12 @@ def _parse(msg: Message, raw: bytes) -> ParsedMail:
     if len(body) > MAX_BODY_CHARS:
         size_mb = len(raw) / 1_000_000
         body = body[:MAX_BODY_CHARS] + f"\n\n[… message truncated; {size_mb:.1f} MB in all]"
+    automatic = automatic_kind(msg, from_addr)
+    references = _ids(msg.get("references"))
+    if automatic:
+        # A bounce rarely says what it answers in its own headers; the returned message
+        # it carries does. Its Message-ID threads the bounce onto the ticket.
+        references += [m for m in _returned_ids(msg) if m not in references]
     return ParsedMail(
         message_id=message_id,
         subject=decode_header_value(msg.get("subject")),
@@ -204,12 +210,33 @@ def _parse(msg: Message, raw: bytes) -> ParsedMail:
         to_addrs=to_addrs,
         date=_date(msg),
         in_reply_to=_ids(msg.get("in-reply-to")),
-        references=_ids(msg.get("references")),
+        references=references,
         body=fold_quoted(body.replace("\r\n", "\n")),
         attachments=attachments,
-        automatic=automatic_kind(msg, from_addr),
+        automatic=automatic,
         size=len(raw),
     )
+
+
+_HEADER_MSGID = re.compile(r"^Message-ID:\s*(<[^<>\s]+>)", re.IGNORECASE | re.MULTILINE)
+
+
+def _returned_ids(msg: Message) -> list[str]:
+    """Message-IDs of the message a bounce or auto-reply returns (message/rfc822 or
+    text/rfc822-headers parts), looked for only a few levels down."""
+    found: list[str] = []
+    stack = [(msg, 0)]
+    while stack:
+        part, depth = stack.pop()
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" and isinstance(part.get_payload(), list):
+            for inner in part.get_payload():
+                found += _ids(inner.get("message-id"))
+        elif ctype == "text/rfc822-headers":
+            found += _HEADER_MSGID.findall(_part_text(part))
+        elif part.is_multipart() and depth < 3:
+            stack += [(p, depth + 1) for p in part.get_payload() if isinstance(p, Message)]
+    return found
 
 
 def attachment_bytes(raw: bytes, index: int) -> tuple[str, bytes]:
