@@ -547,3 +547,37 @@ def test_notes_are_never_mailed_and_a_bounce_lands_on_its_ticket(
         assert last["body"].startswith("[delivery failure] mailer-daemon@mx.example.cn")
     finally:
         store.close()
+
+
+def test_login_stores_the_secret_that_sync_then_uses(tmp_path, imap_server, smtp_server):
+    """`agentdesk login` into a real (file) keyring; then doctor and sync need no variable."""
+    config = write_config(tmp_path / "config.toml", imap_server.port, smtp_server.port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env.update(
+        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        XDG_DATA_HOME=str(tmp_path / "xdg"),
+    )
+    base = [sys.executable, "-m", "agentdesk", "--config", str(config)]
+    base += ["--data-dir", str(tmp_path / "data")]
+    stored = subprocess.run(
+        [*base, "login", "shop-mail", "--password-stdin"],
+        input="mail-secret\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert "stored the secret for shop-mail" in stored.stdout
+    assert "mail-secret" not in config.read_text()
+    doctor = subprocess.run([*base, "doctor"], capture_output=True, text=True, env=env, timeout=120)
+    assert doctor.returncode == 0, doctor.stdout
+    unknown = subprocess.run(
+        [*base, "login", "nope", "--password-stdin"],
+        input="x\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert unknown.returncode == 2 and 'no connector named "nope"' in unknown.stderr
