@@ -140,8 +140,7 @@ def test_customer_mail_reply_and_answer_thread_into_one_ticket(
 
     summary = run_once(mail_settings)
     assert summary.errors == {}
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
         assert ticket["channel"] == "email"
         assert ticket["subject"] == "订单未收到"
@@ -158,8 +157,6 @@ def test_customer_mail_reply_and_answer_thread_into_one_ticket(
         outbox.enqueue_message(
             store, ticket["id"], "您好李娜，包裹已在路上，预计明天送达。", ME, []
         )
-    finally:
-        store.close()
 
     summary = run_once(mail_settings)
     assert (summary.pushed, summary.errors) == (1, {})
@@ -182,16 +179,13 @@ def test_customer_mail_reply_and_answer_thread_into_one_ticket(
     answer, _ = customer_mail("收到了，谢谢！", subject="回复: Re: 订单未收到", in_reply_to=our_mid)
     append(imap_server, answer)
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
         thread = messages(store, ticket["id"])
         assert [m["author_kind"] for m in thread] == ["customer", "agent", "customer"]
         assert thread[1]["delivery"] == "sent"
         assert thread[1]["remote_id"] == our_mid
         assert ticket["status"] == "open"
-    finally:
-        store.close()
     assert len(smtp_server.messages()) == 1, "nothing was sent twice"
 
 
@@ -205,13 +199,10 @@ def test_subject_tag_threads_when_headers_are_gone(mail_settings, imap_server):
     other, _ = customer_mail("Another question", subject="Sizes", charset="utf-8")
     append(imap_server, other)
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         rows = tickets(store)
         assert [r["subject"] for r in rows] == ["Parcel", "Sizes"]
         assert len(messages(store, rows[0]["id"])) == 2
-    finally:
-        store.close()
 
 
 def test_uidvalidity_change_reads_again_without_duplicates(
@@ -236,15 +227,12 @@ def test_uidvalidity_change_reads_again_without_duplicates(
         append(imap_server, raw, "Support")
     run_once(settings)
 
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         cursor_after = json.loads(store.one("SELECT cursor FROM connector_state")["cursor"])
         assert cursor_after["folders"]["Support"]["v"] != cursor_before["folders"]["Support"]["v"]
         rows = tickets(store)
         assert [r["subject"] for r in rows] == ["Q0", "Q1", "Q2", "Q3"]
         assert store.one("SELECT COUNT(*) AS n FROM messages")["n"] == 4
-    finally:
-        store.close()
 
 
 def test_auto_replies_and_bounces_make_no_ticket(mail_settings, imap_server):
@@ -266,11 +254,8 @@ def test_auto_replies_and_bounces_make_no_ticket(mail_settings, imap_server):
     real, _ = customer_mail("A real question", subject="Real", charset="utf-8")
     append(imap_server, real)
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         assert [r["subject"] for r in tickets(store)] == ["Real"]
-    finally:
-        store.close()
 
 
 def test_restart_fetches_nothing_old(mail_settings, imap_server):
@@ -307,22 +292,16 @@ def test_smtp_down_keeps_the_reply_queued_then_sends_it_once(
     append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
     run_once(mail_settings)
     smtp_server.stop()
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
         outbox.enqueue_message(store, ticket["id"], "Hello from the shop", ME, [])
-    finally:
-        store.close()
     summary = run_once(mail_settings)
     assert summary.pushed == 0 and summary.retrying == 1
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         op = store.one("SELECT state, last_error FROM outbox")
         assert op["state"] == "queued"
         assert "SMTP" in op["last_error"]
         store.conn.execute("UPDATE outbox SET next_attempt_at = 0")
-    finally:
-        store.close()
 
     restarted = smtp.start(smtp_server.out, "support@shop.example", "mail-secret")
     try:
@@ -340,21 +319,15 @@ def test_smtp_down_keeps_the_reply_queued_then_sends_it_once(
 def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_server, smtp_server):
     append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
         outbox.enqueue_message(store, ticket["id"], "Sent once", ME, [])
-    finally:
-        store.close()
     run_once(mail_settings)
     assert len(smtp_server.messages()) == 1
     # As if the process died after the server took the mail, before anything was recorded:
     # the op is back to "sending" and the connector's own record of it is gone.
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         store.conn.execute("UPDATE outbox SET state = 'sending'")
-    finally:
-        store.close()
     import sqlite3
 
     index = sqlite3.connect(
@@ -366,11 +339,8 @@ def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_serv
 
     run_once(mail_settings)
     assert len(smtp_server.messages()) == 1, "found in Sent, so not sent again"
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         assert store.one("SELECT state FROM outbox")["state"] == "sent"
-    finally:
-        store.close()
 
 
 def _doctor(config: Path, data: Path, secret: str | None) -> subprocess.CompletedProcess:
@@ -441,24 +411,18 @@ def test_attachment_fetched_on_demand_and_saved(mail_settings, imap_server):
     photo = bytes(range(256)) * 40
     append(imap_server, customer_mail(attachment=photo)[0])
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
         assert request_saves(store, ticket["id"]) == 1
         assert request_saves(store, ticket["id"]) == 0, "asked once, fetched once"
-    finally:
-        store.close()
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         conv = reads.conversation(store, ticket["id"])
         [save] = conv.saves.values()
         assert save["state"] == "saved"
         path = Path(save["path"])
         assert path.name == "破损.jpg" and path.read_bytes() == photo
         assert path.is_relative_to(mail_settings.data_dir / "attachments")
-    finally:
-        store.close()
 
 
 @pytest.mark.skipif(not tls.available(), reason="no openssl to make a test certificate")
@@ -492,12 +456,9 @@ def test_tls_and_starttls_are_verified_and_work(
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))
         append(server, customer_mail("Over TLS", subject="Secure", charset="utf-8")[0])
         assert run_once(settings).errors == {}
-        store = Store.open_dir(settings.data_dir)
-        try:
+        with Store.open_dir(settings.data_dir) as store:
             [ticket] = tickets(store)
             outbox.enqueue_message(store, ticket["id"], "Answered over TLS", ME, [])
-        finally:
-            store.close()
         assert run_once(settings).pushed == 1
         [sent] = sink.messages()
         assert "Answered over TLS" in sent.get_content()
@@ -511,15 +472,12 @@ def test_notes_are_never_mailed_and_a_bounce_lands_on_its_ticket(
 ):
     append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
         outbox.enqueue_message(
             store, ticket["id"], "Checked with the warehouse", ME, [], internal=True
         )
         outbox.enqueue_message(store, ticket["id"], "Your parcel left today", ME, [])
-    finally:
-        store.close()
     run_once(mail_settings)
     [sent] = smtp_server.messages()  # the reply only
     assert "Your parcel left today" in sent.get_content()
@@ -539,14 +497,11 @@ def test_notes_are_never_mailed_and_a_bounce_lands_on_its_ticket(
     )
     append(imap_server, dsn.as_bytes())
     run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    try:
+    with Store.open_dir(mail_settings.data_dir) as store:
         assert len(tickets(store)) == 1, "a bounce is never a ticket of its own"
         last = messages(store, ticket["id"])[-1]
         assert last["internal"] and last["author_kind"] == "system"
         assert last["body"].startswith("[delivery failure] mailer-daemon@mx.example.cn")
-    finally:
-        store.close()
 
 
 def test_login_stores_the_secret_that_sync_then_uses(tmp_path, imap_server, smtp_server):

@@ -134,12 +134,9 @@ def test_the_whole_corpus_through_imap_and_the_engine(tmp_path, monkeypatch, cap
         with caplog.at_level(logging.WARNING, logger="agentdesk.mail"):
             summary = run_once(settings)
         assert summary.errors == {}
-        store = Store.open_dir(settings.data_dir)
-        try:
+        with Store.open_dir(settings.data_dir) as store:
             n = store.one("SELECT COUNT(*) AS n FROM messages")["n"]
             state = store.one("SELECT state FROM connector_state WHERE connector = 'shop-mail'")
-        finally:
-            store.close()
         assert n == expected["ingest"]
         assert state["state"] == "ok"
         rejected = [r.getMessage() for r in caplog.records if "not ingested" in r.getMessage()]

@@ -98,8 +98,7 @@ def test_rt_ticket_appears_and_every_change_shows_in_rt_history(tmp_path, rt_ser
 
     summary = run_once(settings)
     assert summary.errors == {}
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
         assert t["subject"] == "衣服尺码不对"
         assert t["status"] == "new"
@@ -111,8 +110,6 @@ def test_rt_ticket_appears_and_every_change_shows_in_rt_history(tmp_path, rt_ser
         outbox.enqueue_message(store, t["id"], "客户要换码，已同意", ME, [], internal=True)
         outbox.enqueue_status(store, t["id"], "pending", ME, [])
         outbox.enqueue_transfer(store, t["id"], ME, [], team_id=returns["id"])
-    finally:
-        store.close()
 
     summary = run_once(settings)
     assert (summary.pushed, summary.failed) == (4, 0)
@@ -127,8 +124,7 @@ def test_rt_ticket_appears_and_every_change_shows_in_rt_history(tmp_path, rt_ser
 
     # The next pull brings RT's view back: our reply is linked, not duplicated.
     run_once(settings)
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
         assert t["status"] == "pending"
         bodies = [
@@ -141,16 +137,13 @@ def test_rt_ticket_appears_and_every_change_shows_in_rt_history(tmp_path, rt_ser
         assert len(bodies) == 3
         team = store.one("SELECT name FROM teams WHERE id = ?", (t["team_id"],))
         assert team["name"] == "Returns"
-    finally:
-        store.close()
 
 
 def test_a_change_rt_refuses_fails_with_rts_reason(tmp_path, rt_server, monkeypatch):
     settings = rt_settings(tmp_path, rt_server, monkeypatch)
     rid = create_ticket(rt_server, "Refund please", "Where is my refund?")
     run_once(settings)
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
         # RT knows "outsider", but as a customer: RT will not let them own a ticket.
         with store.write() as conn:
@@ -160,17 +153,12 @@ def test_a_change_rt_refuses_fails_with_rts_reason(tmp_path, rt_server, monkeypa
             )
         outsider = store.one("SELECT id FROM agents WHERE remote_id = 'outsider'")["id"]
         outbox.enqueue_assign(store, t["id"], outsider, ME, [])
-    finally:
-        store.close()
     summary = run_once(settings)
     assert summary.failed == 1
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         op = store.one("SELECT state, last_error FROM outbox")
         assert op["state"] == "failed"
         assert "may not own tickets" in op["last_error"]
-    finally:
-        store.close()
 
 
 def test_rt_stopped_mid_sync_loses_nothing_and_sends_nothing_twice(
@@ -179,25 +167,19 @@ def test_rt_stopped_mid_sync_loses_nothing_and_sends_nothing_twice(
     settings = rt_settings(tmp_path, rt_server, monkeypatch)
     ids = [create_ticket(rt_server, f"Question {i}", f"Body {i}") for i in range(3)]
     run_once(settings)
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, ids[0])
         outbox.enqueue_message(store, t["id"], "Reply while RT is down", ME, [])
-    finally:
-        store.close()
 
     rt_server.stop()
     summary = run_once(settings)
     assert summary.errors  # RT is unreachable: recorded, not fatal
     assert summary.pushed == 0
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         assert store.one("SELECT state FROM outbox")["state"] == "queued"
         state = store.one("SELECT state, last_error FROM connector_state WHERE connector = 'rt'")
         assert state["state"] == "offline"
         store.conn.execute("UPDATE outbox SET next_attempt_at = 0")
-    finally:
-        store.close()
 
     rt_server.start()
     more = create_ticket(rt_server, "Asked while we were away", "Hello?")
@@ -207,32 +189,23 @@ def test_rt_stopped_mid_sync_loses_nothing_and_sends_nothing_twice(
     assert [x["Content"].strip() for x in h if x["Type"] == "Correspond"] == [
         "Reply while RT is down"
     ]
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         assert local_ticket(store, more) is not None
         assert store.one("SELECT COUNT(*) AS n FROM tickets WHERE connector = 'rt'")["n"] == 4
         assert store.one("SELECT state FROM outbox")["state"] == "sent"
-    finally:
-        store.close()
 
 
 def test_an_ambiguous_reply_that_landed_is_not_sent_again(tmp_path, rt_server, monkeypatch):
     settings = rt_settings(tmp_path, rt_server, monkeypatch)
     rid = create_ticket(rt_server, "Invoice", "I need a 发票")
     run_once(settings)
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
         outbox.enqueue_message(store, t["id"], "The invoice is attached.", ME, [])
-    finally:
-        store.close()
     run_once(settings)
     # As if we died after RT took the reply and before we recorded it.
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         store.conn.execute("UPDATE outbox SET state = 'sending', remote_id = NULL")
-    finally:
-        store.close()
     run_once(settings)
     h = history(rt_server, rid)
     assert [x["Content"].strip() for x in h if x["Type"] == "Correspond"] == [
@@ -252,8 +225,7 @@ def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
         c.put(f"/ticket/{rid}", json={"Status": "resolved"}).raise_for_status()
     run_once(settings)
     run_once(settings)
-    store = Store.open_dir(settings.data_dir)
-    try:
+    with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
         assert t["status"] == "solved"
         bodies = [
@@ -261,8 +233,6 @@ def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
             for r in store.query("SELECT body FROM messages WHERE ticket_id = ?", (t["id"],))
         ]
         assert bodies == ["Is the blue one in stock?", "Yes, it is."]
-    finally:
-        store.close()
 
 
 def test_doctor_reaches_rt_with_a_session_login(tmp_path, rt_server, monkeypatch):

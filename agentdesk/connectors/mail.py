@@ -16,10 +16,10 @@ import time
 
 from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
 from agentdesk.connectors.mail_compose import compose_reply
-from agentdesk.connectors.mail_imap import ImapAccount, ImapSession
+from agentdesk.connectors.mail_imap import ImapSession, MailServer
 from agentdesk.connectors.mail_index import IndexedTicket, MailIndex, our_message_id
 from agentdesk.connectors.mail_parse import ParsedMail, UnreadableMail, parse_mail
-from agentdesk.connectors.mail_smtp import SmtpAccount, check_login, send_message
+from agentdesk.connectors.mail_smtp import check_login, send_message
 from agentdesk.model import (
     Agent,
     Attachment,
@@ -48,23 +48,19 @@ class MailConnector(Connector):
         self.address = o["address"].lower()
         self.folders: list[str] = list(o.get("folders") or ["INBOX"])
         self.sent_folder: str = o.get("sent_folder") or "Sent"
-        secret = ctx.secret or ""
-        self.imap_account = ImapAccount(
-            o["imap_host"],
-            o.get("imap_port", 993),
-            o.get("imap_security", "tls"),
-            o["username"],
-            secret,
-            ctx.request_timeout,
-        )
-        self.smtp = SmtpAccount(
-            o["smtp_host"],
-            o.get("smtp_port", 465),
-            o.get("smtp_security", "tls"),
-            o["username"],
-            secret,
-            ctx.request_timeout,
-        )
+
+        def server(side: str, default_port: int) -> MailServer:
+            return MailServer(
+                o[f"{side}_host"],
+                o.get(f"{side}_port", default_port),
+                o.get(f"{side}_security", "tls"),
+                o["username"],
+                ctx.secret or "",
+                ctx.request_timeout,
+            )
+
+        self.imap_account = server("imap", 993)
+        self.smtp = server("smtp", 465)
         self.imap = ImapSession(self.imap_account)
         self.index = MailIndex(ctx.state_dir / "mail-index.sqlite3")
         self._idle: ImapSession | None = None

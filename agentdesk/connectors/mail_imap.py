@@ -23,7 +23,9 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class ImapAccount:
+class MailServer:
+    """Where and how to log in: the IMAP and the SMTP side of a mailbox each have one."""
+
     host: str
     port: int
     security: str  # tls | starttls | none
@@ -47,7 +49,7 @@ def _describe(e: BaseException) -> str:
 
 
 class ImapSession:
-    def __init__(self, account: ImapAccount):
+    def __init__(self, account: MailServer):
         self.account = account
         self._client: IMAPClient | None = None
         self._lock = threading.Lock()

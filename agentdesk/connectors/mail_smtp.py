@@ -8,22 +8,12 @@ may hide a delivered message: AmbiguousError, so the engine looks before resendi
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
 from email.message import EmailMessage
 
 import aiosmtplib
 
 from agentdesk.connectors.base import AmbiguousError, PermanentError, TransientError
-
-
-@dataclass(frozen=True)
-class SmtpAccount:
-    host: str
-    port: int
-    security: str  # tls | starttls | none
-    username: str
-    password: str
-    timeout: float = 30.0
+from agentdesk.connectors.mail_imap import MailServer
 
 
 def _refusal(code: int, message: str) -> Exception:
@@ -31,7 +21,7 @@ def _refusal(code: int, message: str) -> Exception:
     return PermanentError(text) if 500 <= code < 600 else TransientError(text)
 
 
-def _client(a: SmtpAccount) -> aiosmtplib.SMTP:
+def _client(a: MailServer) -> aiosmtplib.SMTP:
     return aiosmtplib.SMTP(
         hostname=a.host,
         port=a.port,
@@ -42,7 +32,7 @@ def _client(a: SmtpAccount) -> aiosmtplib.SMTP:
     )
 
 
-async def check_login(account: SmtpAccount) -> str:
+async def check_login(account: MailServer) -> str:
     """Connect and log in (when offered) without sending, for `agentdesk doctor`."""
     client = _client(account)
     try:
@@ -62,7 +52,7 @@ async def check_login(account: SmtpAccount) -> str:
 
 
 async def send_message(
-    account: SmtpAccount, msg: EmailMessage, sender: str, recipients: list[str]
+    account: MailServer, msg: EmailMessage, sender: str, recipients: list[str]
 ) -> None:
     a = account
     client = _client(a)
