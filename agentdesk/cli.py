@@ -1,4 +1,4 @@
-"""Command line: console (default), demo, sync, search, stats, doctor, login, bench.
+"""Command line: console (default), demo, sync, search, stats, report, doctor, login, bench.
 
 Every expected failure ends in one clear line on stderr: exit 2 for configuration and
 usage problems (a bad key, a missing secret), 1 for a cache or runtime problem.
@@ -328,6 +328,41 @@ def stats(c: Context, as_json: bool) -> None:
         from agentdesk.cli_render import print_stats
 
         print_stats(s)
+
+
+@main.command()
+@click.option("--since", default="7d", show_default=True, help=_('"7d", "today" or a date.'))
+@click.option("--until", default="now", show_default=True, help=_('"now" or a date.'))
+@click.option("--by", type=click.Choice(["agent", "team", "channel"]), default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@pass_ctx
+def report(c: Context, since: str, until: str, by: str | None, fmt: str) -> None:
+    """KPIs of a period: first and next reply, resolution, SLA, backlog, satisfaction."""
+    from agentdesk import report as r
+
+    settings = c.settings()
+    zone = settings.agent.zone
+    try:
+        start = r.parse_moment(since, zone, r.now(), "--since")
+        end = r.parse_moment(until, zone, r.now(), "--until")
+    except r.PeriodError as e:
+        raise Fail(str(e), 2) from None
+    if end <= start:
+        raise Fail(_("--until must come after --since"), 2)
+    with _open_store(settings, readonly=True) as store:
+        rows = r.period_figures(store, settings, start, end, by)
+    if fmt == "json":
+        click.echo(r.to_json(rows, start, end, zone, by))
+    elif fmt == "csv":
+        click.echo(r.to_csv(rows), nl=False)
+    else:
+        r.print_table(rows, start, end, zone, by)
 
 
 @main.command()

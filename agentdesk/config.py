@@ -97,6 +97,8 @@ class Settings:
     views: tuple[SavedView, ...]
     sla_policies: tuple[SLAPolicy, ...]
     keymap: dict[str, str] = field(default_factory=dict)
+    # Teams whose tickets are pre-sales conversations (a word in the team's name or id).
+    presales_teams: tuple[str, ...] = ("pre-sales", "presales", "售前")
 
     @property
     def config_dir(self) -> Path:
@@ -298,6 +300,9 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "views": tuple(views),
         "sla_policies": tuple(policies),
         "connectors": tuple(connectors),
+        "presales_teams": tuple(
+            schema.check_table(schema.KPI, top["kpi"], "kpi")["presales_teams"]
+        ),
     }
 
 

@@ -247,6 +247,12 @@ TOP_LEVEL = {
     "views": Key("tables", []),
     "sla": Key("table", {}),
     "connectors": Key("tables", []),
+    "kpi": Key("table", {}),
+}
+
+KPI = {
+    # A ticket is pre-sales when its team's name or id contains one of these words.
+    "presales_teams": Key("list[str]", ["pre-sales", "presales", "售前"]),
 }
 
 SLA_SECTION = {

@@ -55,22 +55,30 @@ def match_policy(policies: Sequence[SLAPolicy], t: TicketClock) -> SLAPolicy | N
     return None
 
 
+def clock_start(p: SLAPolicy, created_at: int, fields: dict[str, Any]) -> int:
+    """When the policy's clock starts: creation, or a field such as an A-to-z claim's date."""
+    if p.clock_starts != "created":
+        value = fields.get(p.clock_starts)
+        if isinstance(value, int):
+            return value
+    return created_at
+
+
+def first_response_due(p: SLAPolicy, created_at: int, fields: dict[str, Any]) -> int | None:
+    """When the first reply is due under `p`, whether or not it has been made."""
+    if p.first_response is None:
+        return None
+    return clock_start(p, created_at, fields) + p.first_response
+
+
 def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
     p = match_policy(policies, t)
     if p is None:
         return Due()
     if t.status in DONE or (t.status in WAITING and p.pause_when_pending):
         return Due(p.name)
-    start = t.created_at
-    if p.clock_starts != "created":
-        value = t.fields.get(p.clock_starts)
-        if isinstance(value, int):
-            start = value
-    first = (
-        start + p.first_response
-        if p.first_response is not None and t.first_response_at is None
-        else None
-    )
+    start = clock_start(p, t.created_at, t.fields)
+    first = first_response_due(p, t.created_at, t.fields) if t.first_response_at is None else None
     waiting_since = t.last_customer_at
     customer_waiting = (
         t.first_response_at is not None

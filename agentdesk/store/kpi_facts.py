@@ -1,0 +1,112 @@
+"""The rows KPIs are computed from, read for one period (metrics.py does the arithmetic).
+
+Reads only, and no temporary tables: the supervisor's monitor runs this on a cache it
+may only read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+
+from agentdesk import sla
+from agentdesk.config import SLAPolicy
+from agentdesk.metrics import Facts, Reply, TicketFact
+from agentdesk.store.db import Store
+
+# Tickets that matter for a period: created in it, touched by an event in it, or open now.
+_INVOLVED = """
+WITH involved(id) AS (
+    SELECT ticket_id FROM events WHERE at >= :start AND at < :end
+    UNION SELECT id FROM tickets WHERE created_at >= :start AND created_at < :end
+    UNION SELECT id FROM tickets WHERE stage < 2
+)
+"""
+
+
+def load_facts(
+    store: Store,
+    start: int,
+    end: int,
+    policies: Sequence[SLAPolicy],
+    presales_teams: Sequence[str],
+) -> Facts:
+    window = {"start": start, "end": end}
+    by_name = {p.name: p for p in policies}
+    presales = {name.casefold() for name in presales_teams}
+    tickets: dict[int, TicketFact] = {}
+    for r in store.query(
+        _INVOLVED
+        + "SELECT t.id, t.channel, t.created_at, t.customer_id, t.sla_policy, t.stage, t.fields,"
+        " tm.name AS team, tm.remote_id AS team_remote, a.name AS assignee FROM tickets t"
+        " LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN agents a ON a.id = t.assignee_id"
+        " WHERE t.id IN involved",
+        window,
+    ):
+        policy = by_name.get(r["sla_policy"] or "")
+        fields = json.loads(r["fields"] or "{}")
+        team_words = f"{r['team'] or ''} {r['team_remote'] or ''}".casefold()
+        tickets[r["id"]] = TicketFact(
+            id=r["id"],
+            channel=r["channel"],
+            team=r["team"],
+            assignee=r["assignee"],
+            created_at=r["created_at"],
+            customer_id=r["customer_id"],
+            presales=any(word in team_words for word in presales),
+            first_due=sla.first_response_due(policy, r["created_at"], fields) if policy else None,
+            open_now=r["stage"] < 2,
+        )
+    replies = [
+        Reply(r["ticket_id"], r["at"], r["name"])
+        for r in store.query(
+            _INVOLVED
+            + "SELECT e.ticket_id, e.at, coalesce(a.name, e.actor_name) AS name FROM events e"
+            " LEFT JOIN agents a ON a.id = e.actor_agent_id"
+            " WHERE e.kind = 'replied' AND e.at < :end AND e.ticket_id IN involved"
+            " ORDER BY e.at, e.id",
+            window,
+        )
+    ]
+    customer_messages: dict[int, list[int]] = defaultdict(list)
+    for r in store.query(
+        "SELECT ticket_id, created_at FROM messages WHERE author_kind = 'customer'"
+        " AND created_at < :end AND ticket_id IN (SELECT ticket_id FROM events"
+        " WHERE kind = 'replied' AND at >= :start AND at < :end)",
+        window,
+    ):
+        customer_messages[r[0]].append(r[1])
+
+    def events(kind: str) -> list:
+        return store.query(
+            _INVOLVED + "SELECT ticket_id, at, data FROM events WHERE kind = :kind AND at < :end"
+            " AND ticket_id IN involved ORDER BY at, id",
+            {**window, "kind": kind},
+        )
+
+    ratings = []
+    for r in events("rated"):
+        score = json.loads(r["data"] or "{}").get("score")
+        if isinstance(score, int):
+            ratings.append((r["ticket_id"], r["at"], score))
+    presales_customers = {t.customer_id for t in tickets.values() if t.presales and t.customer_id}
+    orders: dict[int, list[int]] = defaultdict(list)
+    if presales_customers:
+        marks = ", ".join("?" * len(presales_customers))
+        for r in store.query(
+            f"SELECT customer_id, created_at FROM orders WHERE customer_id IN ({marks})",
+            tuple(presales_customers),
+        ):
+            orders[r[0]].append(r[1])
+    return Facts(
+        start=start,
+        end=end,
+        tickets=tickets,
+        replies=replies,
+        customer_messages=dict(customer_messages),
+        solves=[(r["ticket_id"], r["at"]) for r in events("solved")],
+        reopens=[(r["ticket_id"], r["at"]) for r in events("reopened")],
+        ratings=ratings,
+        orders=dict(orders),
+    )

@@ -1,0 +1,95 @@
+"""KPIs against a history worked out by hand (kpi_fixture.py), and `agentdesk report`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from kpi_fixture import EXPECTED_ALL, EXPECTED_BY_AGENT, T0, WEEK_END, build
+
+from agentdesk import metrics
+from agentdesk.store.db import Store
+from agentdesk.store.kpi_facts import load_facts
+
+
+@pytest.fixture
+def history(tmp_path):
+    return build(tmp_path)
+
+
+def figures(settings, by=None):
+    with Store.open_dir(settings.data_dir, readonly=True) as store:
+        facts = load_facts(store, T0, WEEK_END, settings.sla_policies, settings.presales_teams)
+    return metrics.compute(facts, by)
+
+
+def test_kpis_match_the_hand_computed_history(history):
+    [row] = figures(history)
+    assert {k: row[k] for k in EXPECTED_ALL} == EXPECTED_ALL
+
+
+def test_kpis_by_agent(history):
+    rows = {r["group"]: r for r in figures(history, "agent")}
+    for agent, expected in EXPECTED_BY_AGENT.items():
+        assert {k: rows[agent][k] for k in expected} == expected
+    assert rows["(unassigned)"]["backlog"] == 1  # T4, nobody's yet
+
+
+def test_kpis_by_channel_and_team(history):
+    channels = {r["group"]: r for r in figures(history, "channel")}
+    assert channels["chat"]["first_response_median"] == 60.0
+    assert channels["email"]["sla_attainment"] == 0.5
+    teams = {r["group"]: r for r in figures(history, "team")}
+    assert teams["Pre-sales"]["presales_conversion"] == 0.5
+    assert teams["After-sales"]["presales_tickets"] == 0
+
+
+def test_percentiles():
+    assert metrics.median([]) is None and metrics.p90([]) is None
+    assert metrics.median([3, 1, 2]) == 2.0 and metrics.median([1, 2, 3, 4]) == 2.5
+    assert metrics.p90(list(range(1, 11))) == 9 and metrics.p90([5]) == 5
+
+
+def report(settings, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    return subprocess.run(
+        [sys.executable, "-m", "agentdesk", "--config", str(settings.config_path)]
+        + ["--data-dir", str(settings.data_dir), "report", *args],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+        timeout=120,
+    )
+
+
+def test_report_json_csv_and_table(history):
+    out = report(history, "--since", "2026-11-16", "--until", "2026-11-23", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["start"] == "2026-11-16T00:00:00+00:00"
+    [row] = data["rows"]
+    assert {k: row[k] for k in EXPECTED_ALL} == EXPECTED_ALL
+
+    csv_out = report(
+        history,
+        "--since",
+        "2026-11-16",
+        "--until",
+        "2026-11-23",
+        "--by",
+        "agent",
+        "--format",
+        "csv",
+    )
+    lines = csv_out.stdout.splitlines()
+    assert lines[0].startswith("group,handled,first_response_median")
+    assert [line.split(",")[0] for line in lines[1:]] == ["(unassigned)", "ann", "bob"]
+
+    table = report(history, "--since", "2026-11-16", "--until", "2026-11-23", "--by", "channel")
+    assert table.returncode == 0 and "First reply" in table.stdout and "email" in table.stdout
+
+    bad = report(history, "--since", "last tuesday")
+    assert bad.returncode == 2 and "--since" in bad.stderr
