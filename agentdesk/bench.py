@@ -30,7 +30,7 @@ def _time(fn: Callable[[], object], runs: int) -> tuple[list[float], int]:
 
 def run_bench(store: Store, settings: Settings, runs: int) -> dict:
     me = settings.agent.email
-    views = builtin_views(store, me, settings.ui.sla_warning)
+    views = builtin_views(store, me, settings.ui.sla_warning, settings.sla_policies)
     by_id = {v.id: v for v in views}
     order = settings.ui.sort
     cases: list[tuple[str, Callable[[], object]]] = [

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from agentdesk import config_schema as schema
+from agentdesk.business_hours import Calendar, HoursError, parse_calendar
 from agentdesk.i18n import _
 
 APP_NAME = "agentdesk"
@@ -84,6 +85,8 @@ class SLAPolicy:
     resolution: int | None
     pause_when_pending: bool
     clock_starts: str
+    calendar: Calendar | None = None  # business hours and holidays; None: round the clock
+    warning: int | None = None  # "at risk" this long before a due time; None: [ui] sla_warning
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,8 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
-# The embedded default: what runs when no config file exists. Mirrors config.example.toml.
+# The embedded default: what runs when no config file exists. Mirrors config.example.toml,
+# except that the demo's clocks run round the clock (its traffic does too).
 DEFAULT_SLA_POLICIES: list[dict[str, Any]] = [
     {
         "name": "Live chat",
@@ -125,9 +129,10 @@ DEFAULT_SLA_POLICIES: list[dict[str, Any]] = [
     {
         "name": "Amazon A-to-z claims",
         "tags": ["a-to-z"],
-        "first_response": "2d",
+        "first_response": "7d",
         "resolution": "7d",
         "clock_starts": "claim_at",
+        "pause_when_pending": False,
     },
     {
         "name": "Marketplace messages",
@@ -244,6 +249,19 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
     policies = []
     for i, p in enumerate(sla["policies"]):
         c = schema.check_table(schema.SLA_POLICY, p, f"sla.policies[{i}]")
+        try:
+            calendar = parse_calendar(
+                c["business_hours"], c["holidays"], c["timezone"] or agent["timezone"] or None
+            )
+        except HoursError as e:
+            key = (
+                "holidays"
+                if "holiday" in str(e)
+                else "timezone"
+                if "time zone" in str(e)
+                else "business_hours"
+            )
+            raise schema.SchemaError(f"sla.policies[{i}].{key}", str(e)) from None
         policies.append(
             SLAPolicy(
                 name=c["name"],
@@ -256,6 +274,8 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
                 resolution=c["resolution"],
                 pause_when_pending=c["pause_when_pending"],
                 clock_starts=c["clock_starts"],
+                calendar=calendar,
+                warning=c["warning"],
             )
         )
     connectors = []

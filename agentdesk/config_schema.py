@@ -186,6 +186,12 @@ SLA_POLICY = {
     # from: the due time counts from the ticket's creation, or from a custom field such as
     # claim_at (Amazon A-to-z claims are due within 7 days of the claim).
     "clock_starts": Key("str", "created"),
+    # Targets count working time only: ["Mon-Fri 09:00-18:00", "Sat 10:00-16:00"] in
+    # `timezone` (empty: the agent's), minus `holidays` (dates). Empty: round the clock.
+    "business_hours": Key("list[str]", []),
+    "holidays": Key("list[str]", []),
+    "timezone": Key("str", ""),
+    "warning": Key("duration"),
 }
 
 CONNECTOR_COMMON = {

@@ -1,6 +1,7 @@
 """SLA due times from policies: pure logic, no I/O.
 
-Round-the-clock targets; business hours and paused-time accounting build on this later.
+Targets count working time when a policy has business hours (business_hours.py), else
+round the clock. A policy that pauses while pending shows no due time while it waits.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from agentdesk.business_hours import add_working_time
 from agentdesk.config import SLAPolicy
 
 DONE = ("solved", "closed")
@@ -68,7 +70,7 @@ def first_response_due(p: SLAPolicy, created_at: int, fields: dict[str, Any]) ->
     """When the first reply is due under `p`, whether or not it has been made."""
     if p.first_response is None:
         return None
-    return clock_start(p, created_at, fields) + p.first_response
+    return add_working_time(clock_start(p, created_at, fields), p.first_response, p.calendar)
 
 
 def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
@@ -86,9 +88,11 @@ def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
         and (t.last_agent_at is None or waiting_since > t.last_agent_at)
     )
     nxt = (
-        waiting_since + p.next_response
-        if p.next_response is not None and customer_waiting
+        add_working_time(waiting_since, p.next_response, p.calendar)
+        if p.next_response is not None and customer_waiting and waiting_since is not None
         else None
     )
-    resolve = start + p.resolution if p.resolution is not None else None
+    resolve = (
+        add_working_time(start, p.resolution, p.calendar) if p.resolution is not None else None
+    )
     return Due(p.name, first, nxt, resolve)

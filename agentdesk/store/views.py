@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentdesk.config import SavedView
+from agentdesk.config import SavedView, SLAPolicy
 from agentdesk.i18n import _
 from agentdesk.query import QueryError, parse
 from agentdesk.store.db import Store, now
@@ -26,7 +26,27 @@ class View:
     query: str | None = None  # the search text a view was made from, if any
 
 
-def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
+def _at_risk(sla_warning: int, policies: Sequence[SLAPolicy]) -> Filter:
+    """Open tickets due within their policy's warning window (or [ui] sla_warning).
+
+    The widest window bounds the index walk on due_key; each policy's own is checked after."""
+    t = now()
+    warnings = {p.name: p.warning for p in policies if p.warning is not None}
+    f = Filter().add("t.stage = 0")
+    if not warnings:
+        return f.add("t.due_key < ?", t + sla_warning)
+    widest = max(sla_warning, *warnings.values())
+    cases = " ".join("WHEN ? THEN ?" for _ in warnings)
+    params: list = [t + widest]
+    for name, warning in warnings.items():
+        params += [name, t + warning]
+    params.append(t + sla_warning)
+    return f.add(f"t.due_key < ? AND t.due_key < CASE t.sla_policy {cases} ELSE ? END", *params)
+
+
+def builtin_views(
+    store: Store, me: str, sla_warning: int, policies: Sequence[SLAPolicy] = ()
+) -> list[View]:
     views = [
         View(
             "mine",
@@ -38,11 +58,7 @@ def builtin_views(store: Store, me: str, sla_warning: int) -> list[View]:
         ),
         View("open", _("All open"), Filter().add("t.stage = 0")),
         View("pending", _("Pending"), Filter().add("t.stage = 1")),
-        View(
-            "at_risk",
-            _("SLA at risk"),
-            Filter().add("t.stage = 0").add("t.due_key < ?", now() + sla_warning),
-        ),
+        View("at_risk", _("SLA at risk"), _at_risk(sla_warning, policies)),
     ]
     for row in store.query("SELECT DISTINCT channel FROM tickets ORDER BY channel"):
         ch = row["channel"]

@@ -32,7 +32,7 @@ def all_views(store: Store, settings: Settings) -> list[View]:
     mine = [SavedView(r["name"], r["query"]) for r in saved_searches(store, me)]
     own = saved_views(mine, me, settings.agent.zone, by_name="search")
     return [
-        *builtin_views(store, me, settings.ui.sla_warning),
+        *builtin_views(store, me, settings.ui.sla_warning, settings.sla_policies),
         *saved_views(settings.views, me, settings.agent.zone),
         *own,
     ]

@@ -1,0 +1,139 @@
+"""SLA clocks that count working time: business hours, holidays, zones, config errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from agentdesk.business_hours import HoursError, add_working_time, parse_calendar
+from agentdesk.config import ConfigError, load_settings
+from agentdesk.sla import TicketClock, due_times
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(text: str) -> int:
+    """A wall-clock time in Shanghai, as epoch seconds."""
+    return int(dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI).timestamp())
+
+
+WEEKDAYS = parse_calendar(["Mon-Fri 09:00-18:00"], ["2026-10-01"], "Asia/Shanghai")
+
+
+def test_inside_hours_counts_straight():
+    # Tuesday 10:00 + 15 minutes
+    assert add_working_time(at("2026-11-17T10:00"), 900, WEEKDAYS) == at("2026-11-17T10:15")
+
+
+def test_friday_evening_rolls_to_monday():
+    assert add_working_time(at("2026-11-20T17:55"), 900, WEEKDAYS) == at("2026-11-23T09:10")
+
+
+def test_arriving_at_night_starts_at_opening():
+    assert add_working_time(at("2026-11-17T23:30"), 3600, WEEKDAYS) == at("2026-11-18T10:00")
+
+
+def test_a_holiday_is_skipped():
+    # Wednesday 30 Sep 17:00, 2 working hours: 1 h that day, 1 Oct is a holiday, then Friday.
+    assert add_working_time(at("2026-09-30T17:00"), 7200, WEEKDAYS) == at("2026-10-02T10:00")
+
+
+def test_split_days_and_weekends():
+    cal = parse_calendar(
+        ["Mon-Fri 09:00-12:00", "Mon-Fri 13:00-18:00", "Sat 10:00-14:00"], [], "UTC"
+    )
+    utc = lambda s: int(dt.datetime.fromisoformat(s + "+00:00").timestamp())  # noqa: E731
+    assert add_working_time(utc("2026-11-17T11:30"), 3600, cal) == utc("2026-11-17T13:30")
+    assert add_working_time(utc("2026-11-20T17:30"), 3600, cal) == utc("2026-11-21T10:30")
+
+
+def test_round_the_clock_without_hours():
+    assert parse_calendar([], [], None) is None
+    assert add_working_time(1000, 60, None) == 1060
+
+
+@pytest.mark.parametrize(
+    ("hours", "holidays", "zone", "message"),
+    [
+        (["Weekdays 9-5"], [], None, "Mon-Fri 09:00-18:00"),
+        (["Mon-Fri 18:00-09:00"], [], None, "end after it starts"),
+        (["Mon-Fry 09:00-18:00"], [], None, "days are written"),
+        (["Mon 25:00-26:00"], [], None, "not a time of day"),
+        (["Mon 09:00-18:00"], ["1 Oct"], None, "holidays are dates"),
+        (["Mon 09:00-18:00"], [], "Mars/Olympus", "unknown time zone"),
+    ],
+)
+def test_bad_values_are_refused_with_a_reason(hours, holidays, zone, message):
+    with pytest.raises(HoursError, match=message):
+        parse_calendar(hours, holidays, zone)
+
+
+def test_config_error_names_the_key_and_line(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sla.policies]]\nname = "Chat"\nchannels = ["chat"]\nfirst_response = "15m"\n'
+        'business_hours = ["Mon-Fri 9am-6pm"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as e:
+        load_settings(config, tmp_path / "data", environ={})
+    assert "sla.policies[0].business_hours" in str(e.value) and "line 5" in str(e.value)
+
+
+def test_policy_due_times_use_working_time(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sla.policies]]\nname = "E-mail"\nchannels = ["email"]\nfirst_response = "4h"\n'
+        'resolution = "16h"\nbusiness_hours = ["Mon-Fri 09:00-18:00"]\n'
+        'timezone = "Asia/Shanghai"\nholidays = ["2026-11-23"]\n',
+        encoding="utf-8",
+    )
+    policies = load_settings(config, tmp_path / "data", environ={}).sla_policies
+    friday_4pm = at("2026-11-20T16:00")
+    clock = TicketClock("email", None, "normal", (), "open", friday_4pm, None, friday_4pm, None, {})
+    due = due_times(policies, clock)
+    # 2 h on Friday; Monday is a holiday; 2 h on Tuesday.
+    assert due.first == at("2026-11-24T11:00")
+    # 16 h: 2 on Friday, 9 on Tuesday, 5 on Wednesday.
+    assert due.resolve == at("2026-11-25T14:00")
+
+
+def test_at_risk_view_uses_each_policys_warning_window(tmp_path):
+    import time
+
+    from agentdesk.model import Customer, PullBatch, Ticket
+    from agentdesk.store import reads
+    from agentdesk.store.db import Store
+    from agentdesk.store.ingest import apply_batch
+    from agentdesk.store.views import builtin_views
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[ui]\nsla_warning = "30m"\n'
+        '[[sla.policies]]\nname = "Chat"\nchannels = ["chat"]\nfirst_response = "20m"\nwarning = "5m"\n'
+        '[[sla.policies]]\nname = "E-mail"\nchannels = ["email"]\nfirst_response = "2h"\nwarning = "90m"\n'
+        '[[sla.policies]]\nname = "SMS"\nchannels = ["sms"]\nfirst_response = "40m"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, tmp_path / "data", environ={})
+    now = int(time.time())
+    # Each is due in 10 (chat), 60 (e-mail) and 20 (SMS) minutes.
+    tickets = [
+        Ticket("chat-1", "chat", "c", "open", "c1", now - 600, now - 600),
+        Ticket("mail-1", "email", "m", "open", "c1", now - 3600, now - 3600),
+        Ticket("sms-1", "sms", "s", "open", "c1", now - 1200, now - 1200),
+    ]
+    with Store.open_dir(settings.data_dir) as store:
+        apply_batch(
+            store,
+            "x",
+            PullBatch("1", customers=[Customer("c1", "C")], tickets=tickets),
+            settings.sla_policies,
+        )
+        views = builtin_views(store, "me", settings.ui.sla_warning, settings.sla_policies)
+        at_risk = next(v for v in views if v.id == "at_risk")
+        rows = reads.page(store, at_risk.filter, "sla", limit=10)
+        # chat: 10 min left > its 5 min window; e-mail: 60 min < 90; SMS: 20 min < 30 (default)
+        assert sorted(r["remote_id"] for r in rows) == ["mail-1", "sms-1"]
+        assert reads.count(store, at_risk.filter) == 2
