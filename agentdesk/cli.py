@@ -1,4 +1,5 @@
-"""Command line: console (default), demo, sync, search, stats, report, doctor, login, bench.
+"""Command line: console (default), demo, sync, monitor, search, stats, report, doctor, login,
+bench.
 
 Every expected failure ends in one clear line on stderr: exit 2 for configuration and
 usage problems (a bad key, a missing secret), 1 for a cache or runtime problem.
@@ -328,6 +329,21 @@ def stats(c: Context, as_json: bool) -> None:
         from agentdesk.cli_render import print_stats
 
         print_stats(s)
+
+
+@main.command()
+@click.option(
+    "--follow", "follow", metavar="NAME", default=None, help=_("Mirror what this agent has open.")
+)
+@click.option("--theme", default=None, help=_("A theme name for this run."))
+@pass_ctx
+def monitor(c: Context, follow: str | None, theme: str | None) -> None:
+    """The supervisor's read-only wallboard: queues, SLA, agents, KPIs; read any conversation."""
+    settings = c.settings()
+    _open_store(settings, readonly=True).close()  # a clear line here, not a crash in the UI
+    from agentdesk.ui.monitor.app import MonitorApp
+
+    MonitorApp(settings, follow=follow, theme=theme).run()
 
 
 @main.command()

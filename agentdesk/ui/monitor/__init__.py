@@ -1,0 +1,1 @@
+"""The supervisor's read-only monitor: wallboard, queues, conversations, following an agent."""

@@ -1,0 +1,52 @@
+"""`agentdesk monitor`: the supervisor's app. Both its connections are read-only at the
+SQLite level (mode=ro, query_only), it has no writer, and no key in it changes anything."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+
+from agentdesk.config import Settings
+from agentdesk.store.db import Store
+from agentdesk.ui.monitor.ticket_screen import TicketScreen
+from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
+from agentdesk.ui.themes import install_themes
+
+
+class MonitorApp(App):
+    CSS_PATH = [Path(__file__).parent.parent / "app.tcss", Path(__file__).with_name("monitor.tcss")]
+    TITLE = "agentdesk monitor"
+    ENABLE_COMMAND_PALETTE = False  # the agent's palette lists actions that write
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        follow: str | None = None,
+        theme: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.wanted_theme = theme or settings.ui.theme
+        self.follow_name = follow
+        self.store = Store.open_dir(settings.data_dir, readonly=True)
+        self.reader = Store.open_dir(settings.data_dir, readonly=True)
+
+    def on_mount(self) -> None:
+        for problem in install_themes(self, self.settings.config_dir, self.wanted_theme):
+            self.notify(problem, severity="warning", timeout=10)
+        self.push_screen(WallboardScreen())
+        if self.follow_name:
+            self.follow(self.follow_name)
+
+    def follow(self, name: str) -> None:
+        self.push_screen(TicketScreen(follow=name))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+        self.reader.close()

@@ -1,0 +1,111 @@
+"""The wallboard's panels as Rich renderables, built from a Wallboard read (no I/O here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from agentdesk.i18n import _
+from agentdesk.report import duration_label, share_label
+from agentdesk.store.wallboard import Wallboard
+from agentdesk.text import one_line, pad_cells, truncate_cells
+from agentdesk.ui.format import countdown
+
+_PRESENCE = {"online": ("●", "green"), "away": ("◐", "yellow"), "offline": ("○", "dim")}
+_BARS = " ▁▂▃▄▅▆▇█"
+
+
+def queues(wb: Wallboard) -> Text:
+    text = Text(_("Queues") + "\n", "bold")
+    for n, v in enumerate(wb.views, start=1):
+        key = f"{n}" if n <= 9 else " "
+        count = wb.queue_counts.get(v.id, 0)
+        style = "bold red" if v.id == "at_risk" and count else None
+        text.append(f"{key} ")
+        text.append(pad_cells(one_line(v.title), 16))
+        text.append(f"{count:>7,}\n", style)
+    return text
+
+
+def agents(wb: Wallboard) -> Table:
+    table = Table(title=_("Agents"), title_justify="left", expand=True, box=None, padding=(0, 1))
+    table.add_column("")
+    table.add_column(_("Agent"), no_wrap=True, max_width=18)
+    table.add_column(_("Load"), justify="right")
+    table.add_column(_("Today"), justify="right")
+    table.add_column(_("Reply"), justify="right")
+    table.add_column(_("Has open"), no_wrap=True, min_width=10, ratio=1)
+    for a in wb.agents:
+        mark, style = _PRESENCE.get(a.presence, ("?", "dim"))
+        load_style = "bold red" if a.open_load > a.capacity else None
+        table.add_row(
+            Text(mark, style),
+            Text(one_line(a.name)),
+            Text(f"{a.open_load}/{a.capacity}", load_style),
+            str(a.handled_today),
+            duration_label(a.first_reply_today),
+            Text(one_line(a.viewing or ""), "cyan"),
+        )
+    return table
+
+
+def _ticket_lines(rows, now: int) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        text.append(
+            countdown(r["due_key"], now).rjust(7), "red" if r["due_key"] < now else "yellow"
+        )
+        text.append("  " + truncate_cells(one_line(r["subject"]) or "—", 40))
+        text.append("  " + one_line(r["assignee_name"] or "—") + "\n", "dim")
+    return text
+
+
+def risk(wb: Wallboard) -> Group:
+    head = Text.assemble(
+        (_("Breached") + f" {wb.breached_total:,}", "bold red"),
+        "   ",
+        (_("Due soon") + f" {wb.due_soon_total:,}", "bold yellow"),
+    )
+    return Group(head, _ticket_lines(wb.breached, wb.now), _ticket_lines(wb.due_soon, wb.now))
+
+
+TILES = (
+    ("handled", _("Handled"), str),
+    ("first_response_median", _("First reply"), duration_label),
+    ("first_response_p90", _("First reply p90"), duration_label),
+    ("next_response_median", _("Next reply"), duration_label),
+    ("resolution_median", _("Resolution"), duration_label),
+    ("resolution_rate", _("Resolved"), share_label),
+    ("reopen_rate", _("Reopened"), share_label),
+    ("sla_attainment", _("SLA met"), share_label),
+    ("satisfaction", _("CSAT"), lambda v: "—" if v is None else f"{v:.1f}"),
+    ("presales_conversion", _("Pre-sales conv."), share_label),
+    ("backlog", _("Backlog"), str),
+)
+
+
+def tiles(wb: Wallboard) -> Table:
+    table = Table(title=_("KPIs (times: median)"), title_justify="left", box=None, padding=(0, 1))
+    table.add_column("", no_wrap=True)
+    table.add_column(_("Today"), justify="right")
+    table.add_column(_("7 days"), justify="right")
+    for key, label, fmt in TILES:
+        table.add_row(label, fmt(wb.today.get(key)), fmt(wb.week.get(key)))
+    return table
+
+
+def hourly(wb: Wallboard, zone: dt.tzinfo | None) -> Text:
+    """New tickets per hour over the last 24 hours, as a bar per hour."""
+    top = max(wb.hourly) if wb.hourly else 0
+    text = Text(_("New tickets per hour, last 24 h") + f"  (max {top})\n", "bold")
+    for n in wb.hourly:
+        text.append(_BARS[round(n / top * 8)] * 3 if top else "   ", "cyan")
+    first = (wb.now // 3600 - 23) * 3600
+    text.append("\n")
+    for i in range(0, 24, 4):
+        label = dt.datetime.fromtimestamp(first + i * 3600, zone).strftime("%H:00")
+        text.append(label.ljust(12), "dim")
+    return text
