@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sqlite3
 import stat
 import time
@@ -107,6 +108,12 @@ def ensure_data_dir(data_dir: Path) -> None:
         raise StoreError(_("{dir}: the data dir is not writable").format(dir=data_dir))
 
 
+def _group_bits(data_dir: Path) -> int:
+    """The data dir's group read/write bits when it is a setgid shared dir, else none."""
+    mode = data_dir.stat().st_mode
+    return mode & 0o060 if mode & stat.S_ISGID else 0
+
+
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
         if not path.exists():
@@ -122,9 +129,11 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     else:
         created = not path.exists()
         if created:
-            # Create with 0600 before SQLite opens it, so the file is never world-readable.
+            # Create with 0600 before SQLite opens it, so the file is never world-readable;
+            # in a setgid data dir (a shared host) with the dir's group read/write too.
             try:
                 fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                os.fchmod(fd, 0o600 | _group_bits(path.parent))
                 os.close(fd)
             except FileExistsError:
                 pass
