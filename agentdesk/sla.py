@@ -1,7 +1,8 @@
 """SLA due times from policies: pure logic, no I/O.
 
 Targets count working time when a policy has business hours (business_hours.py), else
-round the clock. A policy that pauses while pending shows no due time while it waits.
+round the clock. A policy that pauses while pending shows no due time while the ticket
+waits, and moves its resolution target by the time it waited.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class TicketClock:
     last_customer_at: int | None
     last_agent_at: int | None
     fields: dict[str, Any]
+    paused: int = 0  # seconds spent waiting on the customer (pending, on hold) so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,11 @@ def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
         if p.next_response is not None and customer_waiting and waiting_since is not None
         else None
     )
+    # A policy that pauses while pending moves the resolution target by the time waited.
+    held = t.paused if p.pause_when_pending else 0
     resolve = (
-        add_working_time(start, p.resolution, p.calendar) if p.resolution is not None else None
+        add_working_time(start, p.resolution, p.calendar) + held
+        if p.resolution is not None
+        else None
     )
     return Due(p.name, first, nxt, resolve)

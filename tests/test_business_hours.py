@@ -137,3 +137,38 @@ def test_at_risk_view_uses_each_policys_warning_window(tmp_path):
         # chat: 10 min left > its 5 min window; e-mail: 60 min < 90; SMS: 20 min < 30 (default)
         assert sorted(r["remote_id"] for r in rows) == ["mail-1", "sms-1"]
         assert reads.count(store, at_risk.filter) == 2
+
+
+def test_time_waiting_on_the_customer_moves_the_resolution_target(tmp_path):
+    from agentdesk.model import Customer, PullBatch, Ticket
+    from agentdesk.store.db import Store
+    from agentdesk.store.ingest import apply_batch
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sla.policies]]\nname = "Mail"\nchannels = ["email"]\nresolution = "1d"\n'
+        "pause_when_pending = true\n"
+        '[[sla.policies]]\nname = "Claims"\nchannels = ["amazon"]\nresolution = "1d"\n'
+        "pause_when_pending = false\n",
+        encoding="utf-8",
+    )
+    policies = load_settings(config, tmp_path / "data", environ={}).sla_policies
+    t0 = 1_795_000_000
+
+    def state(status: str, at: int) -> PullBatch:
+        return PullBatch(
+            str(at),
+            customers=[Customer("c", "C")],
+            tickets=[
+                Ticket(rid, channel, "s", status, "c", t0, at)
+                for rid, channel in (("m", "email"), ("a", "amazon"))
+            ],
+        )
+
+    with Store.open_dir(tmp_path / "data") as store:
+        apply_batch(store, "x", state("open", t0), policies)
+        apply_batch(store, "x", state("pending", t0 + 3600), policies)  # waits 2 hours
+        apply_batch(store, "x", state("open", t0 + 3 * 3600), policies)
+        due = dict(store.query("SELECT remote_id, sla_resolve_due FROM tickets"))
+    assert due["m"] == t0 + 86400 + 2 * 3600
+    assert due["a"] == t0 + 86400  # this policy's clock does not stop

@@ -6,6 +6,7 @@ derived columns the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -143,11 +144,33 @@ def refresh_derived(
     tags = [
         r[0] for r in conn.execute("SELECT tag FROM ticket_tags WHERE ticket_id = ?", (ticket_id,))
     ]
-    due = sla.due_times(policies, clock_for(row, row["team_name"], tags, Aggregates.from_row(row)))
+    clock = clock_for(row, row["team_name"], tags, Aggregates.from_row(row))
+    if any(p.pause_when_pending and p.resolution for p in policies):
+        clock = dataclasses.replace(clock, paused=paused_seconds(conn, ticket_id))
+    due = sla.due_times(policies, clock)
     conn.execute(
         "UPDATE tickets SET sla_policy = ?, sla_first_due = ?, sla_next_due = ?, sla_resolve_due = ? WHERE id = ?",
         (due.policy, due.first, due.next, due.resolve, ticket_id),
     )
+
+
+def paused_seconds(conn: sqlite3.Connection, ticket_id: int) -> int:
+    """Time the ticket spent pending or on hold, from its status events (a wait still going
+    on is not counted: no due time shows while it lasts)."""
+    total, status, since = 0, None, 0
+    for at, data in conn.execute(
+        "SELECT at, data FROM events WHERE ticket_id = ? AND kind IN ('status', 'solved', 'reopened')"
+        " ORDER BY at, id",
+        (ticket_id,),
+    ):
+        d = json.loads(data or "{}")
+        new = d.get("to") or d.get("status")
+        if new is None:
+            continue
+        if status in sla.WAITING:
+            total += max(0, at - since)
+        status, since = new, at
+    return total
 
 
 def status_events(old_status: str | None, new_status: str) -> str | None:
