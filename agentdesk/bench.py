@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 from agentdesk.config import Settings
 from agentdesk.query import parse
+from agentdesk.report import period_figures
 from agentdesk.store import reads
 from agentdesk.store.db import Store
 from agentdesk.store.filters import compile_query
 from agentdesk.store.views import builtin_views
+from agentdesk.store.wallboard import read_wallboard
 
 
 def _time(fn: Callable[[], object], runs: int) -> tuple[list[float], int]:
@@ -83,10 +85,20 @@ def run_bench(store: Store, settings: Settings, runs: int) -> dict:
         cases.append((f"search: {text}", lambda f=f: reads.search(store, f, 50)))
     f = compile_query(parse("refund"), me)
     cases.append(("search count: refund", lambda: reads.count(store, f)))
+    # The supervisor's reads: whole-period figures, seconds rather than milliseconds, so
+    # timed a few times only.
+    now = time.time()
+    slow = {
+        "monitor: wallboard read": lambda: read_wallboard(store, settings, now),
+        "report: 7 days by agent": lambda: period_figures(
+            store, settings, int(now) - 7 * 86400, int(now), "agent"
+        ),
+    }
+    cases += list(slow.items())
     results = []
     for name, fn in cases:
         fn()  # warm the page cache once, as a running console would be
-        samples, rows = _time(fn, runs)
+        samples, rows = _time(fn, min(runs, 3) if name in slow else runs)
         samples.sort()
         results.append(
             {

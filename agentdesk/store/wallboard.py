@@ -3,6 +3,7 @@ connection cannot write, and none of this tries to)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
@@ -58,11 +59,6 @@ def supervisor_views(store: Store, settings: Settings) -> list[View]:
     return [v for v in views if v.id != "mine"]
 
 
-def _figures(store: Store, settings: Settings, start: int, end: int, by: str | None):
-    facts = load_facts(store, start, end, settings.sla_policies, settings.presales_teams)
-    return metrics.compute(facts, by)
-
-
 def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
     t = int(now)
     views = supervisor_views(store, settings)
@@ -73,13 +69,14 @@ def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
         "t.due_key >= ?", t
     )
     today_start = day_start(now, settings.agent.zone)
-    by_agent = {r["group"]: r for r in _figures(store, settings, today_start, t + 1, "agent")}
-    [today] = _figures(store, settings, today_start, t + 1, None) or [
-        metrics.Figures("all").as_dict()
-    ]
-    [week] = _figures(store, settings, t + 1 - 7 * 86400, t + 1, None) or [
-        metrics.Figures("all").as_dict()
-    ]
+    # One read of the week's facts serves the week and today (today lies inside the week).
+    week_facts = load_facts(
+        store, t + 1 - 7 * 86400, t + 1, settings.sla_policies, settings.presales_teams
+    )
+    today_facts = dataclasses.replace(week_facts, start=max(today_start, week_facts.start))
+    by_agent = {r["group"]: r for r in metrics.compute(today_facts, "agent")}
+    today = metrics.total(today_facts)
+    week = metrics.total(week_facts)
     return Wallboard(
         now=t,
         views=views,
