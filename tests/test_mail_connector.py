@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -11,6 +10,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
+from cli_support import clean_env
 from imapclient import IMAPClient
 from servers import dovecot, smtp, tls
 
@@ -344,7 +344,7 @@ def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_serv
 
 
 def _doctor(config: Path, data: Path, secret: str | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env = clean_env()
     if secret is not None:
         env["AGENTDESK_SECRET_SHOP_MAIL"] = secret
     return subprocess.run(
@@ -507,7 +507,7 @@ def test_notes_are_never_mailed_and_a_bounce_lands_on_its_ticket(
 def test_login_stores_the_secret_that_sync_then_uses(tmp_path, imap_server, smtp_server):
     """`agentdesk login` into a real (file) keyring; then doctor and sync need no variable."""
     config = write_config(tmp_path / "config.toml", imap_server.port, smtp_server.port)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env = clean_env()
     env.update(
         PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
         XDG_DATA_HOME=str(tmp_path / "xdg"),

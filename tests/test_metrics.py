@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
+from cli_support import clean_env
 from kpi_fixture import EXPECTED_ALL, EXPECTED_BY_AGENT, T0, WEEK_END, build
 
 from agentdesk import metrics
@@ -54,7 +54,7 @@ def test_percentiles():
 
 
 def report(settings, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env = clean_env()
     return subprocess.run(
         [sys.executable, "-m", "agentdesk", "--config", str(settings.config_path)]
         + ["--data-dir", str(settings.data_dir), "report", *args],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
 import subprocess
@@ -13,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_support import clean_env
 from kpi_fixture import T0, WEEK_END, build
 from ui_support import screen_text, wait_until
 
@@ -79,7 +79,7 @@ async def test_wallboard_shows_the_hand_computed_figures(history):
 
 
 async def test_monitor_and_report_agree(history):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env = clean_env()
     start = "2026-11-16T00:00:00+00:00"
     out = subprocess.run(
         [sys.executable, "-m", "agentdesk", "--config", str(history.config_path)]

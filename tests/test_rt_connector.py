@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_support import clean_env
 from servers import rt
 
 from agentdesk.config import load_settings
@@ -237,7 +237,7 @@ def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
 
 def test_doctor_reaches_rt_with_a_session_login(tmp_path, rt_server, monkeypatch):
     settings = rt_settings(tmp_path, rt_server, monkeypatch)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env = clean_env()
     args = [sys.executable, "-m", "agentdesk", "--config", str(settings.config_path)]
     args += ["--data-dir", str(settings.data_dir), "doctor"]
     ok = subprocess.run(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from cli_support import clean_env
 from ui_support import screen_text, wait_until
 
 from agentdesk.config import load_settings
@@ -52,10 +52,6 @@ def _until(cond, what: str, timeout: float = 60) -> None:
     while not cond():
         assert time.monotonic() < deadline, what
         time.sleep(0.05)
-
-
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
 
 
 async def test_one_daemon_three_consoles_and_a_monitor(tmp_path):
