@@ -9,7 +9,8 @@ Definitions, for a period [start, end) and a grouping (agent, team or channel):
 - resolution rate: of the tickets created in the period, the share solved by its end.
 - reopen rate: of the tickets solved in the period, the share reopened afterwards.
 - SLA attainment: of the first replies in the period on tickets with a first-response
-  target, the share made by the due time.
+  target, the share made by the due time; resolution SLA likewise for solves in the period
+  on tickets with a resolution target (time waited on the customer not added back).
 - backlog: tickets open or pending now (a supervisor asks "how much is waiting").
 - satisfaction: ratings given in the period: average (1–5) and the share of 4s and 5s.
 - pre-sales conversion: of the pre-sales tickets created in the period, the share whose
@@ -40,6 +41,7 @@ class TicketFact:
     presales: bool
     first_due: int | None  # when the first reply was due under its SLA policy, if any
     open_now: bool
+    resolve_due: int | None = None  # when it was due to be solved, if the policy says
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class Figures:
     reopened: int = 0
     sla_measured: int = 0
     sla_met: int = 0
+    resolve_measured: int = 0
+    resolve_met: int = 0
     backlog: int = 0
     ratings: list[int] = field(default_factory=list)
     presales: int = 0
@@ -93,6 +97,7 @@ class Figures:
             "resolution_rate": ratio(self.created_solved, self.created),
             "reopen_rate": ratio(self.reopened, self.solved),
             "sla_attainment": ratio(self.sla_met, self.sla_measured),
+            "resolution_sla_attainment": ratio(self.resolve_met, self.resolve_measured),
             "backlog": self.backlog,
             "satisfaction": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
             "satisfied_share": ratio(sum(1 for r in self.ratings if r >= 4), len(self.ratings)),
@@ -178,6 +183,9 @@ def compute(facts: Facts, by: str | None = None) -> list[dict]:
             f.resolution.append(at - t.created_at)
             f.solved += 1
             f.reopened += last_reopen.get(tid, 0) > at
+            if t.resolve_due is not None:
+                f.resolve_measured += 1
+                f.resolve_met += at <= t.resolve_due
     for t in facts.tickets.values():
         if inside(t.created_at):
             f = row(group(t, None))

@@ -75,6 +75,13 @@ def first_response_due(p: SLAPolicy, created_at: int, fields: dict[str, Any]) ->
     return add_working_time(clock_start(p, created_at, fields), p.first_response, p.calendar)
 
 
+def resolution_due(p: SLAPolicy, created_at: int, fields: dict[str, Any]) -> int | None:
+    """When the ticket is due to be solved under `p`, time waited on the customer aside."""
+    if p.resolution is None:
+        return None
+    return add_working_time(clock_start(p, created_at, fields), p.resolution, p.calendar)
+
+
 def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
     p = match_policy(policies, t)
     if p is None:

@@ -56,6 +56,7 @@ def load_facts(
             customer_id=r["customer_id"],
             presales=any(word in team_words for word in presales),
             first_due=sla.first_response_due(policy, r["created_at"], fields) if policy else None,
+            resolve_due=sla.resolution_due(policy, r["created_at"], fields) if policy else None,
             open_now=r["stage"] < 2,
         )
     replies = [
