@@ -365,8 +365,9 @@ def report(c: Context, since: str, until: str, by: str | None, fmt: str) -> None
     settings = c.settings()
     zone = settings.agent.zone
     try:
-        start = r.parse_moment(since, zone, r.now(), "--since")
-        end = r.parse_moment(until, zone, r.now(), "--until")
+        at = time.time()
+        start = r.parse_moment(since, zone, at, "--since")
+        end = r.parse_moment(until, zone, at, "--until")
     except r.PeriodError as e:
         raise Fail(str(e), 2) from None
     if end <= start:

@@ -9,7 +9,6 @@ import csv
 import datetime as dt
 import io
 import json
-import time
 
 from rich.console import Console
 from rich.table import Table
@@ -134,7 +133,3 @@ def print_table(
     if not rows:
         table.add_row(_("nothing in this period"), *[""] * 10)
     Console(soft_wrap=True).print(table)
-
-
-def now() -> float:
-    return time.time()

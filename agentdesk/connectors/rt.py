@@ -141,9 +141,7 @@ class RTConnector(Connector):
 
     async def _first_sync(self, state: dict) -> PullBatch:
         """Every ticket by id, a page per batch; then changes since the sync began."""
-        started = state.get("started") or (datetime.now(UTC) - timedelta(minutes=1)).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        )
+        started = state.get("started") or await self._newest_change()
         after = int(state.get("after_id", 0))
         body = await self._list(f"id > {after}", "id", "ASC", 1)
         items = body.get("items") or []
@@ -155,6 +153,15 @@ class RTConnector(Connector):
         batch.cursor = json.dumps(state, sort_keys=True)
         batch.more = True
         return batch
+
+    async def _newest_change(self) -> str:
+        """RT's own time of its latest change, where changes after the first sync begin.
+        RT's clock, not ours: a difference between the two must not lose a change."""
+        body = await self._list("id > 0", "LastUpdated", "DESC", 1)
+        items = body.get("items") or []
+        if items:
+            return items[0]["LastUpdated"]
+        return (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     async def _changed_since(self, since: str, seen: set[str]) -> list[dict]:
         bound = datetime.fromisoformat(since.replace("Z", "+00:00")) - ZONE_REACH
