@@ -220,6 +220,9 @@ CONNECTOR_KEYS: dict[str, dict[str, Key]] = {
         "smtp_security": Key("choice", "tls", choices=SECURITY_MODES),
         "folders": Key("list[str]", ["INBOX"]),
         "sent_folder": Key("str", "Sent"),
+        # The first read of a folder takes mail received in the last N days (0: all of it),
+        # so years of old mail do not arrive as new tickets.
+        "history_days": Key("int", 30, minimum=0),
     },
     "rt": {
         "url": Key("str", required=True),

@@ -536,3 +536,28 @@ def test_login_stores_the_secret_that_sync_then_uses(tmp_path, imap_server, smtp
         timeout=60,
     )
     assert unknown.returncode == 2 and 'no connector named "nope"' in unknown.stderr
+
+
+def test_first_sync_takes_only_recent_mail(tmp_path, imap_server, smtp_server, monkeypatch):
+    import datetime as dt
+
+    c = imap(imap_server)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=60)
+    c.append(
+        "INBOX", customer_mail("from last season", subject="Old", charset="utf-8")[0], msg_time=old
+    )
+    c.append("INBOX", customer_mail("from today", subject="New", charset="utf-8")[0])
+    c.logout()
+    monkeypatch.setenv("AGENTDESK_SECRET_SHOP_MAIL", "mail-secret")
+    config = write_config(tmp_path / "c.toml", imap_server.port, smtp_server.port)
+    run_once(load_settings(config, tmp_path / "recent", environ={}))
+    with Store.open_dir(tmp_path / "recent") as store:
+        assert [t["subject"] for t in tickets(store)] == ["New"]
+
+    everything = config.read_text().replace(
+        'sent_folder = "Sent"', 'sent_folder = "Sent"\nhistory_days = 0'
+    )
+    config.write_text(everything)
+    run_once(load_settings(config, tmp_path / "all", environ={}))
+    with Store.open_dir(tmp_path / "all") as store:
+        assert sorted(t["subject"] for t in tickets(store)) == ["New", "Old"]

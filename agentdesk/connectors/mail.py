@@ -9,6 +9,7 @@ and the Message-ID index (mail_index.py) puts every known mail back on its ticke
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import threading
@@ -48,6 +49,7 @@ class MailConnector(Connector):
         self.address = o["address"].lower()
         self.folders: list[str] = list(o.get("folders") or ["INBOX"])
         self.sent_folder: str = o.get("sent_folder") or "Sent"
+        self.history_days: int = o.get("history_days", 30)
 
         def server(side: str, default_port: int) -> MailServer:
             return MailServer(
@@ -93,7 +95,10 @@ class MailConnector(Connector):
                 seen = folders[folder] = {"v": fs.uidvalidity, "uid": 0, "modseq": None}
             if fs.highestmodseq is not None and seen.get("modseq") == fs.highestmodseq:
                 continue  # CONDSTORE: nothing in this folder changed since we last looked
-            uids = await asyncio.to_thread(self.imap.uids_after, folder, seen["uid"])
+            since = None
+            if seen["uid"] == 0 and self.history_days:
+                since = dt.date.today() - dt.timedelta(days=self.history_days)
+            uids = await asyncio.to_thread(self.imap.uids_after, folder, seen["uid"], since)
             if not uids:
                 seen["modseq"] = fs.highestmodseq
                 continue

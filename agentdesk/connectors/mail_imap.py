@@ -7,6 +7,7 @@ do nothing else. A dropped connection is reopened on the next call.
 
 from __future__ import annotations
 
+import datetime as dt
 import ssl
 import threading
 import time
@@ -126,11 +127,16 @@ class ImapSession:
 
         return self.call(work)
 
-    def uids_after(self, folder: str, uid: int) -> list[int]:
+    def uids_after(self, folder: str, uid: int, since: dt.date | None = None) -> list[int]:
+        """UIDs above `uid`; with `since`, only mail the server received on or after it."""
+
         def work(c: IMAPClient) -> list[int]:
             c.select_folder(folder, readonly=True)
+            criteria: list = ["UID", f"{uid + 1}:*"]
+            if since is not None:
+                criteria += ["SINCE", since]
             # "N:*" always matches the highest UID, even one below N: filter.
-            return sorted(u for u in c.search(["UID", f"{uid + 1}:*"]) if u > uid)
+            return sorted(u for u in c.search(criteria) if u > uid)
 
         return self.call(work)
 
