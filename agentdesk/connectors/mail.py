@@ -120,8 +120,10 @@ class MailConnector(Connector):
         changed = self.index.changed_since(int(state.get("rev", 0)))
         if not changed:
             return
-        have = {t.remote_id for t in batch.tickets}
-        batch.tickets.extend(_ticket(t) for t in changed if str(t.id) not in have)
+        # The index's state now is the newest there is: it replaces what the batch holds.
+        fresh = {str(t.id): _ticket(t) for t in changed}
+        batch.tickets = [t for t in batch.tickets if t.remote_id not in fresh]
+        batch.tickets.extend(fresh.values())
         state["rev"] = max(t.rev for t in changed)
         if len(changed) == 500:
             batch.more = True
