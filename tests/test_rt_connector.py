@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -315,3 +316,45 @@ def test_rt_killed_in_the_middle_of_a_sync(tmp_path, rt_server, monkeypatch):
         remote = s.one("SELECT remote_id FROM tickets WHERE id = ?", (first,))[0]
     replies = [x for x in history(rt_server, remote) if x["Type"] == "Correspond"]
     assert [x["Content"].strip() for x in replies] == ["Sent while RT was away"]
+
+
+def test_rt_attachment_listed_then_fetched_when_asked(tmp_path, rt_server, monkeypatch):
+    import base64
+
+    from agentdesk.store import reads
+    from agentdesk.store.attachment_saves import request_saves
+
+    settings = rt_settings(tmp_path, rt_server, monkeypatch)
+    photo = bytes(range(256)) * 100
+    with rt_server.root_client() as c:
+        r = c.post(
+            "/ticket",
+            json={
+                "Queue": "General",
+                "Subject": "Broken vase",
+                "Requestor": "li@example.cn",
+                "Content": "It arrived broken, photo attached.",
+                "ContentType": "text/plain",
+                "Attachments": [
+                    {
+                        "FileName": "vase.png",  # RT 5.0.3 answers 500 to a non-ASCII name here
+                        "FileType": "image/png",
+                        "FileContent": base64.b64encode(photo).decode(),
+                    }
+                ],
+            },
+        )
+        rid = r.json()["id"]
+    run_once(settings)
+    with Store.open_dir(settings.data_dir) as store:
+        t = local_ticket(store, rid)
+        [m] = store.query("SELECT * FROM messages WHERE ticket_id = ?", (t["id"],))
+        assert m["body"] == "It arrived broken, photo attached."
+        [a] = json.loads(m["attachments"])
+        assert (a["name"], a["content_type"], a["size"]) == ("vase.png", "image/png", len(photo))
+        assert request_saves(store, t["id"]) == 1
+    run_once(settings)
+    with Store.open_dir(settings.data_dir) as store:
+        [save] = reads.conversation(store, t["id"]).saves.values()
+        assert save["state"] == "saved"
+        assert Path(save["path"]).read_bytes() == photo

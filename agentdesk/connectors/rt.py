@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -55,6 +56,7 @@ _FROM_RT_STATUS = {
     "deleted": "closed",
 }
 _TO_RT_PRIORITY = {"low": 10, "normal": 0, "high": 70, "urgent": 95}
+_LENGTH = re.compile(r"^Content-Length:\s*(\d+)", re.MULTILINE | re.IGNORECASE)
 _MESSAGE_TYPES = {"Create": False, "Correspond": False, "Comment": True}  # type -> internal
 
 
@@ -76,6 +78,15 @@ def _priority(value: object) -> str:
     if 0 < n < 30:
         return "low"
     return "normal"
+
+
+def _txn(part: dict) -> str:
+    return _ref(part.get("TransactionId")) or str(part.get("TransactionId"))
+
+
+def _content_length(headers: str) -> int:
+    found = _LENGTH.findall(headers)
+    return int(found[-1]) if found else 0
 
 
 def _ref(value: object) -> str | None:
@@ -236,25 +247,36 @@ class RTConnector(Connector):
         wanted = {str(x["id"]): x for x in history if x.get("Type") in _MESSAGE_TYPES}
         if not wanted:
             return []
-        parts = await self.client.pages(
+        # Two reads: every part without its content (a photo can be megabytes), then the
+        # content of the text parts only.
+        listing = await self.client.pages(
+            f"/ticket/{ticket_id}/attachments", fields="TransactionId,ContentType,Filename,Headers"
+        )
+        text_parts = await self.client.pages(
             f"/ticket/{ticket_id}/attachments",
+            search=[{"field": "ContentType", "operator": "LIKE", "value": "text/"}],
             fields="TransactionId,ContentType,Filename,Content",
         )
         texts: dict[str, list[str]] = {}
         html: dict[str, list[str]] = {}
         files: dict[str, list[Attachment]] = {}
-        for p in parts:
-            txn = _ref(p.get("TransactionId")) or str(p.get("TransactionId"))
-            ctype = (p.get("ContentType") or "").lower()
-            content = p.get("Content") or ""
+        for p in listing:
             if p.get("Filename"):
-                files.setdefault(txn, []).append(
-                    Attachment(p["Filename"], ctype, len(content), f"attachment/{p['id']}")
+                files.setdefault(_txn(p), []).append(
+                    Attachment(
+                        p["Filename"],
+                        (p.get("ContentType") or "").lower(),
+                        _content_length(p.get("Headers") or ""),
+                        f"attachment/{p['id']}",
+                    )
                 )
-            elif ctype == "text/plain":
-                texts.setdefault(txn, []).append(content)
-            elif ctype == "text/html":
-                html.setdefault(txn, []).append(content)
+        for p in text_parts:
+            if p.get("Filename"):
+                continue  # an attached text file, listed above
+            ctype = (p.get("ContentType") or "").lower()
+            bucket = texts if ctype == "text/plain" else html if ctype == "text/html" else None
+            if bucket is not None:
+                bucket.setdefault(_txn(p), []).append(p.get("Content") or "")
         out = []
         for txn_id, x in wanted.items():
             creator = _ref(x.get("Creator")) or ""

@@ -111,12 +111,18 @@ class RTClient:
     async def get_json(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params)).json()
 
-    async def pages(self, path: str, per_page: int = 100, **params: Any) -> list[dict]:
-        """Every item of a paged collection."""
+    async def pages(
+        self, path: str, per_page: int = 100, search: list | None = None, **params: Any
+    ) -> list[dict]:
+        """Every item of a paged collection; `search` is a REST 2 JSON search (a POST)."""
         items: list[dict] = []
         page = 1
         while True:
-            body = await self.get_json(path, page=page, per_page=per_page, **params)
+            query = {"page": page, "per_page": per_page, **params}
+            if search is None:
+                body = await self.get_json(path, **query)
+            else:
+                body = (await self.request("POST", path, params=query, json=search)).json()
             items.extend(body.get("items") or [])
             if page >= int(body.get("pages") or 1) or not body.get("items"):
                 return items
