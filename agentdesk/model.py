@@ -153,6 +153,8 @@ class PullBatch:
     orders: list[Order] = field(default_factory=list)
     tickets: list[Ticket] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    # People a pull met that the directory may not list yet (names and e-mails only).
+    agents: list[Agent] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -59,7 +59,8 @@ queues = {queues}
 
 
 def create_ticket(server, subject: str, body: str, queue: str = "General") -> str:
-    with server.root_client() as c:
+    """A customer's ticket, as the shop's web form files it."""
+    with server.form_client() as c:
         r = c.post(
             "/ticket",
             json={
@@ -215,10 +216,13 @@ def test_an_ambiguous_reply_that_landed_is_not_sent_again(tmp_path, rt_server, m
 
 
 def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
+    """A colleague works a ticket in RT's own web UI: their reply, owner and status arrive,
+    and RT, which lists its users only to admins, still yields the colleague's name."""
     settings = rt_settings(tmp_path, rt_server, monkeypatch)
     rid = create_ticket(rt_server, "Colour", "Is the blue one in stock?")
     run_once(settings)
-    with rt_server.root_client() as c:
+    with rt_server.root_client("agent2", rt.AGENT_PASSWORD) as c:
+        c.put(f"/ticket/{rid}", json={"Owner": "agent2"}).raise_for_status()
         c.post(
             f"/ticket/{rid}/correspond",
             json={"Content": "Yes, it is.", "ContentType": "text/plain"},
@@ -229,11 +233,15 @@ def test_rt_changes_made_in_rt_arrive_once(tmp_path, rt_server, monkeypatch):
     with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
         assert t["status"] == "solved"
-        bodies = [
-            r["body"]
-            for r in store.query("SELECT body FROM messages WHERE ticket_id = ?", (t["id"],))
+        thread = store.query(
+            "SELECT body, author_kind FROM messages WHERE ticket_id = ? ORDER BY id", (t["id"],)
+        )
+        assert [(m["body"], m["author_kind"]) for m in thread] == [
+            ("Is the blue one in stock?", "customer"),
+            ("Yes, it is.", "agent"),
         ]
-        assert bodies == ["Is the blue one in stock?", "Yes, it is."]
+        owner = store.one("SELECT remote_id, name FROM agents WHERE id = ?", (t["assignee_id"],))
+        assert (owner["remote_id"], owner["name"]) == ("agent2", "Bo Colleague")
 
 
 def test_doctor_reaches_rt_with_a_session_login(tmp_path, rt_server, monkeypatch):
@@ -326,7 +334,7 @@ def test_rt_attachment_listed_then_fetched_when_asked(tmp_path, rt_server, monke
 
     settings = rt_settings(tmp_path, rt_server, monkeypatch)
     photo = bytes(range(256)) * 100
-    with rt_server.root_client() as c:
+    with rt_server.form_client() as c:
         r = c.post(
             "/ticket",
             json={

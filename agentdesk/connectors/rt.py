@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import json
 import re
 import time
@@ -80,6 +81,10 @@ def _priority(value: object) -> str:
     return "normal"
 
 
+def _requestor_ids(t: dict) -> set[str]:
+    return {str(r.get("id")) for r in t.get("Requestor") or [] if isinstance(r, dict)}
+
+
 def _txn(part: dict) -> str:
     return _ref(part.get("TransactionId")) or str(part.get("TransactionId"))
 
@@ -104,6 +109,9 @@ class RTConnector(Connector):
         self.queues: list[str] = list(o.get("queues") or [])
         self.client = RTClient(o["url"], self.username, ctx.secret or "", ctx.request_timeout)
         self._staff: set[str] = {self.username}
+        self._owners: set[str] = set()
+        self._people: dict[str, Agent | None] = {}
+        self._published: set[str] = set()
         # Tickets changed since the cursor, oldest first, left over from the last pull.
         self._todo: list[dict] = []
         self._todo_cursor: str | None = None
@@ -205,12 +213,24 @@ class RTConnector(Connector):
         # each costs tens of milliseconds of its time, mostly waiting on its database.
         limit = asyncio.Semaphore(PARALLEL_REQUESTS)
 
-        async def messages(remote_id: str) -> list[Message]:
+        async def messages(remote_id: str, requestors: set[str]) -> list[Message]:
             async with limit:
-                return await self._messages(remote_id)
+                return await self._messages(remote_id, requestors)
 
-        for found in await asyncio.gather(*(messages(t.remote_id) for t in batch.tickets)):
+        asking = {str(raw["id"]): _requestor_ids(raw) for raw in items}
+        for found in await asyncio.gather(
+            *(messages(t.remote_id, asking[t.remote_id]) for t in batch.tickets)
+        ):
             batch.messages.extend(found)
+        # Colleagues met in this batch, named now rather than at the next directory refresh.
+        met = {t.assignee_remote_id for t in batch.tickets} | {
+            m.agent_remote_id for m in batch.messages
+        }
+        for name in sorted(n for n in met if n and n not in self._published):
+            person = await self._person(name)
+            if person is not None:
+                batch.agents.append(person)
+                self._published.add(name)
         return batch
 
     def _ticket(self, t: dict) -> tuple[Ticket, Customer | None]:
@@ -226,6 +246,8 @@ class RTConnector(Connector):
                 handles={"email": email},
             )
         owner = _ref(t.get("Owner"))
+        if owner not in (None, "Nobody"):
+            self._owners.add(owner)
         ticket = Ticket(
             remote_id=str(t["id"]),
             channel="helpdesk",
@@ -240,7 +262,7 @@ class RTConnector(Connector):
         )
         return ticket, customer
 
-    async def _messages(self, ticket_id: str) -> list[Message]:
+    async def _messages(self, ticket_id: str, requestors: set[str]) -> list[Message]:
         history = await self.client.pages(
             f"/ticket/{ticket_id}/history", fields="Type,Creator,Created"
         )
@@ -283,7 +305,8 @@ class RTConnector(Connector):
             body = "\n\n".join(texts.get(txn_id, [])) or html_to_text(
                 "\n".join(html.get(txn_id, []))
             )
-            staff = creator in self._staff
+            # The ticket's requestors are customers; anyone else is staff if RT says so.
+            staff = creator not in requestors and await self._person(creator) is not None
             out.append(
                 Message(
                     remote_id=txn_id,
@@ -385,28 +408,33 @@ class RTConnector(Connector):
     # -- people ---------------------------------------------------------------------------
 
     async def directory(self) -> Directory:
+        """Queues, and the staff we know of: this account, owners and authors seen in pulls.
+        RT lists its users only to admins, so colleagues appear as they show up in tickets."""
         queues = await self.client.pages("/queues/all", fields="Name")
         teams = [Team(str(q["id"]), q.get("Name") or str(q["id"])) for q in queues]
-        response = await self.client.request(
-            "POST",
-            "/users",
-            params={"fields": "Name,RealName,EmailAddress,Privileged,Disabled", "per_page": 100},
-            json=[{"field": "Privileged", "value": 1}],
-        )
-        agents = []
-        for u in response.json().get("items") or []:
-            if str(u.get("Disabled")) == "1" or str(u.get("Privileged")) != "1":
-                continue
-            name = u.get("Name") or str(u["id"])
-            email = u.get("EmailAddress")
-            if name == self.username:
-                email = self.ctx.agent_email  # how this console knows its own account
-            agents.append(Agent(name, u.get("RealName") or name, email, "online"))
-        self._staff = {a.remote_id for a in agents} | {self.username}
         team_ids = [t.remote_id for t in teams]
-        for a in agents:
-            a.team_remote_ids = team_ids
+        agents = []
+        for name in sorted({self.username, *self._owners, *self._staff}):
+            person = await self._person(name)
+            if person is not None:
+                agents.append(dataclasses.replace(person, team_remote_ids=team_ids))
         return Directory(agents=agents, teams=teams)
+
+    async def _person(self, name: str) -> Agent | None:
+        """A user as an agent if RT says they are staff (privileged), else None; asked once."""
+        if name in self._people:
+            return self._people[name]
+        try:
+            u = await self.client.get_json(f"/user/{name}")
+        except PermanentError:
+            u = {"Name": name, "Privileged": 1}  # not allowed to look: we saw them at work
+        person = None
+        if str(u.get("Privileged")) == "1" and str(u.get("Disabled", "0")) != "1":
+            email = self.ctx.agent_email if name == self.username else u.get("EmailAddress")
+            person = Agent(name, u.get("RealName") or name, email, "online")
+            self._staff.add(name)
+        self._people[name] = person
+        return person
 
     async def check(self) -> str:
         body = await self.client.get_json("/rt")

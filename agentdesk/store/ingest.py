@@ -95,6 +95,13 @@ class _Ingest:
         self._new_events: list[tuple] = []
 
     def run(self, batch: PullBatch) -> IngestResult:
+        for a in batch.agents:
+            self.conn.execute(
+                "INSERT INTO agents (connector, remote_id, name, email) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (connector, remote_id) DO UPDATE SET name = excluded.name,"
+                " email = coalesce(excluded.email, agents.email)",
+                (self.connector, a.remote_id, a.name, a.email),
+            )
         for c in batch.customers:
             self._customer(c)
         for o in batch.orders:
@@ -210,10 +217,30 @@ class _Ingest:
             self._customer_names[customer_id] = row[0] if row else ""
         return self._customer_names[customer_id]
 
+    def _agent(self, remote_id: str | None, name: str | None = None) -> int | None:
+        """The local id of a platform's agent; one the directory has not listed yet (a new
+        colleague, or a platform that lists staff only to admins) is added under its id,
+        and the next directory refresh gives it its name. Work never shows as unassigned
+        because the directory is behind."""
+        found = self.refs.get("agent", remote_id)
+        if found is not None or remote_id is None:
+            return found
+        self.conn.execute(
+            "INSERT INTO agents (connector, remote_id, name) VALUES (?, ?, ?)"
+            " ON CONFLICT (connector, remote_id) DO NOTHING",
+            (self.connector, remote_id, name or remote_id),
+        )
+        found = self.conn.execute(
+            "SELECT id FROM agents WHERE connector = ? AND remote_id = ?",
+            (self.connector, remote_id),
+        ).fetchone()[0]
+        self.refs.remember("agent", remote_id, found)
+        return found
+
     def _refs_of(self, t: Ticket) -> dict:
         return {
             "customer_id": self.refs.get("customer", t.customer_remote_id),
-            "assignee_id": self.refs.get("agent", t.assignee_remote_id),
+            "assignee_id": self._agent(t.assignee_remote_id),
             "team_id": self.refs.get("team", t.team_remote_id),
             "order_id": self.refs.get("order", t.order_number),
         }
@@ -398,7 +425,7 @@ class _Ingest:
             m.op_uuid,
             m.author_kind,
             m.author_name,
-            self.refs.get("agent", m.agent_remote_id),
+            self._agent(m.agent_remote_id, m.author_name),
             int(m.internal),
             m.body,
             attachments,
@@ -455,7 +482,7 @@ class _Ingest:
                 "noted" if m.internal else "replied",
                 m.created_at,
                 "agent",
-                self.refs.get("agent", m.agent_remote_id),
+                self._agent(m.agent_remote_id, m.author_name),
                 m.author_name,
             )
             for m in msgs

@@ -7,6 +7,7 @@ The server runs in its own process group and is stopped by its PID.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -46,11 +47,19 @@ sub user {
 user('agent1', 'Mia Agent', 1, $ENV{AGENT_PASSWORD});
 user('agent2', 'Bo Colleague', 1, $ENV{AGENT_PASSWORD});
 user('outsider', 'Not Staff', 0, undef);
+# The shop's web form: an unprivileged account that files tickets for customers.
+user('webform', 'Web Form', 0, $ENV{AGENT_PASSWORD});
 my $q = RT::Queue->new($sys);
 my ($ok, $msg) = $q->Create(Name => 'Returns', Description => 'Returns and exchanges');
 die "queue: $msg" unless $ok;
 my $staff = RT::Group->new($sys);
 $staff->LoadSystemInternalGroup('Privileged');
+my $form = RT::User->new($sys);
+$form->Load('webform');
+for my $right (qw(SeeQueue CreateTicket ReplyToTicket ShowTicket)) {
+    my ($ok, $msg) = $form->PrincipalObj->GrantRight(Right => $right, Object => RT->System);
+    die "right $right: $msg" unless $ok;
+}
 for my $right (qw(SeeQueue ShowTicket ShowTicketComments CreateTicket ReplyToTicket
                   CommentOnTicket OwnTicket TakeTicket StealTicket ModifyTicket
                   SeeGroup ShowOutgoingEmail)) {
@@ -168,14 +177,18 @@ class RTServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
     @contextmanager
-    def root_client(self) -> Iterator[httpx.Client]:
+    def root_client(
+        self, user: str = "root", password: str = ROOT_PASSWORD
+    ) -> Iterator[httpx.Client]:
         """RT as its administrator sees it, for setting up and checking what agentdesk did.
         A web session, as basic auth would cost a password hash check per request."""
         with httpx.Client(base_url=f"{self.url}/REST/2.0", timeout=30) as client:
-            client.post(
-                f"{self.url}/NoAuth/Login.html", data={"user": "root", "pass": ROOT_PASSWORD}
-            )
+            client.post(f"{self.url}/NoAuth/Login.html", data={"user": user, "pass": password})
             yield client
+
+    def form_client(self) -> contextlib.AbstractContextManager[httpx.Client]:
+        """The shop's web form, filing tickets for customers as an unprivileged account."""
+        return self.root_client("webform", AGENT_PASSWORD)
 
 
 def start(template: Path) -> RTServer:
