@@ -204,18 +204,20 @@ class RTConnector(Connector):
 
     async def _batch(self, items: list[dict]) -> PullBatch:
         batch = PullBatch(cursor=None)
+        names: dict[str, str] = {}  # ticket -> its customer's name, for their messages
         for t in items:
             ticket, customer = self._ticket(t)
             batch.tickets.append(ticket)
             if customer is not None:
                 batch.customers.append(customer)
+                names[ticket.remote_id] = customer.name
         # A few tickets' histories at a time: RT serves requests in parallel workers, and
         # each costs tens of milliseconds of its time, mostly waiting on its database.
         limit = asyncio.Semaphore(PARALLEL_REQUESTS)
 
         async def messages(remote_id: str, requestors: set[str]) -> list[Message]:
             async with limit:
-                return await self._messages(remote_id, requestors)
+                return await self._messages(remote_id, requestors, names.get(remote_id))
 
         asking = {str(raw["id"]): _requestor_ids(raw) for raw in items}
         for found in await asyncio.gather(
@@ -262,7 +264,9 @@ class RTConnector(Connector):
         )
         return ticket, customer
 
-    async def _messages(self, ticket_id: str, requestors: set[str]) -> list[Message]:
+    async def _messages(
+        self, ticket_id: str, requestors: set[str], customer_name: str | None
+    ) -> list[Message]:
         history = await self.client.pages(
             f"/ticket/{ticket_id}/history", fields="Type,Creator,Created"
         )
@@ -306,13 +310,16 @@ class RTConnector(Connector):
                 "\n".join(html.get(txn_id, []))
             )
             # The ticket's requestors are customers; anyone else is staff if RT says so.
-            staff = creator not in requestors and await self._person(creator) is not None
+            person = None if creator in requestors else await self._person(creator)
+            staff = person is not None
             out.append(
                 Message(
                     remote_id=txn_id,
                     ticket_remote_id=ticket_id,
                     author_kind="agent" if staff else "customer",
-                    author_name=creator,
+                    # A customer's words keep their name, even when a web form or a
+                    # mail gateway account filed them.
+                    author_name=person.name if person else customer_name or creator,
                     body=body.strip(),
                     created_at=rt_time(x.get("Created")),
                     internal=_MESSAGE_TYPES[x["Type"]],
