@@ -464,3 +464,23 @@ async def test_attachments_saved_with_a_key(filled, filled_store):
     )
     with open(path, "rb") as f:
         assert len(f.read()) == listed[0]["size"]
+
+
+async def test_taking_a_ticket_reads_as_assigned_to_me(filled, filled_store):
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = await ready(pilot, app)
+        await pilot.press("2")  # Unassigned
+        await wait_until(pilot, lambda: inbox.current_id() is not None)
+        tid = inbox.current_id()
+        await pilot.press("a")
+        await asyncio.to_thread(run_once, filled)  # delivered: the event is recorded
+        await pilot.press("3")
+        while inbox.current_id() != tid:  # find it again in All open
+            await pilot.press("j")
+        thread = app.screen.query_one(ConversationPane)
+        name = filled.agent.name
+        await wait_until(
+            pilot, lambda: f"assigned it to {name}" in thread.thread_plain, what="the event"
+        )
+        assert "assigned it to nobody" not in thread.thread_plain

@@ -111,10 +111,12 @@ def _event_line(e, conv: Conversation) -> str:
     kind = e["kind"]
     agent = lambda k: one_line(conv.agent_names.get(data.get(k), "")) or _("nobody")  # noqa: E731
     if kind == "assigned":
-        return _("{actor} assigned it to {to}").format(actor=actor, to=agent("to"))
+        # Changes seen on the platform say "to"; our own acknowledged ops say "agent_id".
+        to = agent("to" if "to" in data else "agent_id")
+        return _("{actor} assigned it to {to}").format(actor=actor, to=to)
     if kind == "transferred":
         team = one_line(conv.team_names.get(data.get("to_team") or data.get("team_id"), ""))
-        target = team or agent("to")
+        target = team or agent("to" if "to" in data else "agent_id")
         return _("{actor} transferred it to {to}").format(actor=actor, to=target)
     if kind in ("status", "solved", "reopened") and "to" in data:
         return _("{actor} set status {frm} → {to}").format(
