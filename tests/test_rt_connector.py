@@ -366,3 +366,74 @@ def test_rt_attachment_listed_then_fetched_when_asked(tmp_path, rt_server, monke
         [save] = reads.conversation(store, t["id"]).saves.values()
         assert save["state"] == "saved"
         assert Path(save["path"]).read_bytes() == photo
+
+
+async def test_a_ticket_hidden_mid_sync_does_not_stop_the_others():
+    """RT lists a ticket, then refuses its history (moved to a queue we cannot see, or
+    shredded, between two requests): a race a real RT rarely shows on cue, hence respx."""
+    import respx
+
+    from agentdesk.connectors.base import ConnectorContext
+    from agentdesk.connectors.rt import RTConnector
+
+    base = "http://rt.test/REST/2.0"
+    ticket = {
+        "id": "{n}",
+        "Subject": "S{n}",
+        "Status": "open",
+        "Queue": {"id": "1", "Name": "General"},
+        "Owner": {"id": "Nobody"},
+        "Requestor": [{"id": "c@example.com", "EmailAddress": "c@example.com"}],
+        "Created": "2026-11-20T10:00:00Z",
+        "LastUpdated": "2026-11-20T10:00:00Z",
+        "Priority": "0",
+    }
+    items = [
+        {k: v.format(n=n) if isinstance(v, str) else v for k, v in ticket.items()} for n in (1, 2)
+    ]
+    page = {"items": [], "pages": 1}
+    with respx.mock(assert_all_called=False) as mock:
+        mock.get(f"{base}/tickets").respond(json={"items": items, "pages": 1})
+        mock.get(f"{base}/ticket/1/history").respond(403, json={"message": "Forbidden"})
+        mock.get(f"{base}/ticket/2/history").respond(
+            json={
+                "items": [
+                    {
+                        "id": "7",
+                        "Type": "Create",
+                        "Creator": {"id": "c@example.com"},
+                        "Created": "2026-11-20T10:00:00Z",
+                    }
+                ],
+                "pages": 1,
+            }
+        )
+        mock.get(f"{base}/ticket/2/attachments").respond(json=page)
+        mock.post(f"{base}/ticket/2/attachments").respond(
+            json={
+                "items": [
+                    {
+                        "id": "9",
+                        "TransactionId": {"id": "7"},
+                        "ContentType": "text/plain",
+                        "Content": "hello",
+                    }
+                ],
+                "pages": 1,
+            }
+        )
+        ctx = ConnectorContext(
+            "rt",
+            {"url": "http://rt.test", "username": "agent1"},
+            "A",
+            "a@x",
+            Path("/nonexistent"),
+            secret="1-2-" + "0" * 32,
+        )
+        connector = RTConnector(ctx)
+        try:
+            batch = await connector.pull(json.dumps({"started": "2026-11-20T10:00:00Z"}))
+        finally:
+            await connector.close()
+    assert [t.remote_id for t in batch.tickets] == ["1", "2"]
+    assert [(m.ticket_remote_id, m.body) for m in batch.messages] == [("2", "hello")]

@@ -16,6 +16,7 @@ import asyncio
 import base64
 import dataclasses
 import json
+import logging
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,8 @@ from agentdesk.model import (
     Team,
     Ticket,
 )
+
+log = logging.getLogger("agentdesk.rt")
 
 TICKETS_PER_BATCH = 25
 PARALLEL_REQUESTS = 4
@@ -217,7 +220,13 @@ class RTConnector(Connector):
 
         async def messages(remote_id: str, requestors: set[str]) -> list[Message]:
             async with limit:
-                return await self._messages(remote_id, requestors, names.get(remote_id))
+                try:
+                    return await self._messages(remote_id, requestors, names.get(remote_id))
+                except PermanentError as e:
+                    # Gone or hidden between the listing and this read (moved to a queue we
+                    # cannot see, shredded): one ticket must not stop the sync of all others.
+                    log.warning("%s: ticket %s: %s; its messages skipped", self.name, remote_id, e)
+                    return []
 
         asking = {str(raw["id"]): _requestor_ids(raw) for raw in items}
         for found in await asyncio.gather(
