@@ -32,18 +32,16 @@ def queues(wb: Wallboard) -> Text:
 
 def agents(wb: Wallboard) -> Table:
     table = Table(title=_("Agents"), title_justify="left", expand=True, box=None, padding=(0, 1))
-    table.add_column("")
-    table.add_column(_("Agent"), no_wrap=True, max_width=18)
+    table.add_column(_("Agent"), no_wrap=True, max_width=17)
     table.add_column(_("Load"), justify="right")
     table.add_column(_("Today"), justify="right")
-    table.add_column(_("Reply"), justify="right")
-    table.add_column(_("Has open"), no_wrap=True, min_width=10, ratio=1)
+    table.add_column(_("1st"), justify="right")
+    table.add_column(_("Has open"), no_wrap=True, min_width=16, ratio=1)
     for a in wb.agents:
         mark, style = _PRESENCE.get(a.presence, ("?", "dim"))
         load_style = "bold red" if a.open_load > a.capacity else None
         table.add_row(
-            Text(mark, style),
-            Text(one_line(a.name)),
+            Text.assemble((mark, style), " ", one_line(a.name)),
             Text(f"{a.open_load}/{a.capacity}", load_style),
             str(a.handled_today),
             duration_label(a.first_reply_today),
