@@ -9,8 +9,8 @@ Definitions, for a period [start, end) and a grouping (agent, team or channel):
 - resolution rate: of the tickets created in the period, the share solved by its end.
 - reopen rate: of the tickets solved in the period, the share reopened afterwards.
 - SLA attainment: of the first replies in the period on tickets with a first-response
-  target, the share made by the due time; resolution SLA likewise for solves in the period
-  on tickets with a resolution target (time waited on the customer not added back).
+  target, the share made by the due time; next-reply and resolution SLA likewise for next
+  replies and for solves in the period (time waited on the customer not added back).
 - backlog: tickets open or pending now (a supervisor asks "how much is waiting").
 - satisfaction: ratings given in the period: average (1–5) and the share of 4s and 5s.
 - pre-sales conversion: of the pre-sales tickets created in the period, the share whose
@@ -25,6 +25,8 @@ import math
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from agentdesk.business_hours import Calendar, add_working_time
 
 CONVERSION_WINDOW = 7 * 86400
 GROUPINGS = ("agent", "team", "channel")
@@ -42,6 +44,8 @@ class TicketFact:
     first_due: int | None  # when the first reply was due under its SLA policy, if any
     open_now: bool
     resolve_due: int | None = None  # when it was due to be solved, if the policy says
+    next_target: int | None = None  # the policy's next-reply target (seconds of working time)
+    calendar: Calendar | None = None  # the policy's business hours, for that target
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class Figures:
     sla_met: int = 0
     resolve_measured: int = 0
     resolve_met: int = 0
+    next_measured: int = 0
+    next_met: int = 0
     backlog: int = 0
     ratings: list[int] = field(default_factory=list)
     presales: int = 0
@@ -98,6 +104,7 @@ class Figures:
             "reopen_rate": ratio(self.reopened, self.solved),
             "sla_attainment": ratio(self.sla_met, self.sla_measured),
             "resolution_sla_attainment": ratio(self.resolve_met, self.resolve_measured),
+            "next_reply_sla_attainment": ratio(self.next_met, self.next_measured),
             "backlog": self.backlog,
             "satisfaction": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
             "satisfied_share": ratio(sum(1 for r in self.ratings if r >= 4), len(self.ratings)),
@@ -164,7 +171,12 @@ def compute(facts: Facts, by: str | None = None) -> list[dict]:
                 m for m in facts.customer_messages.get(r.ticket_id, []) if previous < m <= r.at
             ]
             if waiting:
-                row(group(t, r.agent)).next_response.append(r.at - min(waiting))
+                f = row(group(t, r.agent))
+                f.next_response.append(r.at - min(waiting))
+                if t.next_target is not None:
+                    f.next_measured += 1
+                    due = add_working_time(min(waiting), t.next_target, t.calendar)
+                    f.next_met += r.at <= due
         last_reply_at[r.ticket_id] = r.at
         if inside(r.at):
             key = group(t, r.agent)

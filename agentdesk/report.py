@@ -110,7 +110,7 @@ def print_table(
         _("Resolution\nmedian / p90"),
         _("Resolved"),
         _("Reopened"),
-        _("SLA met\nreply / solve"),
+        _("SLA met\n1st / next / solve"),
         _("Backlog"),
         _("CSAT"),
         _("Pre-sales\nconversion"),
@@ -125,7 +125,14 @@ def print_table(
             f"{duration_label(r['resolution_median'])} / {duration_label(r['resolution_p90'])}",
             share_label(r["resolution_rate"]),
             share_label(r["reopen_rate"]),
-            f"{share_label(r['sla_attainment'])} / {share_label(r['resolution_sla_attainment'])}",
+            " / ".join(
+                share_label(r[k])
+                for k in (
+                    "sla_attainment",
+                    "next_reply_sla_attainment",
+                    "resolution_sla_attainment",
+                )
+            ),
             str(r["backlog"]),
             "—" if r["satisfaction"] is None else f"{r['satisfaction']:.1f} ({r['ratings']})",
             share_label(r["presales_conversion"]),

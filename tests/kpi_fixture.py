@@ -1,7 +1,7 @@
 """A small, fixed history with KPIs worked out by hand (see EXPECTED_ALL and EXPECTED_BY_AGENT).
 
-Period: the week from T0 = 2026-11-16 00:00 UTC. SLA: chat first reply within 5 minutes
-and solved within 1 hour, e-mail 1 hour and 90 minutes. Everything goes in through the same ingest path a connector uses, so
+Period: the week from T0 = 2026-11-16 00:00 UTC. SLA: chat first reply within 5 minutes,
+next within 1, solved within 1 hour; e-mail 1 hour, 10 minutes and 90 minutes. Everything goes in through the same ingest path a connector uses, so
 the events are derived exactly as they are for real platforms.
 
   ticket  channel team        agent  created     customer wrote      agent replied      status
@@ -20,6 +20,7 @@ By hand, over everything:
   created in the week: T1-T4, solved by the end: T1, T2 -> 2/4
   SLA: T1 60 <= 300, T2 600 <= 3600, T3 4000 > 3600 -> 2/3
   solved in SLA: T1 2000 <= 1 h, T2 7200 > 90 min -> 1/2
+  next reply in SLA: T1 120 > 1 min, T5 300 <= 10 min -> 1/2
   handled: T1, T2, T3, T5 -> 4; backlog now: T2, T3, T4, T5 -> 4
   ratings 5 and 3 -> 4.0, satisfied (4-5) 1/2; pre-sales T1 (no order), T4 (order) -> 1/2
 """
@@ -51,6 +52,7 @@ EXPECTED_ALL = {
     "reopen_rate": 0.5,
     "sla_attainment": 0.6667,
     "resolution_sla_attainment": 0.5,
+    "next_reply_sla_attainment": 0.5,
     "backlog": 4,
     "satisfaction": 4.0,
     "satisfied_share": 0.5,
@@ -76,12 +78,14 @@ enabled = false
 name = "Chat"
 channels = ["chat"]
 first_response = "5m"
+next_response = "1m"
 resolution = "1h"
 
 [[sla.policies]]
 name = "E-mail"
 channels = ["email"]
 first_response = "1h"
+next_response = "10m"
 resolution = "90m"
 """
 

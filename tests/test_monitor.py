@@ -71,6 +71,7 @@ async def test_wallboard_shows_the_hand_computed_figures(history):
         assert tile_row(app, "Resolution")[-1] == "1h16m"  # 4600 s
         assert tile_row(app, "Resolved")[-1] == "50%"
         assert tile_row(app, "Solved in SLA")[-1] == "50%"
+        assert tile_row(app, "Next in SLA")[-1] == "50%"
         assert tile_row(app, "Reopened")[-1] == "50%"
         assert tile_row(app, "CSAT")[-1] == "4.0"
         assert tile_row(app, "Pre-sales conv.")[-1] == "50%"

@@ -57,6 +57,8 @@ def load_facts(
             presales=any(word in team_words for word in presales),
             first_due=sla.first_response_due(policy, r["created_at"], fields) if policy else None,
             resolve_due=sla.resolution_due(policy, r["created_at"], fields) if policy else None,
+            next_target=policy.next_response if policy else None,
+            calendar=policy.calendar if policy else None,
             open_now=r["stage"] < 2,
         )
     replies = [

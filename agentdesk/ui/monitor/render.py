@@ -79,6 +79,7 @@ TILES = (
     ("resolution_rate", _("Resolved"), share_label),
     ("reopen_rate", _("Reopened"), share_label),
     ("sla_attainment", _("SLA met"), share_label),
+    ("next_reply_sla_attainment", _("Next in SLA"), share_label),
     ("resolution_sla_attainment", _("Solved in SLA"), share_label),
     ("satisfaction", _("CSAT"), lambda v: "—" if v is None else f"{v:.1f}"),
     ("presales_conversion", _("Pre-sales conv."), share_label),
