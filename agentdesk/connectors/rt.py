@@ -18,7 +18,6 @@ import dataclasses
 import json
 import logging
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
@@ -352,7 +351,9 @@ class RTConnector(Connector):
             )
             if response.status_code != 201:
                 raise PermanentError("RT: " + ("; ".join(rt_messages(response)) or "refused"))
-            landed = await self._find_message(op, since=int(time.time()) - 120)
+            # Just sent: the newest transaction of ours with this text is it (no time bound,
+            # so a difference between RT's clock and ours cannot hide it).
+            landed = await self._find_message(op, since=None)
             return PushResult(landed)
         if op.kind == "status":
             change = {"Status": _TO_RT_STATUS[p["status"]]}
@@ -387,7 +388,7 @@ class RTConnector(Connector):
                 reason = "; ".join(messages) or f"{field} was not changed"
                 raise PermanentError(f"RT refused: {reason}")
 
-    async def _find_message(self, op: Op, since: int) -> str | None:
+    async def _find_message(self, op: Op, since: int | None) -> str | None:
         """Our reply or note among the ticket's newest transactions, by author and text."""
         kind = "Correspond" if op.kind == "reply" else "Comment"
         recent = await self.client.get_json(
@@ -401,7 +402,7 @@ class RTConnector(Connector):
         for x in recent.get("items") or []:
             if x.get("Type") != kind or _ref(x.get("Creator")) != self.username:
                 continue
-            if rt_time(x.get("Created")) < since:
+            if since is not None and rt_time(x.get("Created")) < since:
                 break
             parts = await self.client.get_json(
                 f"/transaction/{x['id']}/attachments", fields="ContentType,Content"
@@ -414,7 +415,8 @@ class RTConnector(Connector):
     async def find_landed(self, op: Op) -> PushResult | None:
         if op.kind not in ("reply", "note"):
             return None  # setting a field again is harmless
-        landed = await self._find_message(op, since=(op.created_at or 0) - 60)
+        # Older than the op cannot be it; an hour's margin absorbs clock differences.
+        landed = await self._find_message(op, since=(op.created_at or 0) - 3600)
         return PushResult(landed) if landed else None
 
     async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:
