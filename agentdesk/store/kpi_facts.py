@@ -61,17 +61,30 @@ def load_facts(
             calendar=policy.calendar if policy else None,
             open_now=r["stage"] < 2,
         )
-    replies = [
-        Reply(r["ticket_id"], r["at"], r["name"])
-        for r in store.query(
-            _INVOLVED
-            + "SELECT e.ticket_id, e.at, coalesce(a.name, e.actor_name) AS name FROM events e"
-            " LEFT JOIN agents a ON a.id = e.actor_agent_id"
-            " WHERE e.kind = 'replied' AND e.at < :end AND e.ticket_id IN involved"
-            " ORDER BY e.at, e.id",
-            window,
-        )
-    ]
+    # The involved tickets' replies, solves, reopens and ratings in one read of the events.
+    replies: list[Reply] = []
+    solves: list[tuple[int, int]] = []
+    reopens: list[tuple[int, int]] = []
+    ratings: list[tuple[int, int, int]] = []
+    for r in store.query(
+        _INVOLVED
+        + "SELECT e.ticket_id, e.kind, e.at, e.data, coalesce(a.name, e.actor_name) AS name"
+        " FROM events e LEFT JOIN agents a ON a.id = e.actor_agent_id"
+        " WHERE e.kind IN ('replied', 'solved', 'reopened', 'rated') AND e.at < :end"
+        " AND e.ticket_id IN involved ORDER BY e.at, e.id",
+        window,
+    ):
+        tid, kind, at = r["ticket_id"], r["kind"], r["at"]
+        if kind == "replied":
+            replies.append(Reply(tid, at, r["name"]))
+        elif kind == "solved":
+            solves.append((tid, at))
+        elif kind == "reopened":
+            reopens.append((tid, at))
+        else:
+            score = json.loads(r["data"] or "{}").get("score")
+            if isinstance(score, int):
+                ratings.append((tid, at, score))
     customer_messages: dict[int, list[int]] = defaultdict(list)
     for r in store.query(
         "SELECT ticket_id, created_at FROM messages WHERE author_kind = 'customer'"
@@ -81,18 +94,6 @@ def load_facts(
     ):
         customer_messages[r[0]].append(r[1])
 
-    def events(kind: str) -> list:
-        return store.query(
-            _INVOLVED + "SELECT ticket_id, at, data FROM events WHERE kind = :kind AND at < :end"
-            " AND ticket_id IN involved ORDER BY at, id",
-            {**window, "kind": kind},
-        )
-
-    ratings = []
-    for r in events("rated"):
-        score = json.loads(r["data"] or "{}").get("score")
-        if isinstance(score, int):
-            ratings.append((r["ticket_id"], r["at"], score))
     presales_customers = {t.customer_id for t in tickets.values() if t.presales and t.customer_id}
     orders: dict[int, list[int]] = defaultdict(list)
     if presales_customers:
@@ -108,8 +109,8 @@ def load_facts(
         tickets=tickets,
         replies=replies,
         customer_messages=dict(customer_messages),
-        solves=[(r["ticket_id"], r["at"]) for r in events("solved")],
-        reopens=[(r["ticket_id"], r["at"]) for r in events("reopened")],
+        solves=solves,
+        reopens=reopens,
         ratings=ratings,
         orders=dict(orders),
     )
