@@ -335,7 +335,7 @@ def stats(c: Context, as_json: bool) -> None:
 @click.option(
     "--follow", "follow", metavar="NAME", default=None, help=_("Mirror what this agent has open.")
 )
-@click.option("--theme", default=None, help=_("A theme name for this run."))
+@_theme_option
 @pass_ctx
 def monitor(c: Context, follow: str | None, theme: str | None) -> None:
     """The supervisor's read-only wallboard: queues, SLA, agents, KPIs; read any conversation."""
