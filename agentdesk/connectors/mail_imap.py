@@ -38,7 +38,6 @@ class MailServer:
 @dataclass(frozen=True)
 class FolderState:
     uidvalidity: int
-    uidnext: int
     highestmodseq: int | None  # only where the server offers CONDSTORE
 
 
@@ -54,6 +53,7 @@ class ImapSession:
         self.account = account
         self._client: IMAPClient | None = None
         self._lock = threading.Lock()
+        self._selected: str | None = None
         self.capabilities: frozenset[bytes] = frozenset()
 
     def _connect(self) -> IMAPClient:
@@ -96,7 +96,15 @@ class ImapSession:
                         raise TransientError(f"IMAP: {_describe(e)}") from e
             raise AssertionError("unreachable")
 
+    def _select(self, c: IMAPClient, folder: str) -> None:
+        """SELECT only when another folder is selected: a pull's search, sizes and fetch
+        follow the SELECT that read the folder's state, with no round trip each."""
+        if self._selected != folder:
+            c.select_folder(folder, readonly=True)
+            self._selected = folder
+
     def _drop(self) -> None:
+        self._selected = None
         client, self._client = self._client, None
         if client is not None:
             try:
@@ -118,11 +126,10 @@ class ImapSession:
     def folder_state(self, folder: str) -> FolderState:
         def work(c: IMAPClient) -> FolderState:
             info = c.select_folder(folder, readonly=True)
+            self._selected = folder
             modseq = info.get(b"HIGHESTMODSEQ")
             return FolderState(
-                int(info[b"UIDVALIDITY"]),
-                int(info.get(b"UIDNEXT", 0)),
-                int(modseq) if modseq is not None else None,
+                int(info[b"UIDVALIDITY"]), int(modseq) if modseq is not None else None
             )
 
         return self.call(work)
@@ -131,7 +138,7 @@ class ImapSession:
         """UIDs above `uid`; with `since`, only mail the server received on or after it."""
 
         def work(c: IMAPClient) -> list[int]:
-            c.select_folder(folder, readonly=True)
+            self._select(c, folder)
             criteria: list = ["UID", f"{uid + 1}:*"]
             if since is not None:
                 criteria += ["SINCE", since]
@@ -142,7 +149,7 @@ class ImapSession:
 
     def sizes(self, folder: str, uids: list[int]) -> dict[int, int]:
         def work(c: IMAPClient) -> dict[int, int]:
-            c.select_folder(folder, readonly=True)
+            self._select(c, folder)
             got = c.fetch(uids, ["RFC822.SIZE"])
             return {u: int(d.get(b"RFC822.SIZE", 0)) for u, d in got.items()}
 
@@ -153,7 +160,7 @@ class ImapSession:
         setting \\Seen: the shared mailbox's read state is not ours to change."""
 
         def work(c: IMAPClient) -> dict[int, tuple[bytes, int | None]]:
-            c.select_folder(folder, readonly=True)
+            self._select(c, folder)
             got = c.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"])
             out = {}
             for u, d in got.items():
@@ -176,14 +183,14 @@ class ImapSession:
         def work(c: IMAPClient) -> bool:
             if not c.folder_exists(folder):
                 return False
-            c.select_folder(folder, readonly=True)
+            self._select(c, folder)
             return bool(c.search(["HEADER", "Message-ID", message_id]))
 
         return self.call(work)
 
     def raw_by_message_id(self, folder: str, message_id: str) -> bytes | None:
         def work(c: IMAPClient) -> bytes | None:
-            c.select_folder(folder, readonly=True)
+            self._select(c, folder)
             uids = c.search(["HEADER", "Message-ID", message_id])
             if not uids:
                 return None
@@ -204,7 +211,7 @@ class ImapSession:
             if b"IDLE" not in self.capabilities:
                 stop.wait(timeout)
                 return
-            c.select_folder(folder, readonly=True)
+            self._select(c, folder)
             c.idle()
             try:
                 while not stop.is_set() and time.monotonic() < deadline:
