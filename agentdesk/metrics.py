@@ -21,6 +21,7 @@ the nearest-rank 90th percentile. Times are seconds.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
 from collections.abc import Callable
@@ -112,6 +113,12 @@ class Figures:
             "presales_conversion": ratio(self.presales_converted, self.presales),
             "presales_tickets": self.presales,
         }
+
+
+def day_start(now: float, zone: dt.tzinfo | None) -> int:
+    """Midnight of `now`'s day in `zone` (None: the system's), where "today" begins."""
+    local = dt.datetime.fromtimestamp(now, zone).astimezone(zone)
+    return int(local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
 
 
 def median(values: list[int]) -> float | None:

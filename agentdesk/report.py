@@ -32,8 +32,7 @@ def parse_moment(value: str, zone: dt.tzinfo | None, now: float, option: str) ->
     if text == "now":
         return int(now)
     if text == "today":
-        local = dt.datetime.fromtimestamp(now, zone).astimezone(zone)
-        return int(local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
+        return metrics.day_start(now, zone)
     try:
         return int(now) - parse_duration(text, option)
     except SchemaError:

@@ -4,7 +4,6 @@ connection cannot write, and none of this tries to)."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -48,11 +47,6 @@ class Wallboard:
     hourly: list[int] = field(default_factory=list)  # new tickets per hour, oldest first
 
 
-def day_start(now: float, zone: dt.tzinfo | None) -> int:
-    local = dt.datetime.fromtimestamp(now, zone).astimezone(zone)
-    return int(local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp())
-
-
 def supervisor_views(store: Store, settings: Settings) -> list[View]:
     """The queues a supervisor watches: every built-in view but "Mine", channels, teams."""
     views = builtin_views(store, "", settings.ui.sla_warning, settings.sla_policies)
@@ -68,7 +62,7 @@ def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
     soon_f = Filter(list(at_risk.filter.clauses), list(at_risk.filter.params)).add(
         "t.due_key >= ?", t
     )
-    today_start = day_start(now, settings.agent.zone)
+    today_start = metrics.day_start(now, settings.agent.zone)
     # One read of the week's facts serves the week and today (today lies inside the week).
     week_facts = load_facts(
         store, t + 1 - 7 * 86400, t + 1, settings.sla_policies, settings.presales_teams
