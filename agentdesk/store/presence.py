@@ -64,6 +64,16 @@ def others_on_ticket(store: Store, ticket_id: int, agent_key: str) -> list[sqlit
     )
 
 
+def ticket_open_by(store: Store, agent_name: str, at: float) -> int | None:
+    """The ticket an agent has on screen now (a fresh viewing mark), for following them."""
+    row = store.one(
+        "SELECT viewing_ticket_id FROM agents WHERE name = ? AND viewing_at >= ?"
+        " ORDER BY viewing_at DESC LIMIT 1",
+        (agent_name, int(at) - VIEWING_FRESH),
+    )
+    return row[0] if row else None
+
+
 def transfer_targets(store: Store) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
     """Agents (presence, open load, capacity, teams) and teams (members online, open load)."""
     agents = store.query(

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from agentdesk.i18n import _
 from agentdesk.store import reads
-from agentdesk.store.presence import VIEWING_FRESH, others_on_ticket
+from agentdesk.store.presence import others_on_ticket, ticket_open_by
 from agentdesk.ui.monitor.live import LiveScreen
 from agentdesk.ui.monitor.wallboard_screen import banner
 from agentdesk.ui.widgets.conversation import ConversationPane
@@ -40,12 +40,7 @@ class TicketScreen(LiveScreen):
     def read(self, store):
         tid = self.ticket_id
         if self.follow is not None:
-            row = store.one(
-                "SELECT viewing_ticket_id FROM agents WHERE name = ? AND viewing_at >= ?"
-                " ORDER BY viewing_at DESC LIMIT 1",
-                (self.follow, int(self.app.clock()) - VIEWING_FRESH),
-            )
-            tid = row[0] if row else None
+            tid = ticket_open_by(store, self.follow, self.app.clock())
         if tid is None:
             return None, []
         return reads.conversation(store, tid), others_on_ticket(store, tid, "")
