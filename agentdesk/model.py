@@ -6,7 +6,6 @@ local integer ids. Times are UTC epoch seconds (ints) everywhere below the UI.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +22,8 @@ CHANNELS = (
 )
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
-# Author kinds, presences, delivery states, op and event kinds are enforced by CHECK
-# constraints in store/schema.py, the one place that lists them.
+# Author kinds, presences, delivery states and event kinds are enforced by CHECK
+# constraints in store/schema.py; op kinds are the classes of agentdesk/ops.py.
 
 
 @dataclass(slots=True)
@@ -126,21 +125,6 @@ class CannedReply:
     lang: str = "en"
     # Macro effects applied with the reply: {"status": "solved", "tags": [...], "team": "..."}
     actions: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class Op:
-    """One outbound change, written to the outbox before anything touches the network."""
-
-    kind: str
-    connector: str
-    ticket_remote_id: str
-    payload: dict[str, Any]
-    uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
-    id: int | None = None  # local outbox row
-    attempts: int = 0
-    ambiguous: bool = False  # a previous attempt may have landed: check before resending
-    created_at: int = 0
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.config import Settings, load_settings
+from agentdesk.config.settings import Settings, load_settings
 from agentdesk.store.db import Store
 from agentdesk.sync.runner import run_once
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from agentdesk.config import Settings, load_settings
+from agentdesk.config.settings import Settings, load_settings
 from agentdesk.model import Agent, Customer, Directory, Message, Order, PullBatch, Team, Ticket
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory

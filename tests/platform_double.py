@@ -25,12 +25,14 @@ from agentdesk.model import (
     Customer,
     Directory,
     Message,
-    Op,
     PullBatch,
     PushResult,
     Team,
     Ticket,
 )
+from agentdesk.ops import ALL_KINDS, Op, encode
+from agentdesk.store.actions import ActionContext, Platform
+from agentdesk.store.outbox import Actor
 
 
 class FilePlatform:
@@ -120,7 +122,12 @@ class PlatformConnector(Connector):
             raise TransientError("503 Service Unavailable", retry_after=self._fault("retry_after"))
         data = self.platform.read()
         data["deliveries"].append(
-            {"uuid": op.uuid, "kind": op.kind, "ticket": op.ticket_remote_id, "payload": op.payload}
+            {
+                "uuid": op.uuid,
+                "kind": op.kind,
+                "ticket": op.ticket_remote_id,
+                "payload": encode(op.change),
+            }
         )
         self.platform.write(data)
         if fault == "timeout_after_send":
@@ -152,4 +159,13 @@ def platform_context(name: str, data_dir: Path) -> ConnectorContext:
         agent_email="agent@shop.example",
         state_dir=data_dir / name,
         request_timeout=2,
+    )
+
+
+def platform_actions(settings, *names: str) -> ActionContext:
+    """Acting on tickets of platform doubles (not in the config), which carry every op kind."""
+    return ActionContext(
+        Actor(settings.agent.email, settings.agent.name),
+        settings.sla_policies,
+        {name: Platform("the test platform", ALL_KINDS) for name in names},
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from agentdesk.config import AgentSettings, Settings
-from agentdesk.connectors.demo_canned import canned_replies
+from agentdesk.config.settings import AgentSettings, Settings
+from agentdesk.connectors.demo.canned import canned_replies
 from agentdesk.model import (
     Agent,
     Attachment,

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from agentdesk.business_hours import HoursError, add_working_time, parse_calendar
-from agentdesk.config import ConfigError, load_settings
-from agentdesk.sla import TicketClock, due_times
+from agentdesk.config.settings import ConfigError, load_settings
+from agentdesk.sla.business_hours import HoursError, add_working_time, parse_calendar
+from agentdesk.sla.policy import TicketClock, due_times
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

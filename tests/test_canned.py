@@ -1,5 +1,5 @@
-from agentdesk.canned import first_name, macro_effects, render
-from agentdesk.connectors.demo_canned import canned_replies
+from agentdesk.canned.render import first_name, macro_effects, render
+from agentdesk.connectors.demo.canned import canned_replies
 
 VALUES = {
     "customer.name": "Olivia Smith",

@@ -68,7 +68,7 @@ def test_search_rejects_a_bad_filter(demo_dir):
 def test_sync_once_moves_the_cursor_and_delivers_queued_ops(tmp_path):
     from conftest import make_settings
 
-    from agentdesk.store import outbox
+    from agentdesk.store import actions
     from agentdesk.store.db import Store
 
     d = tmp_path / "D"
@@ -88,9 +88,9 @@ def test_sync_once_moves_the_cursor_and_delivers_queued_ops(tmp_path):
     with Store.open_dir(d) as s:
         cursor_before = s.one("SELECT cursor FROM connector_state WHERE connector = 'demo'")[0]
         tid = s.one("SELECT id FROM tickets WHERE status = 'open' LIMIT 1")[0]
-        actor = outbox.Actor(settings.agent.email, settings.agent.name)
-        outbox.enqueue_message(s, tid, "Your parcel is on its way.", actor, settings.sla_policies)
-        outbox.enqueue_status(s, tid, "solved", actor, settings.sla_policies)
+        ctx = actions.ActionContext.from_settings(settings)
+        actions.send_message(s, ctx, tid, "Your parcel is on its way.")
+        actions.set_status(s, ctx, [tid], "solved")
     r = cli("--data-dir", str(d), "sync", "--once")
     assert "pushed 2 ops" in r.stdout
     r = cli("--data-dir", str(d), "sync", "--once")  # the platform's echo arrives
@@ -159,7 +159,7 @@ def test_sync_daemon_serves_the_cache_until_sigterm(tmp_path):
 
     from conftest import make_settings
 
-    from agentdesk.store import outbox
+    from agentdesk.store import actions
     from agentdesk.store.db import Store
     from agentdesk.sync.lock import EngineLock
 
@@ -185,13 +185,7 @@ def test_sync_daemon_serves_the_cache_until_sigterm(tmp_path):
         settings = make_settings(d, tickets=40, seed=3)
         with Store.open_dir(d) as s:
             tid = s.one("SELECT id FROM tickets LIMIT 1")[0]
-            outbox.enqueue_status(
-                s,
-                tid,
-                "on_hold",
-                outbox.Actor(settings.agent.email, settings.agent.name),
-                settings.sla_policies,
-            )
+            actions.set_status(s, actions.ActionContext.from_settings(settings), [tid], "on_hold")
             deadline = time.monotonic() + 30
             while s.one("SELECT state FROM outbox")[0] != "sent":
                 assert time.monotonic() < deadline, "the daemon did not deliver the op"

@@ -9,7 +9,7 @@ import time
 from conftest import make_settings
 from crash_worker import __file__ as WORKER
 
-from agentdesk.store import outbox
+from agentdesk.store import actions
 from agentdesk.store.db import Store
 from agentdesk.store.presence import set_presence
 
@@ -17,7 +17,7 @@ from agentdesk.store.presence import set_presence
 def test_engine_and_console_write_at_once_without_lock_errors(tmp_path):
     data_dir = tmp_path / "data"
     settings = make_settings(data_dir, tickets=6000, seed=11)
-    actor = outbox.Actor(settings.agent.email, settings.agent.name)
+    ctx = actions.ActionContext.from_settings(settings)
     Store.open_dir(data_dir).close()
     proc = subprocess.Popen(
         [sys.executable, WORKER, "demo-once", str(data_dir), "6000"],
@@ -31,9 +31,7 @@ def test_engine_and_console_write_at_once_without_lock_errors(tmp_path):
             while proc.poll() is None and time.monotonic() < deadline:
                 row = s.one("SELECT id FROM tickets ORDER BY random() LIMIT 1")
                 if row:
-                    outbox.enqueue_message(
-                        s, row[0], f"reply {writes}", actor, settings.sla_policies
-                    )
+                    actions.send_message(s, ctx, row[0], f"reply {writes}")
                     set_presence(s, settings.agent.email, "online" if writes % 2 else "away")
                     writes += 1
         _, err = proc.communicate(timeout=60)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentdesk.config import ConfigError, load_settings
+from agentdesk.config.settings import ConfigError, load_settings
 
 GOOD = """
 data_dir = "from-file"
@@ -73,7 +73,12 @@ def test_defaults_come_from_platformdirs(tmp_path, monkeypatch):
     [
         (
             '[[connectors]]\ntype = "demo"\nname = "a"\n\n[[connectors]]\ntype = "zendsk"\nname = "b"\n',
-            'connectors[1].type: unknown connector "zendsk" (expected one of: demo, email, rt, chatwoot, zendesk, freshdesk) (line 6)',
+            'connectors[1].type: unknown connector type "zendsk" (this agentdesk has: demo, email, rt) (line 6)',
+        ),
+        (
+            # A platform planned but not built is refused at load, not when the engine starts.
+            '[[connectors]]\ntype = "zendesk"\nname = "zd"\nurl = "https://x"\n',
+            'connectors[0].type: unknown connector type "zendesk" (this agentdesk has: demo, email, rt) (line 2)',
         ),
         (
             '[agent]\nnmae = "x"\n',
@@ -139,7 +144,7 @@ def test_cli_bad_config_exits_2_with_one_line(tmp_path):
     assert r.returncode == 2
     assert (
         r.stderr.strip()
-        == f'agentdesk: {cfg}: connectors[0].type: unknown connector "zendsk" (expected one of: demo, email, rt, chatwoot, zendesk, freshdesk) (line 2)'
+        == f'agentdesk: {cfg}: connectors[0].type: unknown connector type "zendsk" (this agentdesk has: demo, email, rt) (line 2)'
     )
     assert "Traceback" not in r.stderr
 
@@ -175,6 +180,25 @@ def test_example_config_is_valid():
     types = {c.type for c in s.connectors}
     assert {"demo", "email", "rt"} <= types
     assert any(p.clock_starts == "claim_at" for p in s.sla_policies)
+
+
+def test_example_config_shows_every_connector_type_with_all_its_keys():
+    """The example is checked against what each connector package declares: a type that
+    exists is shown, with each of its keys, and nothing else is (loading refuses that)."""
+    import tomllib
+
+    from agentdesk.connectors import registry
+
+    raw = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / "config.example.toml").read_text()
+    )
+    shown: dict[str, set[str]] = {}
+    for table in raw["connectors"]:
+        shown.setdefault(table["type"], set()).update(table)
+    assert set(shown) == set(registry.specs())
+    for type_name, spec in registry.specs().items():
+        missing = set(spec.options) - shown[type_name]
+        assert not missing, f"config.example.toml shows no {sorted(missing)} for {type_name}"
 
 
 def test_time_zone_is_checked_and_used(tmp_path):

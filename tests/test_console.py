@@ -8,9 +8,9 @@ import json
 
 from ui_support import inbox_lines, ready, screen_text, wait_until
 
-from agentdesk.store import outbox, reads
+from agentdesk.store import actions, outbox, reads
+from agentdesk.store.actions import ActionContext
 from agentdesk.store.db import Store
-from agentdesk.store.outbox import Actor
 from agentdesk.sync.runner import run_once
 from agentdesk.ui.app import AgentDeskApp
 from agentdesk.ui.widgets.composer import Composer
@@ -19,8 +19,8 @@ from agentdesk.ui.widgets.status_line import StatusLine
 from agentdesk.ui.widgets.view_list import ViewList
 
 
-def actor(settings) -> Actor:
-    return Actor(settings.agent.email, settings.agent.name)
+def acting(settings) -> ActionContext:
+    return ActionContext.from_settings(settings)
 
 
 def draft_body(store, tid) -> str | None:
@@ -83,7 +83,7 @@ async def test_sync_changes_appear_without_a_key_and_keep_the_cursor(filled, fil
         before = inbox.window.total
         # Another process makes a ticket due first: it sorts above the cursor.
         other = filled_store.one("SELECT id FROM tickets WHERE stage = 2 ORDER BY id LIMIT 1")[0]
-        outbox.enqueue_status(filled_store, other, "open", actor(filled), filled.sla_policies)
+        actions.set_status(filled_store, acting(filled), [other], "open")
         filled_store.conn.execute("UPDATE tickets SET sla_first_due = 1 WHERE id = ?", (other,))
         await wait_until(pilot, lambda: inbox.window.total == before + 1, what="new row")
         assert inbox.current_id() == ids[3], "the agent's cursor stayed on their ticket"
@@ -377,9 +377,7 @@ async def test_failed_reply_can_be_edited_and_resent(filled, filled_store):
     async with app.run_test(size=(120, 40)) as pilot:
         inbox = await ready(pilot, app)
         tid = inbox.current_id()
-        op_uuid = outbox.enqueue_message(
-            filled_store, tid, "first try", actor(filled), filled.sla_policies
-        )
+        [op_uuid] = actions.send_message(filled_store, acting(filled), tid, "first try").op_uuids
         op = outbox.claim_next(filled_store, "demo")
         assert op.uuid == op_uuid
         outbox.mark_failed(filled_store, op, "550 mailbox unavailable")

@@ -8,8 +8,8 @@ import textwrap
 
 from ui_support import ready, wait_until
 
-from agentdesk.canned_library import CannedEntry, from_files
-from agentdesk.canned_search import CannedIndex
+from agentdesk.canned.library import CannedEntry, from_files
+from agentdesk.canned.search import CannedIndex
 from agentdesk.ui.app import AgentDeskApp
 from agentdesk.ui.modals.canned_picker import CannedPicker
 from agentdesk.ui.widgets.composer import Composer

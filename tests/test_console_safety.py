@@ -9,8 +9,8 @@ import time
 
 from ui_support import ready, screen_text, wait_until
 
+from agentdesk.cli.pty_session import quiet_console
 from agentdesk.model import Agent, Attachment, Customer, Directory, Message, PullBatch, Ticket
-from agentdesk.pty_session import quiet_console
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from conftest import make_settings
-from platform_double import FilePlatform
+from platform_double import FilePlatform, platform_actions
 
-from agentdesk.store import outbox
+from agentdesk.store import actions
 from agentdesk.store.db import Store
 
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -88,12 +88,8 @@ def test_kill_during_push_delivers_exactly_once(tmp_path):
     settings = make_settings(data_dir)
     with Store.open_dir(data_dir) as s:
         tid = s.one("SELECT id FROM tickets WHERE remote_id = 'T1'")[0]
-        outbox.enqueue_message(
-            s,
-            tid,
-            "It is with the courier today.",
-            outbox.Actor("agent@shop.example", "Me"),
-            settings.sla_policies,
+        actions.send_message(
+            s, platform_actions(settings, "plat"), tid, "It is with the courier today."
         )
     platform.update(faults={"push": "sleep_after_send"})
     proc = start("push-forever", data_dir, platform.path)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from agentdesk.connectors.demo_canned import canned_replies
-from agentdesk.connectors.demo_shop import DemoShop
-from agentdesk.connectors.demo_world import World
-from agentdesk.model import Op
+from agentdesk.connectors.demo.canned import canned_replies
+from agentdesk.connectors.demo.shop import DemoShop
+from agentdesk.connectors.demo.world import World
+from agentdesk.ops import AgentRef, Assign, Op, Reply, SetStatus
 
 
 def test_same_seed_same_shop():
@@ -63,9 +63,9 @@ def test_live_traffic_and_ops(tmp_path):
     cursor = batch.cursor
     rid = batch.tickets[0].remote_id
     now = int(time.time())
-    shop.apply(Op("assign", "demo", rid, {"agent_remote_id": "a-zhou"}), now)
-    shop.apply(Op("status", "demo", rid, {"status": "on_hold"}), now)
-    reply = Op("reply", "demo", rid, {"body": "On it!"})
+    shop.apply(Op(Assign(AgentRef(0, "a-zhou")), "demo", rid), now)
+    shop.apply(Op(SetStatus("on_hold"), "demo", rid), now)
+    reply = Op(Reply("On it!"), "demo", rid)
     first = shop.apply(reply, now)
     assert shop.apply(reply, now) == first, "a resend of the same op is recognised"
     assert shop.landed(reply.uuid) == first

@@ -14,10 +14,10 @@ from cli_support import clean_env
 from imapclient import IMAPClient
 from servers import dovecot, smtp, tls
 
-from agentdesk.config import load_settings
-from agentdesk.store import outbox
+from agentdesk.config.settings import load_settings
+from agentdesk.store import actions
+from agentdesk.store.actions import ActionContext
 from agentdesk.store.db import Store
-from agentdesk.store.outbox import Actor
 from agentdesk.sync.runner import run_once
 
 pytestmark = pytest.mark.skipif(
@@ -25,7 +25,9 @@ pytestmark = pytest.mark.skipif(
     reason="Dovecot is not installed (the README's test command installs it)",
 )
 
-ME = Actor("agent@shop.example", "Mia Agent")
+
+def acting(settings) -> ActionContext:
+    return ActionContext.from_settings(settings)
 
 
 @pytest.fixture
@@ -154,8 +156,8 @@ def test_customer_mail_reply_and_answer_thread_into_one_ticket(
             len(photo),
         )
 
-        outbox.enqueue_message(
-            store, ticket["id"], "您好李娜，包裹已在路上，预计明天送达。", ME, []
+        actions.send_message(
+            store, acting(mail_settings), ticket["id"], "您好李娜，包裹已在路上，预计明天送达。"
         )
 
     summary = run_once(mail_settings)
@@ -261,7 +263,7 @@ def test_auto_replies_and_bounces_make_no_ticket(mail_settings, imap_server):
 def test_restart_fetches_nothing_old(mail_settings, imap_server):
     import asyncio
 
-    from agentdesk.connectors.mail import MailConnector
+    from agentdesk.connectors.email.connector import MailConnector
     from agentdesk.sync.engine import context_for
 
     for i in range(3):
@@ -294,7 +296,7 @@ def test_smtp_down_keeps_the_reply_queued_then_sends_it_once(
     smtp_server.stop()
     with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
-        outbox.enqueue_message(store, ticket["id"], "Hello from the shop", ME, [])
+        actions.send_message(store, acting(mail_settings), ticket["id"], "Hello from the shop")
     summary = run_once(mail_settings)
     assert summary.pushed == 0 and summary.retrying == 1
     with Store.open_dir(mail_settings.data_dir) as store:
@@ -321,7 +323,7 @@ def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_serv
     run_once(mail_settings)
     with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
-        outbox.enqueue_message(store, ticket["id"], "Sent once", ME, [])
+        actions.send_message(store, acting(mail_settings), ticket["id"], "Sent once")
     run_once(mail_settings)
     assert len(smtp_server.messages()) == 1
     # As if the process died after the server took the mail, before anything was recorded:
@@ -385,7 +387,7 @@ def test_idle_wakes_the_engine_when_mail_arrives(mail_settings, imap_server):
     import asyncio
     import threading
 
-    from agentdesk.connectors.mail import MailConnector
+    from agentdesk.connectors.email.connector import MailConnector
     from agentdesk.sync.engine import context_for
 
     async def wait_for_new_mail() -> None:
@@ -458,7 +460,7 @@ def test_tls_and_starttls_are_verified_and_work(
         assert run_once(settings).errors == {}
         with Store.open_dir(settings.data_dir) as store:
             [ticket] = tickets(store)
-            outbox.enqueue_message(store, ticket["id"], "Answered over TLS", ME, [])
+            actions.send_message(store, acting(settings), ticket["id"], "Answered over TLS")
         assert run_once(settings).pushed == 1
         [sent] = sink.messages()
         assert "Answered over TLS" in sent.get_content()
@@ -474,10 +476,10 @@ def test_notes_are_never_mailed_and_a_bounce_lands_on_its_ticket(
     run_once(mail_settings)
     with Store.open_dir(mail_settings.data_dir) as store:
         [ticket] = tickets(store)
-        outbox.enqueue_message(
-            store, ticket["id"], "Checked with the warehouse", ME, [], internal=True
+        actions.send_message(
+            store, acting(mail_settings), ticket["id"], "Checked with the warehouse", internal=True
         )
-        outbox.enqueue_message(store, ticket["id"], "Your parcel left today", ME, [])
+        actions.send_message(store, acting(mail_settings), ticket["id"], "Your parcel left today")
     run_once(mail_settings)
     [sent] = smtp_server.messages()  # the reply only
     assert "Your parcel left today" in sent.get_content()

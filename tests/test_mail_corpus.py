@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from servers import dovecot
 
-from agentdesk.connectors.mail_parse import MAX_BODY_CHARS, UnreadableMail, parse_mail
+from agentdesk.connectors.email.parse import MAX_BODY_CHARS, UnreadableMail, parse_mail
 from agentdesk.store.db import Store
 from agentdesk.sync.runner import run_once
 from agentdesk.text import sanitize
@@ -113,7 +113,7 @@ def test_the_whole_corpus_through_imap_and_the_engine(tmp_path, monkeypatch, cap
     from imapclient import IMAPClient
     from test_mail_connector import write_config
 
-    from agentdesk.config import load_settings
+    from agentdesk.config.settings import load_settings
 
     server = dovecot.start()
     try:

@@ -10,7 +10,7 @@ import pytest
 from cli_support import clean_env
 from kpi_fixture import EXPECTED_ALL, EXPECTED_BY_AGENT, T0, WEEK_END, build
 
-from agentdesk import metrics
+from agentdesk.kpi import metrics
 from agentdesk.store.db import Store
 from agentdesk.store.kpi_facts import load_facts
 

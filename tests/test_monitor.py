@@ -16,9 +16,11 @@ from cli_support import clean_env
 from kpi_fixture import T0, WEEK_END, build
 from ui_support import screen_text, wait_until
 
+from agentdesk.kpi.labels import duration_label, share_label
 from agentdesk.model import Directory, PullBatch
-from agentdesk.report import duration_label, share_label
-from agentdesk.store import attachment_saves, drafts, outbox, presence, saved_searches
+from agentdesk.ops import ALL_KINDS
+from agentdesk.store import actions, attachment_saves, drafts, presence, saved_searches
+from agentdesk.store.actions import ActionContext, Platform
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
@@ -145,18 +147,18 @@ async def test_reading_everything_changes_no_byte_of_a_0444_cache(history):
 def test_every_write_path_fails_on_the_monitors_connection(history):
     app = MonitorApp(history)
     store = app.store
-    me = Actor("sue@shop.example", "Sue")
+    ctx = ActionContext(Actor("sue@shop.example", "Sue"), [], {"shop": Platform("shop", ALL_KINDS)})
     tid = store.one("SELECT id FROM tickets LIMIT 1")[0]
     agent = store.one("SELECT id FROM agents LIMIT 1")[0]
     team = store.one("SELECT id FROM teams LIMIT 1")[0]
     attempts = {
-        "reply": lambda: outbox.enqueue_message(store, tid, "x", me, []),
-        "note": lambda: outbox.enqueue_message(store, tid, "x", me, [], internal=True),
-        "status": lambda: outbox.enqueue_status(store, tid, "solved", me, []),
-        "assign": lambda: outbox.enqueue_assign(store, tid, agent, me, []),
-        "transfer": lambda: outbox.enqueue_transfer(store, tid, me, [], team_id=team),
-        "tags": lambda: outbox.enqueue_tags(store, tid, me, [], add=["x"]),
-        "priority": lambda: outbox.enqueue_priority(store, tid, "high", me, []),
+        "reply": lambda: actions.send_message(store, ctx, tid, "x"),
+        "note": lambda: actions.send_message(store, ctx, tid, "x", internal=True),
+        "status": lambda: actions.set_status(store, ctx, [tid], "solved"),
+        "assign": lambda: actions.assign(store, ctx, [tid], agent),
+        "transfer": lambda: actions.transfer(store, ctx, [tid], team_id=team),
+        "tags": lambda: actions.change_tags(store, ctx, [tid], add=["x"]),
+        "priority": lambda: actions.set_priority(store, ctx, [tid], "high"),
         "presence": lambda: presence.set_presence(store, "ann@shop.example", "away"),
         "viewing": lambda: presence.set_viewing(store, "ann@shop.example", tid),
         "draft": lambda: drafts.save_draft(store, tid, "sue", "reply", "x", {}),

@@ -7,14 +7,12 @@ import dataclasses
 import time
 
 import pytest
-from platform_double import FilePlatform, PlatformConnector, platform_context
+from platform_double import FilePlatform, PlatformConnector, platform_actions, platform_context
 
-from agentdesk.store import outbox
-from agentdesk.store.outbox import Actor, OutboxError
+from agentdesk.store import actions, outbox
+from agentdesk.store.outbox import OutboxError
 from agentdesk.store.sync_state import get_cursor
 from agentdesk.sync.engine import SyncEngine
-
-ME = Actor("agent@shop.example", "Me")
 
 
 @pytest.fixture
@@ -67,7 +65,9 @@ async def test_reply_is_local_first_then_sent_once(fast_settings, store, platfor
     e = engine_for(fast_settings, store, c)
     await pull_all(e)
     tid = ticket_id(store, "T1")
-    outbox.enqueue_message(store, tid, "Sorry! An L is on its way.", ME, fast_settings.sla_policies)
+    actions.send_message(
+        store, platform_actions(fast_settings, "plat", "good"), tid, "Sorry! An L is on its way."
+    )
     msg = store.one("SELECT * FROM messages WHERE ticket_id = ? AND author_kind = 'agent'", (tid,))
     assert msg["delivery"] == "queued"  # visible before any network
     assert platform.read()["deliveries"] == []
@@ -89,8 +89,8 @@ async def test_permanent_failure_waits_for_the_agent(fast_settings, store, platf
     await pull_all(e)
     tid = ticket_id(store, "T1")
     platform.update(faults={"push": "permanent"})
-    outbox.enqueue_message(store, tid, "first draft", ME, fast_settings.sla_policies)
-    outbox.enqueue_status(store, tid, "solved", ME, fast_settings.sla_policies)
+    actions.send_message(store, platform_actions(fast_settings, "plat", "good"), tid, "first draft")
+    actions.set_status(store, platform_actions(fast_settings, "plat"), [tid], "solved")
     await e.push_step(c)
     op = store.one("SELECT * FROM outbox WHERE kind = 'reply'")
     assert op["state"] == "failed" and "ticket is locked" in op["last_error"]
@@ -115,7 +115,7 @@ async def test_discard_removes_the_unsent_message(fast_settings, store, platform
     await pull_all(e)
     tid = ticket_id(store, "T2")
     platform.update(faults={"push": "permanent"})
-    outbox.enqueue_message(store, tid, "oops", ME, fast_settings.sla_policies)
+    actions.send_message(store, platform_actions(fast_settings, "plat", "good"), tid, "oops")
     await e.push_step(c)
     op = store.one("SELECT * FROM outbox")
     outbox.discard(store, op["id"])
@@ -130,7 +130,9 @@ async def test_transient_failure_honours_retry_after(fast_settings, store, platf
     e = engine_for(fast_settings, store, c)
     await pull_all(e)
     platform.update(faults={"push": "transient", "retry_after": 120})
-    outbox.enqueue_status(store, ticket_id(store, "T1"), "pending", ME, fast_settings.sla_policies)
+    actions.set_status(
+        store, platform_actions(fast_settings, "plat"), [ticket_id(store, "T1")], "pending"
+    )
     before = int(time.time())
     await e.push_step(c)
     op = store.one("SELECT * FROM outbox")
@@ -145,8 +147,8 @@ async def test_ambiguous_failure_checks_before_resending(fast_settings, store, p
     e = engine_for(fast_settings, store, c)
     await pull_all(e)
     platform.update(faults={"push": "timeout_after_send"})
-    outbox.enqueue_message(
-        store, ticket_id(store, "T1"), "hello once", ME, fast_settings.sla_policies
+    actions.send_message(
+        store, platform_actions(fast_settings, "plat", "good"), ticket_id(store, "T1"), "hello once"
     )
     await e.push_step(c)
     op = store.one("SELECT * FROM outbox")
@@ -165,8 +167,8 @@ async def test_field_ops_show_at_once_and_survive_a_stale_pull(fast_settings, st
     e = engine_for(fast_settings, store, c)
     await pull_all(e)
     tid = ticket_id(store, "T1")
-    outbox.enqueue_take(store, tid, ME, fast_settings.sla_policies)
-    outbox.enqueue_status(store, tid, "pending", ME, fast_settings.sla_policies)
+    actions.take(store, platform_actions(fast_settings, "plat"), [tid])
+    actions.set_status(store, platform_actions(fast_settings, "plat"), [tid], "pending")
     row = store.one("SELECT status, assignee_id FROM tickets WHERE id = ?", (tid,))
     assert row["status"] == "pending" and row["assignee_id"] is not None
     # The platform has not seen our ops yet and sends the old state: ours must win.
@@ -215,8 +217,8 @@ async def test_a_raising_or_hanging_connector_does_not_stop_the_others(
     await until(lambda: store.one("SELECT count(*) FROM tickets WHERE connector = 'good'")[0] == 2)
     assert state("good")["state"] == "ok"
     # The good connector's outbox keeps flowing while the others fail.
-    outbox.enqueue_message(
-        store, ticket_id(store, "T1"), "still working", ME, settings.sla_policies
+    actions.send_message(
+        store, platform_actions(settings, "plat", "good"), ticket_id(store, "T1"), "still working"
     )
     await until(lambda: store.one("SELECT state FROM outbox")[0] == "sent")
     # The broken one is retried with backoff, not hammered.

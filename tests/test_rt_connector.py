@@ -12,17 +12,19 @@ import pytest
 from cli_support import clean_env
 from servers import rt
 
-from agentdesk.config import load_settings
-from agentdesk.store import outbox
+from agentdesk.config.settings import load_settings
+from agentdesk.store import actions
+from agentdesk.store.actions import ActionContext
 from agentdesk.store.db import Store
-from agentdesk.store.outbox import Actor
 from agentdesk.sync.runner import run_once
 
 pytestmark = pytest.mark.skipif(
     not rt.available(), reason="Request Tracker is not installed (the README's test command does)"
 )
 
-ME = Actor("agent@shop.example", "Mia Agent")
+
+def acting(settings) -> ActionContext:
+    return ActionContext.from_settings(settings)
 
 
 @pytest.fixture(scope="session")
@@ -108,10 +110,12 @@ def test_rt_ticket_appears_and_every_change_shows_in_rt_history(tmp_path, rt_ser
         assert "换L码" in m["body"] and m["author_kind"] == "customer"
         returns = store.one("SELECT id FROM teams WHERE connector = 'rt' AND name = 'Returns'")
         assert returns is not None
-        outbox.enqueue_message(store, t["id"], "可以的，请把M码寄回，我们马上发L码。", ME, [])
-        outbox.enqueue_message(store, t["id"], "客户要换码，已同意", ME, [], internal=True)
-        outbox.enqueue_status(store, t["id"], "pending", ME, [])
-        outbox.enqueue_transfer(store, t["id"], ME, [], team_id=returns["id"])
+        actions.send_message(
+            store, acting(settings), t["id"], "可以的，请把M码寄回，我们马上发L码。"
+        )
+        actions.send_message(store, acting(settings), t["id"], "客户要换码，已同意", internal=True)
+        actions.set_status(store, acting(settings), [t["id"]], "pending")
+        actions.transfer(store, acting(settings), [t["id"]], team_id=returns["id"])
 
     summary = run_once(settings)
     assert (summary.pushed, summary.failed) == (4, 0)
@@ -154,7 +158,7 @@ def test_a_change_rt_refuses_fails_with_rts_reason(tmp_path, rt_server, monkeypa
                 " ('rt', 'outsider', 'Not Staff', 'outsider@shop.example')"
             )
         outsider = store.one("SELECT id FROM agents WHERE remote_id = 'outsider'")["id"]
-        outbox.enqueue_assign(store, t["id"], outsider, ME, [])
+        actions.assign(store, acting(settings), [t["id"]], outsider)
     summary = run_once(settings)
     assert summary.failed == 1
     with Store.open_dir(settings.data_dir) as store:
@@ -171,7 +175,7 @@ def test_rt_stopped_mid_sync_loses_nothing_and_sends_nothing_twice(
     run_once(settings)
     with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, ids[0])
-        outbox.enqueue_message(store, t["id"], "Reply while RT is down", ME, [])
+        actions.send_message(store, acting(settings), t["id"], "Reply while RT is down")
 
     rt_server.stop()
     summary = run_once(settings)
@@ -203,7 +207,7 @@ def test_an_ambiguous_reply_that_landed_is_not_sent_again(tmp_path, rt_server, m
     run_once(settings)
     with Store.open_dir(settings.data_dir) as store:
         t = local_ticket(store, rid)
-        outbox.enqueue_message(store, t["id"], "The invoice is attached.", ME, [])
+        actions.send_message(store, acting(settings), t["id"], "The invoice is attached.")
     run_once(settings)
     # As if we died after RT took the reply and before we recorded it.
     with Store.open_dir(settings.data_dir) as store:
@@ -309,7 +313,7 @@ def test_rt_killed_in_the_middle_of_a_sync(tmp_path, rt_server, monkeypatch):
                 "RT shown offline",
             )
             first = s.one("SELECT id FROM tickets WHERE connector = 'rt' ORDER BY id")[0]
-            outbox.enqueue_message(s, first, "Sent while RT was away", ME, [])
+            actions.send_message(s, acting(settings), first, "Sent while RT was away")
         rt_server.start()
         wait(lambda: count() == len(ids), "every ticket after RT came back")
         with Store.open_dir(settings.data_dir) as s:
@@ -374,7 +378,7 @@ async def test_a_ticket_hidden_mid_sync_does_not_stop_the_others():
     import respx
 
     from agentdesk.connectors.base import ConnectorContext
-    from agentdesk.connectors.rt import RTConnector
+    from agentdesk.connectors.rt.connector import RTConnector
 
     base = "http://rt.test/REST/2.0"
     ticket = {

@@ -14,8 +14,8 @@ from pathlib import Path
 from cli_support import clean_env
 from ui_support import screen_text, wait_until
 
-from agentdesk.config import load_settings
-from agentdesk.pty_session import PtySession
+from agentdesk.cli.pty_session import PtySession
+from agentdesk.config.settings import load_settings
 from agentdesk.store.db import Store
 from agentdesk.sync.lock import EngineLock
 from agentdesk.ui.monitor.app import MonitorApp

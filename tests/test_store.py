@@ -145,7 +145,7 @@ def test_conversation_has_customer_orders_and_thread(filled_store):
 
 def test_ingest_is_idempotent(filled, filled_store):
     """A batch applied twice (a crash after the pull, before the commit) changes nothing."""
-    from agentdesk.connectors.demo_world import World
+    from agentdesk.connectors.demo.world import World
     from agentdesk.model import PullBatch
     from agentdesk.store.ingest import apply_batch
 

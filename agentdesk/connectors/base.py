@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agentdesk.model import Directory, Op, PullBatch, PushResult
+from agentdesk.model import Directory, PullBatch, PushResult
+from agentdesk.ops import Op
 
 
 class ConnectorError(Exception):
@@ -51,6 +52,10 @@ class ConnectorContext:
 
 
 class Connector(ABC):
+    """One platform, as the engine sees it. Its package's SPEC (spec.py) declares its
+    options and the op kinds `push` can carry; the store refuses any other kind at enqueue,
+    so `push` never has to."""
+
     type: str = ""
 
     def __init__(self, ctx: ConnectorContext):

@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentdesk import sla
-from agentdesk.config import SLAPolicy
+from agentdesk.sla import policy as sla
+from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.fts import index_text
 from agentdesk.text import one_line
 

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from agentdesk import sla
-from agentdesk.config import SLAPolicy
 from agentdesk.model import Customer, Message, Order, PullBatch, Ticket
+from agentdesk.sla import policy as sla
+from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store import changes, outbox_effects
 from agentdesk.store.db import Store, now
 from agentdesk.store.derive import (

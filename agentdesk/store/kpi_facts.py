@@ -10,9 +10,9 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
-from agentdesk import sla
-from agentdesk.config import SLAPolicy
-from agentdesk.metrics import Facts, Reply, TicketFact
+from agentdesk.kpi.metrics import Facts, Reply, TicketFact
+from agentdesk.sla import policy as sla
+from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.db import Store
 
 # Tickets that matter for a period: created in it, touched by an event in it, or open now.
@@ -114,3 +114,17 @@ def load_facts(
         ratings=ratings,
         orders=dict(orders),
     )
+
+
+def period_figures(
+    store: Store,
+    start: int,
+    end: int,
+    policies: Sequence[SLAPolicy],
+    presales_teams: Sequence[str],
+    by: str | None = None,
+) -> list[dict]:
+    """The KPIs of [start, end), grouped `by` agent, team or channel (None: one row)."""
+    from agentdesk.kpi import metrics
+
+    return metrics.compute(load_facts(store, start, end, policies, presales_teams), by)

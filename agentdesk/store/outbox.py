@@ -1,20 +1,33 @@
 """The outbox: agent actions written locally first, then delivered by the sync engine.
 
-enqueue_* run in the console (one short transaction: the op, its visible effect and a
-change row). claim/ack/fail run in the engine. An op left in 'sending' by a crash, or
-marked ambiguous after a timeout, is checked with the platform before any resend.
+`queue` runs inside the caller's write transaction (store/actions.py groups everything one
+keystroke does into one): the op, its visible effect and a change row. claim/ack/fail run
+in the engine. An op left in 'sending' by a crash, or marked ambiguous after a timeout, is
+checked with the platform before any resend.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid as uuidlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentdesk.config import SLAPolicy
 from agentdesk.i18n import _
-from agentdesk.model import Op
+from agentdesk.ops import (
+    Assign,
+    Change,
+    InvalidOp,
+    Note,
+    Op,
+    Reply,
+    SetStatus,
+    Transfer,
+    decode,
+    encode,
+)
+from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store import changes
 from agentdesk.store.db import Store, now
 from agentdesk.store.derive import (
@@ -40,85 +53,42 @@ class Actor:
     name: str
 
 
-def _ticket(store: Store, ticket_id: int):
-    row = store.one(
-        "SELECT id, connector, remote_id, status FROM tickets WHERE id = ?", (ticket_id,)
-    )
-    if row is None:
-        raise OutboxError(_("ticket {id} does not exist").format(id=ticket_id))
-    return row
-
-
-def _my_agent(conn, connector: str, agent_key: str):
-    """The local agent's account (id, name) on one connector, by e-mail or login."""
+def my_agent(conn: sqlite3.Connection, connector: str, agent_key: str):
+    """The local agent's account (id, remote_id, name) on one connector, by e-mail or login."""
     return conn.execute(
-        "SELECT id, name FROM agents WHERE connector = ? AND (email = ? COLLATE NOCASE OR remote_id = ?)",
+        "SELECT id, remote_id, name FROM agents WHERE connector = ? AND (email = ? COLLATE NOCASE OR remote_id = ?)",
         (connector, agent_key, agent_key),
     ).fetchone()
 
 
-def _my_agent_id(store: Store, connector: str, actor: Actor) -> int | None:
-    row = _my_agent(store.conn, connector, actor.key)
-    return row["id"] if row else None
-
-
-def _insert_op(
-    conn,
-    ticket,
-    kind: str,
-    payload: dict,
-    actor: Actor,
-    message_id: int | None = None,
-    op_uuid: str | None = None,
-) -> str:
-    op_uuid = op_uuid or str(uuidlib.uuid4())
-    ts = now()
-    conn.execute(
-        "INSERT INTO outbox (uuid, connector, ticket_id, kind, payload, state, next_attempt_at, message_id,"
-        " agent_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
-        (
-            op_uuid,
-            ticket["connector"],
-            ticket["id"],
-            kind,
-            json.dumps(payload, ensure_ascii=False),
-            ts,
-            message_id,
-            actor.key,
-            ts,
-            ts,
-        ),
-    )
-    return op_uuid
-
-
-def enqueue_message(
-    store: Store,
-    ticket_id: int,
-    body: str,
+def queue(
+    conn: sqlite3.Connection,
+    ticket: sqlite3.Row,
+    change: Change,
     actor: Actor,
     policies: Sequence[SLAPolicy],
-    *,
-    internal: bool = False,
+    op_uuid: str | None = None,
 ) -> str:
-    """A public reply or an internal note: the message shows at once, marked queued."""
-    if not body.strip():
-        raise OutboxError(_("an empty message cannot be sent"))
-    ticket = _ticket(store, ticket_id)
-    kind = "note" if internal else "reply"
-    with store.write() as conn:
-        ts = now()
-        agent_id = _my_agent_id(store, ticket["connector"], actor)
-        op_uuid = str(uuidlib.uuid4())
+    """Write one op and show its effect, inside the caller's open write transaction.
+
+    `ticket` is the ticket's row (id, connector, remote_id). A reply or note appears in
+    the thread at once, marked queued; a field change shows on the ticket at once.
+    """
+    op_uuid = op_uuid or str(uuidlib.uuid4())
+    ts = now()
+    tid = ticket["id"]
+    message_id = None
+    if isinstance(change, Reply | Note):
+        internal = isinstance(change, Note)
+        me = my_agent(conn, ticket["connector"], actor.key)
         message_id = conn.execute(
             "INSERT INTO messages (ticket_id, op_uuid, author_kind, author_name, agent_id, internal, body,"
             " created_at, delivery) VALUES (?, ?, 'agent', ?, ?, ?, ?, ?, 'queued')",
-            (ticket_id, op_uuid, actor.name, agent_id, int(internal), body, ts),
+            (tid, op_uuid, actor.name, me["id"] if me else None, int(internal), change.body, ts),
         ).lastrowid
-        _insert_op(conn, ticket, kind, {"body": body}, actor, message_id, op_uuid)
-        row = conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+        row = conn.execute("SELECT * FROM tickets WHERE id = ?", (tid,)).fetchone()
         agg = Aggregates.from_row(row)
-        agg.add(MessageFacts("agent", internal, body, ts))
+        agg.add(MessageFacts("agent", internal, change.body, ts))
         conn.execute(
             "UPDATE tickets SET message_count = ?, last_message_at = ?, last_agent_at = ?, first_response_at = ?,"
             " preview = ?, unread = ?, updated_at = ? WHERE id = ?",
@@ -130,113 +100,34 @@ def enqueue_message(
                 agg.preview,
                 int(agg.unread),
                 ts,
-                ticket_id,
+                tid,
             ),
         )
-        refresh_derived(conn, ticket_id, policies)
-        reindex(conn, ticket_id)
-        changes.record(conn, "ticket", [ticket_id])
-        changes.record(conn, "outbox")
-    return op_uuid
-
-
-def _enqueue_field_op(
-    store: Store,
-    ticket_id: int,
-    kind: str,
-    payload: dict,
-    actor: Actor,
-    policies: Sequence[SLAPolicy],
-) -> str:
-    ticket = _ticket(store, ticket_id)
-    with store.write() as conn:
-        op_uuid = _insert_op(conn, ticket, kind, payload, actor)
-        apply_effect(conn, ticket_id, kind, payload)
-        conn.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", (now(), ticket_id))
-        refresh_derived(conn, ticket_id, policies)
-        changes.record(conn, "ticket", [ticket_id])
-        changes.record(conn, "outbox")
-    return op_uuid
-
-
-def enqueue_status(
-    store: Store, ticket_id: int, status: str, actor: Actor, policies: Sequence[SLAPolicy]
-) -> str:
-    from agentdesk.model import STATUSES
-
-    if status not in STATUSES:
-        raise OutboxError(_("unknown status {status!r}").format(status=status))
-    return _enqueue_field_op(store, ticket_id, "status", {"status": status}, actor, policies)
-
-
-def _agent_ref(store: Store, agent_id: int | None) -> dict:
-    if agent_id is None:
-        return {"agent_id": None, "agent_remote_id": None}
-    row = store.one("SELECT remote_id, name FROM agents WHERE id = ?", (agent_id,))
-    if row is None:
-        raise OutboxError(_("agent {id} does not exist").format(id=agent_id))
-    return {"agent_id": agent_id, "agent_remote_id": row["remote_id"], "agent_name": row["name"]}
-
-
-def enqueue_assign(
-    store: Store, ticket_id: int, agent_id: int | None, actor: Actor, policies: Sequence[SLAPolicy]
-) -> str:
-    """Assign to an agent (None: unassign). Taking a ticket is assigning it to oneself."""
-    return _enqueue_field_op(
-        store, ticket_id, "assign", _agent_ref(store, agent_id), actor, policies
+    else:
+        apply_effect(conn, tid, change)
+        conn.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", (ts, tid))
+    conn.execute(
+        "INSERT INTO outbox (uuid, connector, ticket_id, kind, payload, state, next_attempt_at, message_id,"
+        " agent_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+        (
+            op_uuid,
+            ticket["connector"],
+            tid,
+            change.kind,
+            json.dumps(encode(change), ensure_ascii=False),
+            ts,
+            message_id,
+            actor.key,
+            ts,
+            ts,
+        ),
     )
-
-
-def enqueue_take(store: Store, ticket_id: int, actor: Actor, policies: Sequence[SLAPolicy]) -> str:
-    ticket = _ticket(store, ticket_id)
-    me = _my_agent_id(store, ticket["connector"], actor)
-    if me is None:
-        raise OutboxError(
-            _("you have no agent account on {connector}").format(connector=ticket["connector"])
-        )
-    return enqueue_assign(store, ticket_id, me, actor, policies)
-
-
-def enqueue_transfer(
-    store: Store,
-    ticket_id: int,
-    actor: Actor,
-    policies: Sequence[SLAPolicy],
-    *,
-    team_id: int | None = None,
-    agent_id: int | None = None,
-) -> str:
-    payload = _agent_ref(store, agent_id)
-    if team_id is not None:
-        row = store.one("SELECT remote_id, name FROM teams WHERE id = ?", (team_id,))
-        if row is None:
-            raise OutboxError(_("team {id} does not exist").format(id=team_id))
-        payload.update(team_id=team_id, team_remote_id=row["remote_id"], team_name=row["name"])
-    return _enqueue_field_op(store, ticket_id, "transfer", payload, actor, policies)
-
-
-def enqueue_priority(
-    store: Store, ticket_id: int, priority: str, actor: Actor, policies: Sequence[SLAPolicy]
-) -> str:
-    from agentdesk.model import PRIORITIES
-
-    if priority not in PRIORITIES:
-        raise OutboxError(_("unknown priority {priority!r}").format(priority=priority))
-    return _enqueue_field_op(store, ticket_id, "priority", {"priority": priority}, actor, policies)
-
-
-def enqueue_tags(
-    store: Store,
-    ticket_id: int,
-    actor: Actor,
-    policies: Sequence[SLAPolicy],
-    *,
-    add: Sequence[str] = (),
-    remove: Sequence[str] = (),
-) -> str:
-    return _enqueue_field_op(
-        store, ticket_id, "tags", {"add": list(add), "remove": list(remove)}, actor, policies
-    )
+    refresh_derived(conn, tid, policies)
+    if message_id is not None:
+        reindex(conn, tid)
+    changes.record(conn, "ticket", [tid])
+    changes.record(conn, "outbox")
+    return op_uuid
 
 
 # -- the engine's side ------------------------------------------------------------------
@@ -261,9 +152,17 @@ def claim_next(store: Store, connector: str, up_to_id: int | None = None) -> Op 
     """
     with store.write() as conn:
         limit = up_to_id if up_to_id is not None else 2**63 - 1
-        row = conn.execute(_NEXT_DUE, (connector, now(), limit)).fetchone()
-        if row is None:
-            return None
+        while True:
+            row = conn.execute(_NEXT_DUE, (connector, now(), limit)).fetchone()
+            if row is None:
+                return None
+            try:
+                change = decode(row["kind"], json.loads(row["payload"]))
+            except (InvalidOp, KeyError, ValueError) as e:
+                # Written by another version, or damaged: the agent sees why, nothing is sent.
+                _fail_row(conn, row["id"], _("this op cannot be delivered: {err}").format(err=e))
+                continue
+            break
         ambiguous = bool(row["ambiguous"]) or row["state"] == "sending"
         conn.execute(
             "UPDATE outbox SET state = 'sending', ambiguous = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
@@ -274,12 +173,10 @@ def claim_next(store: Store, connector: str, up_to_id: int | None = None) -> Op 
                 "UPDATE messages SET delivery = 'sending' WHERE id = ?", (row["message_id"],)
             )
         changes.record(conn, "outbox")
-    payload = json.loads(row["payload"])
     return Op(
-        kind=row["kind"],
+        change=change,
         connector=connector,
         ticket_remote_id=row["ticket_remote_id"],
-        payload=payload,
         uuid=row["uuid"],
         id=row["id"],
         attempts=row["attempts"] + 1,
@@ -312,10 +209,10 @@ def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | Non
                 (remote_id, row["message_id"]),
             )
         kind = _EVENT_OF_KIND.get(op.kind)
-        if op.kind == "status":
-            kind = "solved" if op.payload["status"] in DONE else "status"
+        if isinstance(op.change, SetStatus):
+            kind = "solved" if op.change.status in DONE else "status"
         if kind:
-            agent = _my_agent(conn, op.connector, row["agent_key"])
+            agent = my_agent(conn, op.connector, row["agent_key"])
             add_event(
                 conn,
                 tid,
@@ -332,8 +229,18 @@ def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | Non
 
 
 def _event_data(op: Op) -> dict:
-    keep = ("status", "agent_id", "team_id")
-    return {k: op.payload[k] for k in keep if k in op.payload}
+    """What the conversation and the KPIs read from a delivered change."""
+    match op.change:
+        case SetStatus(status=status):
+            return {"status": status}
+        case Assign(agent=agent):
+            return {"agent_id": agent.local_id if agent else None}
+        case Transfer(team=team, agent=agent):
+            data = {"agent_id": agent.local_id if agent else None}
+            if team is not None:
+                data["team_id"] = team.local_id
+            return data
+    return {}
 
 
 def mark_retry(store: Store, op: Op, error: str, retry_at: int, *, ambiguous: bool) -> None:
@@ -353,20 +260,22 @@ def mark_retry(store: Store, op: Op, error: str, retry_at: int, *, ambiguous: bo
 def mark_failed(store: Store, op: Op, error: str) -> None:
     """A permanent failure: it stays for the agent to edit, resend or discard."""
     with store.write() as conn:
+        _fail_row(conn, op.id, error)
+
+
+def _fail_row(conn: sqlite3.Connection, op_id: int, error: str) -> None:
+    conn.execute(
+        "UPDATE outbox SET state = 'failed', ambiguous = 0, last_error = ?, updated_at = ? WHERE id = ?",
+        (error, now(), op_id),
+    )
+    row = conn.execute("SELECT ticket_id, message_id FROM outbox WHERE id = ?", (op_id,)).fetchone()
+    if row["message_id"] is not None:
         conn.execute(
-            "UPDATE outbox SET state = 'failed', ambiguous = 0, last_error = ?, updated_at = ? WHERE id = ?",
-            (error, now(), op.id),
+            "UPDATE messages SET delivery = 'failed', error = ? WHERE id = ?",
+            (error, row["message_id"]),
         )
-        row = conn.execute(
-            "SELECT ticket_id, message_id FROM outbox WHERE id = ?", (op.id,)
-        ).fetchone()
-        if row["message_id"] is not None:
-            conn.execute(
-                "UPDATE messages SET delivery = 'failed', error = ? WHERE id = ?",
-                (error, row["message_id"]),
-            )
-        changes.record(conn, "ticket", [row["ticket_id"]])
-        changes.record(conn, "outbox")
+    changes.record(conn, "ticket", [row["ticket_id"]])
+    changes.record(conn, "outbox")
 
 
 def resend(store: Store, op_id: int, body: str | None = None) -> None:
@@ -377,9 +286,12 @@ def resend(store: Store, op_id: int, body: str | None = None) -> None:
             raise OutboxError(_("only a failed op can be resent"))
         payload = json.loads(row["payload"])
         if body is not None:
-            if row["kind"] not in ("reply", "note"):
+            if row["kind"] not in (Reply.kind, Note.kind):
                 raise OutboxError(_("only a reply or a note has a text to edit"))
-            payload["body"] = body
+            try:
+                payload = encode(Reply(body) if row["kind"] == Reply.kind else Note(body))
+            except InvalidOp as e:
+                raise OutboxError(str(e)) from None
             conn.execute("UPDATE messages SET body = ? WHERE id = ?", (body, row["message_id"]))
         conn.execute(
             "UPDATE outbox SET state = 'queued', attempts = 0, payload = ?, next_attempt_at = ?, last_error = NULL, updated_at = ? WHERE id = ?",
@@ -424,3 +336,12 @@ def outbox_counts(store: Store) -> dict[str, int]:
 
 def last_op_id(store: Store) -> int:
     return store.one("SELECT ifnull(max(id), 0) FROM outbox")[0]
+
+
+def failed_op(store: Store, ticket_id: int) -> sqlite3.Row | None:
+    """A ticket's oldest failed op (id, kind, last_error, and the message body if any)."""
+    return store.one(
+        "SELECT o.id, o.kind, o.last_error, m.body FROM outbox o LEFT JOIN messages m"
+        " ON m.id = o.message_id WHERE o.ticket_id = ? AND o.state = 'failed' ORDER BY o.id LIMIT 1",
+        (ticket_id,),
+    )

@@ -1,6 +1,6 @@
 """The local, optimistic effect of an outbox op on its ticket row.
 
-Applied once when the op is enqueued, and again after every remote update of the ticket
+Applied once when the op is queued, and again after every remote update of the ticket
 until the op is delivered, so a stale remote state never flips the agent's change back.
 """
 
@@ -9,44 +9,64 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from agentdesk.ops import (
+    FIELD_KINDS,
+    Assign,
+    Change,
+    InvalidOp,
+    Note,
+    Reply,
+    SetPriority,
+    SetStatus,
+    Tags,
+    Transfer,
+    decode,
+)
 
-def apply_effect(conn: sqlite3.Connection, ticket_id: int, kind: str, payload: dict) -> None:
-    if kind == "status":
-        conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (payload["status"], ticket_id))
-    elif kind == "assign":
-        conn.execute(
-            "UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id)
-        )
-    elif kind == "transfer":
-        if "team_id" in payload:
+
+def apply_effect(conn: sqlite3.Connection, ticket_id: int, change: Change) -> None:
+    match change:
+        case SetStatus(status=status):
+            conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (status, ticket_id))
+        case SetPriority(priority=priority):
+            conn.execute("UPDATE tickets SET priority = ? WHERE id = ?", (priority, ticket_id))
+        case Assign(agent=agent):
             conn.execute(
-                "UPDATE tickets SET team_id = ? WHERE id = ?", (payload["team_id"], ticket_id)
+                "UPDATE tickets SET assignee_id = ? WHERE id = ?",
+                (agent.local_id if agent else None, ticket_id),
             )
-        conn.execute(
-            "UPDATE tickets SET assignee_id = ? WHERE id = ?", (payload.get("agent_id"), ticket_id)
-        )
-    elif kind == "priority":
-        conn.execute(
-            "UPDATE tickets SET priority = ? WHERE id = ?", (payload["priority"], ticket_id)
-        )
-    elif kind == "tags":
-        conn.executemany(
-            "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)",
-            [(t, ticket_id) for t in payload.get("add", [])],
-        )
-        conn.executemany(
-            "DELETE FROM ticket_tags WHERE tag = ? AND ticket_id = ?",
-            [(t, ticket_id) for t in payload.get("remove", [])],
-        )
-    # reply and note: their effect is the message row written at enqueue time.
+        case Transfer(team=team, agent=agent):
+            if team is not None:
+                conn.execute(
+                    "UPDATE tickets SET team_id = ? WHERE id = ?", (team.local_id, ticket_id)
+                )
+            conn.execute(
+                "UPDATE tickets SET assignee_id = ? WHERE id = ?",
+                (agent.local_id if agent else None, ticket_id),
+            )
+        case Tags(add=add, remove=remove):
+            conn.executemany(
+                "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)",
+                [(t, ticket_id) for t in add],
+            )
+            conn.executemany(
+                "DELETE FROM ticket_tags WHERE tag = ? AND ticket_id = ?",
+                [(t, ticket_id) for t in remove],
+            )
+        case Reply() | Note():
+            pass  # their effect is the message row written when they are queued
 
 
 def rebase_pending(conn: sqlite3.Connection, ticket_id: int) -> None:
     """Re-apply every undelivered field op of a ticket, oldest first."""
+    kinds = sorted(FIELD_KINDS)
     rows = conn.execute(
         "SELECT kind, payload FROM outbox WHERE ticket_id = ? AND state IN ('queued', 'sending')"
-        " AND kind IN ('status', 'assign', 'transfer', 'tags', 'priority') ORDER BY id",
-        (ticket_id,),
+        f" AND kind IN ({', '.join('?' * len(kinds))}) ORDER BY id",
+        (ticket_id, *kinds),
     ).fetchall()
     for row in rows:
-        apply_effect(conn, ticket_id, row["kind"], json.loads(row["payload"]))
+        try:
+            apply_effect(conn, ticket_id, decode(row["kind"], json.loads(row["payload"])))
+        except (InvalidOp, KeyError, ValueError):
+            continue  # an op this version cannot read fails when claimed, with the reason

@@ -282,8 +282,36 @@ CREATE TABLE attachment_saves (
 CREATE INDEX attachment_saves_due ON attachment_saves (connector, state);
 """
 
+# v4: op kinds are the classes of agentdesk/ops.py, checked where an op is made and where
+# it is read back; the table stops listing them, so a new kind needs no table rebuild.
+_V4 = """
+CREATE TABLE outbox_v4 (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    connector TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'discarded')),
+    ambiguous INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    remote_id TEXT,
+    message_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,
+    agent_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+INSERT INTO outbox_v4 SELECT * FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v4 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (connector, state, next_attempt_at);
+CREATE INDEX outbox_ticket ON outbox (ticket_id, state);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,9 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from agentdesk.config import SavedView, SLAPolicy
+from agentdesk.config.settings import SavedView
 from agentdesk.i18n import _
 from agentdesk.query import QueryError, parse
+from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.db import Store, now
 from agentdesk.store.filters import MY_AGENT_IDS, Filter, compile_query
 

@@ -7,8 +7,8 @@ import dataclasses
 import sqlite3
 from dataclasses import dataclass, field
 
-from agentdesk import metrics
-from agentdesk.config import Settings
+from agentdesk.config.settings import Settings
+from agentdesk.kpi import metrics
 from agentdesk.store import reads
 from agentdesk.store.db import Store
 from agentdesk.store.filters import Filter

@@ -11,7 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from agentdesk.config import ConnectorSettings, Settings
+from agentdesk.config.settings import ConnectorSettings, Settings
 from agentdesk.connectors.base import (
     AmbiguousError,
     Connector,
@@ -19,7 +19,7 @@ from agentdesk.connectors.base import (
     PermanentError,
     TransientError,
 )
-from agentdesk.connectors.registry import ConnectorUnavailable, make_connector, needs_secret
+from agentdesk.connectors.registry import make_connector, spec_for
 from agentdesk.i18n import _
 from agentdesk.secrets import SecretMissing, get_secret
 from agentdesk.store import attachment_saves, outbox, sync_state
@@ -53,13 +53,13 @@ def build_connectors(settings: Settings, store: Store) -> list[Connector]:
             continue
         try:
             out.append(make_connector(cs.type, context_for(settings, cs)))
-        except (ConnectorUnavailable, SecretMissing) as e:
+        except SecretMissing as e:
             sync_state.set_state(store, cs.name, "error", str(e))
     return out
 
 
 def context_for(settings: Settings, cs: ConnectorSettings) -> ConnectorContext:
-    secret = get_secret(cs.name) if needs_secret(cs.type) else None
+    secret = get_secret(cs.name) if spec_for(cs.type).needs_secret else None
     return ConnectorContext(
         name=cs.name,
         options=cs.options,

@@ -11,7 +11,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-from agentdesk.config import Settings
+from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
 from agentdesk.sync.engine import PassSummary, SyncEngine, build_connectors
 from agentdesk.sync.lock import EngineLock

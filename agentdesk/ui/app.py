@@ -14,11 +14,12 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 
-from agentdesk.config import Settings
+from agentdesk.config.settings import Settings
 from agentdesk.i18n import _
+from agentdesk.store.actions import ActionContext
+from agentdesk.store.canned import canned_version
 from agentdesk.store.db import Store
 from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
-from agentdesk.ui.actions import Actions
 from agentdesk.ui.commands import AgentDeskCommands
 from agentdesk.ui.modals.help import HelpScreen
 from agentdesk.ui.screens.main import MainScreen
@@ -48,7 +49,7 @@ class AgentDeskApp(App):
         self.store = Store.open_dir(settings.data_dir)
         self.reader = Store.open_dir(settings.data_dir)
         self.writer = Writer(settings.data_dir, self.call_from_thread)
-        self.actions = Actions(settings)
+        self.action_context = ActionContext.from_settings(settings)
         self.presence = "online"
         self._auto_away = False
         self._last_input = time.monotonic()
@@ -111,4 +112,4 @@ class AgentDeskApp(App):
 
     def canned_version(self) -> int:
         """Moves when synced canned replies change, so the picker rebuilds its index."""
-        return self.store.one("SELECT ifnull(max(seq), 0) FROM changes WHERE kind = 'canned'")[0]
+        return canned_version(self.store)

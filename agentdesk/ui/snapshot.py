@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agentdesk.config import SavedView, Settings
+from agentdesk.config.settings import SavedView, Settings
 from agentdesk.store import reads
 from agentdesk.store.db import Store
 from agentdesk.store.outbox import outbox_counts

@@ -18,9 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from agentdesk.canned import PLACEHOLDER, macro_effects, render
-from agentdesk.canned_library import CannedEntry
-from agentdesk.canned_search import CannedIndex, Hit
+from agentdesk.canned.library import CannedEntry
+from agentdesk.canned.render import PLACEHOLDER, macro_effects, render
+from agentdesk.canned.search import CannedIndex, Hit
 from agentdesk.i18n import _
 from agentdesk.text import one_line, sanitize
 from agentdesk.ui.widgets.choice_list import ChoiceList

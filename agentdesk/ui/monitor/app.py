@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from agentdesk.config import Settings
+from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
 from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.monitor.wallboard_screen import WallboardScreen

@@ -13,7 +13,8 @@ from agentdesk.store.views import View
 from agentdesk.text import one_line, pad_cells
 from agentdesk.ui.format import age, countdown
 from agentdesk.ui.monitor.live import LiveScreen
-from agentdesk.ui.monitor.wallboard_screen import banner
+from agentdesk.ui.monitor.render import banner
+from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.widgets.choice_list import ChoiceList
 
 LIMIT = 500
@@ -70,7 +71,5 @@ class QueueScreen(LiveScreen):
         self.list.move(delta)
 
     def action_open(self) -> None:
-        from agentdesk.ui.monitor.ticket_screen import TicketScreen
-
         if self.rows:
             self.app.push_screen(TicketScreen(self.rows[self.list.index]["id"]))

@@ -9,10 +9,19 @@ from rich.table import Table
 from rich.text import Text
 
 from agentdesk.i18n import _
-from agentdesk.report import duration_label, share_label
+from agentdesk.kpi.labels import duration_label, share_label
 from agentdesk.store.wallboard import Wallboard
 from agentdesk.text import one_line, pad_cells, truncate_cells
 from agentdesk.ui.format import countdown
+
+
+def banner(what: str, now: float, zone: dt.tzinfo | None) -> Text:
+    """The line on top of every monitor screen: it is read-only, what it shows, the time."""
+    clock = dt.datetime.fromtimestamp(now, zone).strftime("%Y-%m-%d %H:%M")
+    return Text.assemble(
+        (" READ-ONLY ", "bold reverse red"), f"  agentdesk monitor · {what} · {clock}"
+    )
+
 
 _PRESENCE = {"online": ("●", "green"), "away": ("◐", "yellow"), "offline": ("○", "dim")}
 _BARS = " ▁▂▃▄▅▆▇█"

@@ -13,7 +13,7 @@ from agentdesk.i18n import _
 from agentdesk.store import reads
 from agentdesk.store.presence import others_on_ticket, ticket_open_by
 from agentdesk.ui.monitor.live import LiveScreen
-from agentdesk.ui.monitor.wallboard_screen import banner
+from agentdesk.ui.monitor.render import banner
 from agentdesk.ui.widgets.conversation import ConversationPane
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,13 +13,7 @@ from agentdesk.store.wallboard import Wallboard, read_wallboard
 from agentdesk.ui.monitor import render
 from agentdesk.ui.monitor.live import LiveScreen
 from agentdesk.ui.monitor.pick import Pick
-
-
-def banner(what: str, now: float, zone: dt.tzinfo | None) -> Text:
-    clock = dt.datetime.fromtimestamp(now, zone).strftime("%Y-%m-%d %H:%M")
-    return Text.assemble(
-        (" READ-ONLY ", "bold reverse red"), f"  agentdesk monitor · {what} · {clock}"
-    )
+from agentdesk.ui.monitor.render import banner
 
 
 class WallboardScreen(LiveScreen):

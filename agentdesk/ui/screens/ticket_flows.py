@@ -12,16 +12,17 @@ import json
 
 from rich.text import Text
 
-from agentdesk.canned import render, ticket_values
-from agentdesk.canned_library import load_library
-from agentdesk.canned_search import CannedIndex
+from agentdesk.canned.library import from_files, merge
+from agentdesk.canned.render import render, ticket_values
+from agentdesk.canned.search import CannedIndex
 from agentdesk.i18n import _
-from agentdesk.store import outbox, reads
+from agentdesk.store import actions, outbox, reads
+from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
+from agentdesk.store.canned import synced_canned
 from agentdesk.store.drafts import load_draft, save_draft, staleness, ticket_basis
 from agentdesk.store.presence import my_agent_ids, transfer_targets
 from agentdesk.text import one_line
-from agentdesk.ui.actions import Actions, Outcome
 from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.modals.prompt import Prompt
@@ -44,8 +45,8 @@ class TicketFlows:
     # -- helpers ------------------------------------------------------------------------
 
     @property
-    def actions(self) -> Actions:
-        return self.app.actions
+    def ctx(self) -> ActionContext:
+        return self.app.action_context
 
     @property
     def agent_key(self) -> str:
@@ -62,7 +63,11 @@ class TicketFlows:
         def done(result) -> None:
             if isinstance(result, Outcome):
                 text = result.summary(done_message or _("done"))
-                self.notify(text, severity="warning" if result.failed else "information", timeout=3)
+                self.notify(
+                    text,
+                    severity="warning" if result.skipped else "information",
+                    timeout=8 if result.skipped else 3,
+                )
             elif isinstance(result, str):
                 self.notify(result, timeout=2)
             if on_done is not None:
@@ -87,14 +92,14 @@ class TicketFlows:
     def action_take(self) -> None:
         ids = self.targets()
         if ids:
-            self.write(lambda s: self.actions.take(s, ids), _("taken"), self._clear_marks)
+            self.write(lambda s: actions.take(s, self.ctx, ids), _("taken"), self._clear_marks)
 
     def action_status(self, status: str) -> None:
         ids = self.targets()
         if ids:
             verb = {"solved": _("solved"), "pending": _("set pending"), "open": _("reopened")}
             self.write(
-                lambda s: self.actions.set_status(s, ids, status),
+                lambda s: actions.set_status(s, self.ctx, ids, status),
                 verb.get(status, status),
                 self._clear_marks,
             )
@@ -136,7 +141,9 @@ class TicketFlows:
             add = [w for w in words if not w.startswith("-")]
             remove = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
             self.write(
-                lambda s: self.actions.tags(s, ids, add, remove), _("tagged"), self._clear_marks
+                lambda s: actions.change_tags(s, self.ctx, ids, add=add, remove=remove),
+                _("tagged"),
+                self._clear_marks,
             )
 
         self.app.push_screen(
@@ -250,9 +257,13 @@ class TicketFlows:
             if solve_next:
                 self._advance_from = tid
 
-        self.write(
-            lambda s: self.actions.send(s, tid, kind, body, macro, solve=solve_next), on_done=done
-        )
+        def job(store) -> str:
+            actions.send_message(
+                store, self.ctx, tid, body, internal=kind == "note", macro=macro, solve=solve_next
+            )
+            return _("note queued") if kind == "note" else _("reply queued")
+
+        self.write(job, on_done=done)
 
     def _composer_done(self, _result=None) -> None:
         self.composer.close()
@@ -266,7 +277,8 @@ class TicketFlows:
     def canned_index(self) -> CannedIndex:
         version = self.app.canned_version()
         if self._canned_index is None or version != self._canned_version:
-            entries, problems = load_library(self.app.store, self.app.settings.config_dir)
+            local, problems = from_files(self.app.settings.config_dir)
+            entries = merge(local, synced_canned(self.app.store))
             for p in problems:
                 self.notify(p, title=_("Canned replies"), severity="warning", timeout=10)
             self._canned_index = CannedIndex(entries)
@@ -352,7 +364,7 @@ class TicketFlows:
             if yes:
                 macro = dict(picked.entry.actions)
                 self.write(
-                    lambda s: self.actions.send_canned_to_many(s, bodies, macro),
+                    lambda s: actions.send_canned(s, self.ctx, bodies, macro),
                     _("canned reply queued"),
                     self._clear_marks,
                 )
@@ -376,8 +388,8 @@ class TicketFlows:
             agent_id = t.id if t.kind == "agent" else None
             team_id = t.id if t.kind == "team" else None
             self.write(
-                lambda s: self.actions.transfer(
-                    s, ids, agent_id=agent_id, team_id=team_id, note=choice.note
+                lambda s: actions.transfer(
+                    s, self.ctx, ids, agent_id=agent_id, team_id=team_id, note=choice.note
                 ),
                 _("transferred to {name}").format(name=one_line(t.name)),
                 self._clear_marks,
@@ -391,7 +403,7 @@ class TicketFlows:
         tid = self.inbox.current_id()
         if tid is None:
             return None
-        op = self.actions.failed_op(self.app.store, tid)
+        op = outbox.failed_op(self.app.store, tid)
         if op is None:
             self.notify(_("Nothing failed on this ticket."), timeout=2)
         return op

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
-from agentdesk.canned import macro_effects
+from agentdesk.canned.render import macro_effects
 from agentdesk.i18n import _
 from agentdesk.ui.keys import COMPOSER_KEYS, bindings
 

@@ -1,0 +1,89 @@
+"""The shape of config.toml: every section's keys, their kinds and defaults. Pure data.
+
+Kept apart from settings.py (which finds files and builds settings) so the accepted keys
+can be read in one place and mirrored in config.example.toml. A connector type's own keys
+are declared by its package, not here.
+"""
+
+from __future__ import annotations
+
+from agentdesk.options import Key
+
+SORT_ORDERS = ("sla", "updated", "created")
+
+AGENT = {
+    "name": Key("str", "Demo Agent"),
+    "email": Key("str", "agent@shop.example"),
+    "timezone": Key("str", ""),  # empty: the system's zone
+    "idle_away_minutes": Key("int", 10, minimum=0),
+}
+
+SYNC = {
+    "pull_interval": Key("duration", 5),
+    "directory_interval": Key("duration", 300),
+    "outbox_poll": Key("duration", 1),
+    "request_timeout": Key("duration", 30),
+    "backoff_max": Key("duration", 300),
+}
+
+UI = {
+    "theme": Key("str", "agentdesk-dark"),
+    "sort": Key("choice", "sla", choices=SORT_ORDERS),
+    "sla_warning": Key("duration", 1800),
+}
+
+VIEW = {
+    "name": Key("str", required=True),
+    "query": Key("str", required=True),
+}
+
+SLA_POLICY = {
+    "name": Key("str", required=True),
+    "channels": Key("list[str]", []),
+    "teams": Key("list[str]", []),
+    "priorities": Key("list[str]", []),
+    "tags": Key("list[str]", []),
+    "first_response": Key("duration"),
+    "next_response": Key("duration"),
+    "resolution": Key("duration"),
+    "pause_when_pending": Key("bool", True),
+    # from: the due time counts from the ticket's creation, or from a custom field such as
+    # claim_at (Amazon A-to-z claims are due within 7 days of the claim).
+    "clock_starts": Key("str", "created"),
+    # Targets count working time only: ["Mon-Fri 09:00-18:00", "Sat 10:00-16:00"] in
+    # `timezone` (empty: the agent's), minus `holidays` (dates). Empty: round the clock.
+    "business_hours": Key("list[str]", []),
+    "holidays": Key("list[str]", []),
+    "timezone": Key("str", ""),
+    "warning": Key("duration"),
+}
+
+# Keys every [[connectors]] table has; the rest are the type's own, declared by its package
+# (agentdesk/connectors/<type>/__init__.py) and read through the connector registry.
+CONNECTOR_COMMON = {
+    "type": Key("str", required=True),
+    "name": Key("str", required=True),
+    "enabled": Key("bool", True),
+    "pull_interval": Key("duration"),
+}
+
+TOP_LEVEL = {
+    "data_dir": Key("str", ""),
+    "agent": Key("table", {}),
+    "sync": Key("table", {}),
+    "ui": Key("table", {}),
+    "keymap": Key("table", {}),
+    "views": Key("tables", []),
+    "sla": Key("table", {}),
+    "connectors": Key("tables", []),
+    "kpi": Key("table", {}),
+}
+
+KPI = {
+    # A ticket is pre-sales when its team's name or id contains one of these words.
+    "presales_teams": Key("list[str]", ["pre-sales", "presales", "售前"]),
+}
+
+SLA_SECTION = {
+    "policies": Key("tables", []),
+}

@@ -1,0 +1,22 @@
+"""The demo shop: a simulated shop with live customer traffic, in Chinese and English,
+across eight channels. Needs no account; its state lives in <data dir>/connectors/NAME/."""
+
+from agentdesk.connectors.spec import ConnectorSpec
+from agentdesk.i18n import _
+from agentdesk.ops import ALL_KINDS
+from agentdesk.options import Key
+
+SPEC = ConnectorSpec(
+    type="demo",
+    platform=_("the demo shop"),
+    connector="agentdesk.connectors.demo.connector:DemoConnector",
+    options={
+        "seed": Key("int", 1, help=_("the same seed gives the same shop")),
+        "tickets": Key("int", 400, minimum=0, help=_("tickets in the shop's history")),
+        "rate": Key("float", 6.0, minimum=0, help=_("new customer messages per minute")),
+        "reply_delay": Key("duration", 20, help=_("how long customers take to answer")),
+        "shop_name": Key("str", "Lumen & Loom", help=_("the shop's name as customers know it")),
+    },
+    ops=ALL_KINDS,
+    needs_secret=False,
+)

@@ -1,0 +1,345 @@
+"""The demo shop as a platform: its own state, a change log, live customers and colleagues.
+
+It plays the part a helpdesk server plays for a real connector. The history comes from
+World (regenerated on demand); what happened since lives in a small JSON file: tickets
+touched since the history was loaded, a log of changes not yet confirmed by the cache
+(the cursor passed to pull confirms them), scheduled customer answers and ratings, and
+the ids of ops already applied, so a resend after a crash is recognised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+from agentdesk.connectors.demo import people as P
+from agentdesk.connectors.demo.topics import GENERIC_CUSTOMER, TOPICS
+from agentdesk.connectors.demo.world import ME, World
+from agentdesk.model import Message, PullBatch, Ticket
+from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
+
+INIT_BATCH = 1000
+CUSTOMER_BATCH = 5000
+LIVE_BATCH = 200
+MAX_TOUCHED = 5000
+
+
+class DemoShop:
+    def __init__(
+        self,
+        state_file: Path,
+        seed: int,
+        tickets: int,
+        rate: float,
+        reply_delay: int,
+        me_name: str,
+        me_email: str,
+    ):
+        self.path = state_file
+        self.seed, self.total, self.rate, self.reply_delay = seed, tickets, rate, reply_delay
+        self.me_name, self.me_email = me_name, me_email
+        self.state = self._load()
+        self.total = self.state["total"]  # the shop's own record wins over later options
+        self.world = World(
+            seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email
+        )
+
+    # -- persistence ----------------------------------------------------------------
+
+    def _load(self) -> dict:
+        try:
+            state = json.loads(self.path.read_text(encoding="utf-8"))
+            if state.get("seed") == self.seed:
+                return state
+        except (OSError, ValueError):
+            pass
+        return {
+            "seed": self.seed,
+            "anchor": None,
+            "total": self.total,
+            "seq": 0,
+            "log": [],
+            "tickets": {},
+            "schedule": [],
+            "applied": {},
+            "tick": None,
+            "next_index": self.total,
+        }
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # customer data
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.path)  # atomic: a crash leaves the old or the new file
+
+    # -- pulling --------------------------------------------------------------------
+
+    def pull(self, cursor: str | None) -> PullBatch:
+        if cursor is None or cursor.startswith("customers:"):
+            return self._pull_customers(int(cursor.split(":")[1]) if cursor else 0)
+        if cursor.startswith("init:"):
+            return self._pull_history(int(cursor.split(":")[1]))
+        confirmed = int(cursor.split(":")[1])
+        self.state["log"] = [e for e in self.state["log"] if e["seq"] > confirmed]
+        self._simulate(int(time.time()))
+        entries = self.state["log"][:LIVE_BATCH]
+        self.save()
+        batch = PullBatch(
+            cursor=f"live:{entries[-1]['seq'] if entries else confirmed}",
+            more=len(self.state["log"]) > LIVE_BATCH,
+        )
+        seen_customers: set[str] = set()
+        for e in entries:
+            ticket = self._ticket(e["ticket"])
+            if ticket.remote_id not in {t.remote_id for t in batch.tickets}:
+                batch.tickets.append(ticket)
+            if e.get("message"):
+                batch.messages.append(Message(**{**e["message"], "attachments": []}))
+            if ticket.customer_remote_id not in seen_customers:
+                seen_customers.add(ticket.customer_remote_id)
+                customer, orders = self.world.customer(int(ticket.customer_remote_id[1:]) - 1)
+                batch.customers.append(customer)
+                batch.orders.extend(orders)
+        # Only the latest state of a ticket matters within a batch.
+        latest = {t.remote_id: self._ticket(t.remote_id) for t in batch.tickets}
+        batch.tickets = list(latest.values())
+        return batch
+
+    def _pull_customers(self, start: int) -> PullBatch:
+        """The customer base first, as a platform's contact sync would: tickets then refer to it."""
+        if self.state["anchor"] is None:
+            self.state["anchor"] = self.world.anchor
+            self.state["tick"] = self.world.anchor
+            self.save()
+        end = min(self.world.customers, start + CUSTOMER_BATCH)
+        batch = PullBatch(
+            cursor=f"customers:{end}" if end < self.world.customers else "init:0", more=True
+        )
+        for k in range(start, end):
+            customer, orders = self.world.customer(k)
+            batch.customers.append(customer)
+            batch.orders.extend(orders)
+        return batch
+
+    def _pull_history(self, start: int) -> PullBatch:
+        end = min(self.total, start + INIT_BATCH)
+        batch = PullBatch(
+            cursor=f"init:{end}" if end < self.total else "live:0", more=end < self.total
+        )
+        for i in range(start, end):
+            g = self.world.ticket(i)
+            if (
+                g.ticket.remote_id in self.state["tickets"]
+            ):  # changed by an op since: the shop's state wins
+                g.ticket = self._ticket(g.ticket.remote_id)
+            batch.tickets.append(g.ticket)
+            batch.messages.extend(g.messages)
+        return batch
+
+    # -- tickets as the shop knows them ---------------------------------------------
+
+    def _ticket(self, rid: str) -> Ticket:
+        d = self.state["tickets"].get(rid)
+        if d is not None:
+            return Ticket(**d)
+        return self.world.ticket(int(rid.split("-")[1]) - 1).ticket
+
+    def _touch(self, t: Ticket) -> None:
+        self.state["tickets"][t.remote_id] = dataclasses.asdict(t)
+        if len(self.state["tickets"]) > MAX_TOUCHED:  # forget the oldest solved ones
+            done = sorted(
+                (v["updated_at"], k)
+                for k, v in self.state["tickets"].items()
+                if v["status"] in ("solved", "closed")
+            )
+            for _, k in done[: len(done) // 2]:
+                del self.state["tickets"][k]
+
+    def _log(self, ticket: Ticket, message: Message | None = None) -> None:
+        self.state["seq"] += 1
+        entry = {"seq": self.state["seq"], "ticket": ticket.remote_id}
+        if message is not None:
+            entry["message"] = {
+                f.name: getattr(message, f.name)
+                for f in dataclasses.fields(Message)
+                if f.name != "attachments"
+            }
+        self.state["log"].append(entry)
+
+    # -- live traffic ---------------------------------------------------------------
+
+    def _rng(self) -> random.Random:
+        return random.Random(f"{self.seed}:live:{self.state['seq']}:{len(self.state['schedule'])}")
+
+    def _simulate(self, now: int) -> None:
+        last = self.state.get("tick") or now
+        self.state["tick"] = now
+        rng = self._rng()
+        due = [s for s in self.state["schedule"] if s[0] <= now]
+        self.state["schedule"] = [s for s in self.state["schedule"] if s[0] > now]
+        for at, kind, rid in due:
+            if kind == "answer":
+                self._customer_writes(rng, rid, at)
+            elif kind == "rate":
+                t = self._ticket(rid)
+                if t.status in ("solved", "closed") and t.satisfaction is None:
+                    t.satisfaction = rng.choices([5, 4, 3, 2, 1], [55, 25, 10, 5, 5])[0]
+                    t.updated_at = at
+                    self._touch(t)
+                    self._log(t)
+        # New customer messages arrive as a Poisson process at `rate` per minute. A long
+        # absence is capped so the shop does not flood the inbox after a night off.
+        elapsed = min(now - last, 600)
+        expected = self.rate * elapsed / 60
+        arrivals = _poisson(rng, expected)
+        for _ in range(arrivals):
+            at = now - rng.randrange(max(1, elapsed))
+            open_live = [
+                k for k, v in self.state["tickets"].items() if v["status"] in ("pending", "open")
+            ]
+            if open_live and rng.random() < 0.3:
+                self._customer_writes(rng, rng.choice(open_live), at)
+            else:
+                self._new_ticket(at)
+        # Colleagues work too, so the queue moves while you watch.
+        for _ in range(_poisson(rng, self.rate / 2 * elapsed / 60)):
+            self._colleague_works(rng, now)
+
+    def _new_ticket(self, at: int) -> None:
+        i = self.state["next_index"]
+        self.state["next_index"] += 1
+        g = self.world.ticket(i, created=at, live=True)
+        self._touch(g.ticket)
+        self._log(g.ticket, g.messages[0])
+
+    def _customer_writes(self, rng: random.Random, rid: str, at: int) -> None:
+        t = self._ticket(rid)
+        lang = t.fields.get("lang", "en")
+        topic = next((tp for tp in TOPICS if t.tags and tp.tags[0] == t.tags[0]), None)
+        pool = (topic.customer.get(lang) if topic else None) or GENERIC_CUSTOMER[lang]
+        body = rng.choice(pool + GENERIC_CUSTOMER[lang]).replace("{", "(").replace("}", ")")
+        if t.status in ("pending", "solved", "on_hold", "closed"):
+            t.status = "open"
+        t.updated_at = at
+        name = self.world.customer(int(t.customer_remote_id[1:]) - 1)[0].name
+        msg = Message(f"{rid}-c{self.state['seq'] + 1}", rid, "customer", name, body, at)
+        self._touch(t)
+        self._log(t, msg)
+
+    def _colleague_works(self, rng: random.Random, now: int) -> None:
+        candidates = sorted(
+            k
+            for k, v in self.state["tickets"].items()
+            if v["status"] in ("new", "open", "pending") and v["assignee_remote_id"] != ME
+        )
+        if not candidates:
+            return
+        t = self._ticket(rng.choice(candidates))
+        if t.status == "pending":
+            t.status = "solved"
+            t.updated_at = now
+            self._touch(t)
+            self._log(t)
+            return
+        if t.assignee_remote_id is None:
+            t.assignee_remote_id = rng.choice(
+                [a[0] for a in P.AGENTS if t.team_remote_id in a[3]] or [P.AGENTS[0][0]]
+            )
+        lang = t.fields.get("lang", "en")
+        topic = next((tp for tp in TOPICS if t.tags and tp.tags[0] == t.tags[0]), TOPICS[0])
+        body = (
+            rng.choice(topic.agent.get(lang) or topic.agent["en"])
+            .replace("{first}", "")
+            .replace("{", "(")
+            .replace("}", ")")
+        )
+        name = next(a[1] for a in P.AGENTS if a[0] == t.assignee_remote_id)
+        t.status = "pending"
+        t.updated_at = now
+        msg = Message(
+            f"{t.remote_id}-c{self.state['seq'] + 1}",
+            t.remote_id,
+            "agent",
+            name,
+            body,
+            now,
+            agent_remote_id=t.assignee_remote_id,
+        )
+        self._touch(t)
+        self._log(t, msg)
+        self.state["schedule"].append([now + self.reply_delay * 3, "answer", t.remote_id])
+
+    # -- ops --------------------------------------------------------------------------
+
+    def apply(self, op: Op, now: int) -> str:
+        """Apply an op as the platform would; returns the remote id of what it created."""
+        if op.uuid in self.state["applied"]:
+            return self.state["applied"][op.uuid]
+        t = self._ticket(op.ticket_remote_id)
+        remote_id = f"{t.remote_id}-op{len(self.state['applied']) + 1}"
+        message = None
+        match op.change:
+            case Reply(body=body) | Note(body=body):
+                message = Message(
+                    remote_id,
+                    t.remote_id,
+                    "agent",
+                    self.me_name,
+                    body,
+                    now,
+                    internal=isinstance(op.change, Note),
+                    agent_remote_id=ME,
+                    op_uuid=op.uuid,
+                )
+                if isinstance(op.change, Reply):
+                    if t.status in ("new", "open"):
+                        t.status = "pending"
+                    # The customer answers after a while, as real ones do.
+                    delay = int(self.reply_delay * random.Random(op.uuid).uniform(0.5, 1.5))
+                    self.state["schedule"].append([now + delay, "answer", t.remote_id])
+            case SetStatus(status=status):
+                t.status = status
+                if status == "solved" and random.Random(op.uuid).random() < 0.5:
+                    self.state["schedule"].append([now + self.reply_delay * 2, "rate", t.remote_id])
+            case Assign(agent=agent):
+                t.assignee_remote_id = agent.remote_id if agent else None
+            case Transfer(team=team, agent=agent):
+                if team is not None:
+                    t.team_remote_id = team.remote_id
+                t.assignee_remote_id = agent.remote_id if agent else None
+            case SetPriority(priority=priority):
+                t.priority = priority
+            case Tags(add=add, remove=remove):
+                t.tags = sorted((set(t.tags) | set(add)) - set(remove))
+        t.updated_at = now
+        self._touch(t)
+        self._log(t, message)
+        self.state["applied"][op.uuid] = remote_id
+        self.save()
+        return remote_id
+
+    def landed(self, op_uuid: str) -> str | None:
+        return self.state["applied"].get(op_uuid)
+
+    def presence(self, rid: str, now: int) -> str:
+        """Colleagues come and go through the day, deterministically per hour."""
+        rng = random.Random(f"{self.seed}:presence:{rid}:{now // 3600}")
+        return rng.choices(["online", "away", "offline"], [60, 15, 25])[0]
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, int(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1

@@ -1,0 +1,300 @@
+"""The demo shop's history, generated deterministically: ticket i is the same for a given
+seed and anchor time, so the shop can be rebuilt at any size without storing it."""
+
+from __future__ import annotations
+
+import functools
+import random
+from dataclasses import dataclass
+
+from agentdesk.connectors.demo import people as P
+from agentdesk.connectors.demo.topics import (
+    GENERIC_AGENT,
+    GENERIC_CUSTOMER,
+    NOTES,
+    PHONE_NOTE,
+    TOPICS,
+    Topic,
+)
+from agentdesk.model import Attachment, Customer, Message, Order, OrderItem, Ticket
+
+ME = "me"  # the remote id of the person at the console, in the demo's roster
+_TOPIC_WEIGHTS = [t.weight for t in TOPICS]
+_CHANNELS = {
+    "zh": (
+        ["wechat", "chat", "weibo", "sms", "phone", "webform", "email"],
+        [30, 20, 10, 8, 10, 10, 12],
+    ),
+    "en": (["email", "chat", "webform", "sms", "phone", "amazon"], [30, 22, 12, 8, 8, 20]),
+}
+_AGENTS_BY_TEAM: dict[str, list[str]] = {}
+for _rid, _name, _email, _teams, _cap in P.AGENTS:
+    for _t in _teams:
+        _AGENTS_BY_TEAM.setdefault(_t, []).append(_rid)
+_AGENT_NAMES = {rid: name for rid, name, *_ in P.AGENTS}
+
+
+def money(cents: int, currency: str) -> str:
+    return f"¥{cents / 100:,.2f}" if currency == "CNY" else f"${cents / 100:,.2f}"
+
+
+@dataclass
+class Generated:
+    ticket: Ticket
+    messages: list[Message]
+    customer_index: int
+
+
+class World:
+    def __init__(self, seed: int, total: int, anchor: int, me_name: str, me_email: str):
+        self.seed = seed
+        self.total = total
+        self.anchor = anchor
+        self.me_name = me_name
+        self.me_email = me_email
+        self.customers = max(40, total * 2 // 5)
+        # Older shops have a longer history: a week for a small demo, a year at 100k tickets.
+        self.span = int(86400 * min(365, max(7, total / 250)))
+
+    # -- customers and orders -----------------------------------------------------
+
+    def customer_lang(self, k: int) -> str:
+        return "zh" if k % 5 < 3 else "en"
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one World per shop, kept for its life
+    def customer(self, k: int) -> tuple[Customer, list[Order]]:
+        rng = random.Random(f"{self.seed}:c:{k}")
+        lang = self.customer_lang(k)
+        rid = f"C{k + 1:06d}"
+        if lang == "zh":
+            name = rng.choice(P.ZH_SURNAMES) + rng.choice(P.ZH_GIVEN)
+            phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+            handles = {
+                "wechat": f"wxid_{rng.randrange(16**8):08x}",
+                "weibo": f"@{name}{rng.randrange(100, 999)}",
+                "sms": phone,
+                "phone": phone,
+            }
+            email = f"{rid.lower()}@qq.com" if rng.random() < 0.5 else None
+        else:
+            first, last = rng.choice(P.EN_FIRST), rng.choice(P.EN_LAST)
+            name = f"{first} {last}"
+            phone = f"+1 555 {rng.randrange(10**7):07d}"
+            email = f"{first}.{last}{rng.randrange(10, 99)}@example.com".lower()
+            handles = {"amazon": f"A{rng.randrange(36**10):X}"[:14], "sms": phone, "phone": phone}
+        if email:
+            handles["email"] = email
+        vip = rng.random() < 0.06
+        created = self.anchor - self.span - rng.randrange(86400 * 400)
+        orders = [
+            self._order(rng, rid, lang, k, j, created) for j in range(rng.choice((1, 1, 2, 2, 3)))
+        ]
+        return Customer(rid, name, email, phone, handles, vip, created), orders
+
+    def _order(
+        self, rng: random.Random, customer_rid: str, lang: str, k: int, j: int, since: int
+    ) -> Order:
+        items = []
+        for _ in range(rng.choice((1, 1, 1, 2, 3))):
+            sku, en, zh, price, variants = rng.choice(P.PRODUCTS)
+            items.append(
+                OrderItem(
+                    f"{sku}-{rng.choice(variants).split()[0]}",
+                    zh if lang == "zh" else en,
+                    rng.choice((1, 1, 1, 2)),
+                    price if lang == "zh" else price // 7,
+                )
+            )
+        amount = sum(i.quantity * i.unit_price_cents for i in items)
+        created = self.anchor - rng.randrange(min(self.span, 86400 * 60))
+        status = rng.choices(
+            ["paid", "shipped", "delivered", "returned", "refunded"], [10, 30, 45, 8, 7]
+        )[0]
+        carrier = tracking = shipped = None
+        if status != "paid":
+            carrier = rng.choice(P.CARRIERS[lang])
+            tracking = (
+                f"SF{rng.randrange(10**12):012d}"
+                if lang == "zh"
+                else f"1Z{rng.randrange(36**12):X}"
+            )[:18]
+            shipped = created + rng.randrange(3600, 86400 * 2)
+        number = f"LL{k + 1:06d}{j + 1}"
+        return Order(
+            number,
+            customer_rid,
+            rng.choice(P.MARKETPLACES[lang]),
+            items,
+            amount,
+            P.CURRENCY[lang],
+            status,
+            created,
+            carrier,
+            tracking,
+            shipped,
+        )
+
+    # -- tickets ------------------------------------------------------------------
+
+    def ticket(self, i: int, created: int | None = None, live: bool = False) -> Generated:
+        rng = random.Random(f"{self.seed}:t:{i}")
+        k = rng.randrange(self.customers)
+        customer, orders = self.customer(k)
+        lang = self.customer_lang(k)
+        channels, weights = _CHANNELS[lang]
+        channel = rng.choices(channels, weights)[0]
+        topics = [
+            t for t in TOPICS if lang in t.subjects and (t.key != "a_to_z" or channel == "amazon")
+        ]
+        topic = rng.choices(topics, [t.weight for t in topics])[0]
+        if created is None:
+            created = (
+                self.anchor - self.span + int(self.span * (i + rng.random()) / max(1, self.total))
+            )
+        order = rng.choice(orders) if topic.needs_order else None
+        values = self._values(rng, topic, lang, customer, order)
+        age = self.anchor - created
+        status, length = self._shape(rng, age, live)
+        team = topic.team if rng.random() < 0.9 else rng.choice([t for t, _ in P.TEAMS])
+        assignee = None
+        if status != "new":
+            pool = _AGENTS_BY_TEAM.get(team) or [a[0] for a in P.AGENTS]
+            assignee = rng.choice(pool)
+            # The person at the console owns a share of the recent work, so Mine is not empty.
+            if age < 86400 * 2 and rng.random() < 0.18:
+                assignee = ME
+            elif status == "open" and rng.random() < 0.15:
+                assignee = None
+        tags = list(topic.tags)
+        if customer.vip:
+            tags.append("vip")
+        fields = {"lang": lang}
+        if topic.key == "a_to_z":
+            fields["claim_at"] = created
+        messages = self._thread(
+            rng, i, topic, lang, channel, values, created, length, status, assignee, customer
+        )
+        updated = max(m.created_at for m in messages)
+        satisfaction = None
+        if status in ("solved", "closed") and rng.random() < 0.4:
+            satisfaction = rng.choices([5, 4, 3, 2, 1], [55, 25, 10, 5, 5])[0]
+        subject = rng.choice(topic.subjects[lang]).format(**values)
+        t = Ticket(
+            remote_id=f"DEMO-{i + 1}",
+            channel=channel,
+            subject=subject,
+            status=status,
+            customer_remote_id=customer.remote_id,
+            created_at=created,
+            updated_at=updated,
+            priority=topic.priority,
+            assignee_remote_id=assignee,
+            team_remote_id=team,
+            tags=tags,
+            order_number=order.number if order else None,
+            satisfaction=satisfaction,
+            fields=fields,
+        )
+        return Generated(t, messages, k)
+
+    def _values(
+        self, rng: random.Random, topic: Topic, lang: str, customer: Customer, order: Order | None
+    ) -> dict:
+        sku, en, zh, price, variants = rng.choice(P.PRODUCTS)
+        first = customer.name.split()[0] if lang == "en" else customer.name
+        return {
+            "product": zh if lang == "zh" else en,
+            "size": rng.choice(variants),
+            "order": order.number if order else f"LL{rng.randrange(10**6):06d}1",
+            "carrier": (order.carrier if order and order.carrier else rng.choice(P.CARRIERS[lang])),
+            "tracking": (
+                order.tracking_number
+                if order and order.tracking_number
+                else f"SF{rng.randrange(10**12):012d}"
+            ),
+            "amount": money(order.amount_cents if order else price, P.CURRENCY[lang]),
+            "first": first,
+            "days": rng.choice((2, 3, 4)),
+            "agent": "",
+        }
+
+    def _shape(self, rng: random.Random, age: int, live: bool) -> tuple[str, int]:
+        """Status and thread length: old tickets are mostly solved, fresh ones still open."""
+        if live:
+            return "new", 1
+        if age > 86400 * 3:
+            status = rng.choices(
+                ["closed", "solved", "pending", "on_hold", "open"], [58, 36, 2.5, 1.5, 2]
+            )[0]
+        else:
+            status = rng.choices(
+                ["new", "open", "pending", "on_hold", "solved"], [22, 33, 18, 4, 23]
+            )[0]
+        if status == "new":
+            return status, rng.choice((1, 1, 2))
+        base = max(2, int(rng.gauss(10.5, 4)))
+        # The last word is the customer's on open tickets and the agent's otherwise.
+        if status == "open" and base % 2 == 0:
+            base += 1
+        if status != "open" and base % 2 == 1:
+            base += 1
+        return status, base
+
+    def _thread(
+        self, rng, i, topic, lang, channel, values, created, length, status, assignee, customer
+    ) -> list[Message]:
+        out: list[Message] = []
+        t = created
+        chat = channel in ("chat", "wechat", "weibo", "sms")
+        agent_rid = assignee or rng.choice([a[0] for a in P.AGENTS])
+        agent_name = self.me_name if agent_rid == ME else _AGENT_NAMES[agent_rid]
+        rid = f"DEMO-{i + 1}"
+        n = 0
+
+        def add(kind: str, body: str, internal: bool = False, attachments=None) -> None:
+            nonlocal n
+            n += 1
+            out.append(
+                Message(
+                    remote_id=f"{rid}-m{n}",
+                    ticket_remote_id=rid,
+                    author_kind=kind,
+                    author_name=customer.name if kind == "customer" else agent_name,
+                    body=body,
+                    created_at=t,
+                    internal=internal,
+                    agent_remote_id=agent_rid if kind == "agent" else None,
+                    attachments=attachments or [],
+                )
+            )
+
+        opener = rng.choice(topic.openers[lang]).format(**values)
+        if channel == "phone":
+            add("agent", PHONE_NOTE[lang].format(line=opener), internal=True)
+            add("customer", opener)
+        else:
+            files = []
+            if topic.key in ("damaged", "wrong_item"):
+                size = rng.randrange(200_000, 3_000_000)
+                files = [Attachment("photo_1.jpg", "image/jpeg", size, f"demo-photo:{size}")]
+            add("customer", opener, attachments=files)
+        agent_turn = status != "new"  # nobody has answered a new ticket yet
+        for _ in range(length - 1):
+            t += rng.randrange(30, 600) if chat else rng.randrange(600, 4 * 3600)
+            if agent_turn:
+                if rng.random() < 0.08:
+                    add("agent", rng.choice(NOTES[lang]), internal=True)
+                pool = topic.agent[lang] if rng.random() < 0.7 else GENERIC_AGENT[lang]
+                add("agent", rng.choice(pool).format(**values))
+            else:
+                pool = topic.customer[lang] if rng.random() < 0.6 else GENERIC_CUSTOMER[lang]
+                add("customer", rng.choice(pool).format(**values))
+            if status != "new":
+                agent_turn = not agent_turn
+        last = out[-1].created_at
+        horizon = max(created, self.anchor)
+        if last > horizon:  # a thread that would run past "now": squeeze it into the time there was
+            scale = (horizon - created) / (last - created)
+            for m in out:
+                m.created_at = created + int((m.created_at - created) * scale)
+        return out

@@ -1,0 +1,1 @@
+"""The SQLite cache: schema, ingest, the outbox, reads for the screen."""
