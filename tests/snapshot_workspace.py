@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from agentdesk.config.settings import AgentSettings, Settings
+from agentdesk.config.settings import AgentSettings, ConnectorSettings, Settings
 from agentdesk.connectors.demo.canned import canned_replies
 from agentdesk.model import (
     Agent,
@@ -19,6 +19,7 @@ from agentdesk.model import (
     Team,
     Ticket,
 )
+from agentdesk.ops import ALL_KINDS
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
@@ -61,7 +62,12 @@ _TICKETS = [
 
 def snapshot_settings(settings: Settings) -> Settings:
     agent = AgentSettings("Demo Agent", settings.agent.email, "UTC", 10)
-    return dataclasses.replace(settings, agent=agent, connectors=())
+    # The shop's connector is declared (its platform carries every kind of change) but not
+    # enabled: the frozen workspace is never synced.
+    shop = ConnectorSettings(
+        "demo", "shop", False, None, {}, 0, platform="the demo shop", ops=ALL_KINDS
+    )
+    return dataclasses.replace(settings, agent=agent, connectors=(shop,))
 
 
 def build(settings: Settings) -> None:

@@ -41,3 +41,8 @@ async def ready(pilot, app) -> Inbox:
     inbox = app.screen.query_one(Inbox)
     await wait_until(pilot, lambda: inbox.window is not None, what="inbox")
     return inbox
+
+
+def notices(app) -> str:
+    """The texts of the notifications on screen, joined (a toast wraps long lines)."""
+    return "\n".join(n.message for n in app._notifications)

@@ -88,6 +88,10 @@ def render(template: str, values: Mapping[str, str | None]) -> Rendered:
     return Rendered(PLACEHOLDER.sub(fill, template), problems)
 
 
+# A canned reply's effect -> the op kind (agentdesk/ops.py) that carries it.
+MACRO_KINDS = {"status": "status", "priority": "priority", "tags": "tags", "team": "transfer"}
+
+
 def macro_effects(actions: Mapping) -> list[str]:
     """What applying a canned reply will also do, in words, for the picker's preview."""
     out = []

@@ -23,6 +23,7 @@ from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
 from agentdesk.ui.commands import AgentDeskCommands
 from agentdesk.ui.modals.help import HelpScreen
 from agentdesk.ui.screens.main import MainScreen
+from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.themes import install_themes
 from agentdesk.ui.writer import Writer
 
@@ -47,7 +48,7 @@ class AgentDeskApp(App):
         self.clock = clock
         self.wanted_theme = theme or settings.ui.theme
         self.store = Store.open_dir(settings.data_dir)
-        self.reader = Store.open_dir(settings.data_dir)
+        self.reader = SharedReader(settings.data_dir)
         self.writer = Writer(settings.data_dir, self.call_from_thread)
         self.action_context = ActionContext.from_settings(settings)
         self.presence = "online"
@@ -108,7 +109,9 @@ class AgentDeskApp(App):
     # -- app-wide actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(dict(self.settings.keymap)))
+        screen = self.screen
+        unavailable = screen.unavailable_keys() if isinstance(screen, MainScreen) else {}
+        self.push_screen(HelpScreen(dict(self.settings.keymap), unavailable))
 
     def canned_version(self) -> int:
         """Moves when synced canned replies change, so the picker rebuilds its index."""

@@ -23,11 +23,17 @@ class AgentDeskCommands(Provider):
             return self._themes()
         out: list[tuple[str, object, str]] = []
         keymap = self.app.settings.keymap
+        unavailable = screen.unavailable_keys()
         for spec in MAIN_KEYS:
             if spec.id.startswith("view_"):
                 continue
             keys = key_label(keymap.get(spec.id, spec.keys))
-            out.append((spec.description, partial(screen.run_action, spec.action), keys))
+            why = unavailable.get(spec.id)
+            if why:  # listed, so the agent learns why it is not there for this ticket
+                label = _("{action} (not for this ticket)").format(action=spec.description)
+                out.append((label, partial(screen.notify, why, severity="warning"), keys))
+            else:
+                out.append((spec.description, partial(screen.run_action, spec.action), keys))
         for v in screen.views:
             out.append(
                 (

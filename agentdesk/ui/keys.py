@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.actions import parse as parse_action
 from textual.binding import Binding
 
 from agentdesk.i18n import _
@@ -17,6 +18,7 @@ class KeySpec:
     action: str
     description: str
     show: bool = False  # in the footer
+    needs: str | None = None  # the op kind (ops.KINDS) the action queues, if any
 
 
 MAIN_KEYS: list[KeySpec] = [
@@ -27,17 +29,17 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("first_ticket", "g,home", "first", _("First ticket")),
     KeySpec("last_ticket", "G,end", "last", _("Last ticket")),
     KeySpec("focus_conversation", "enter", "focus_conversation", _("Read the conversation")),
-    KeySpec("reply", "r", "compose('reply')", _("Reply"), show=True),
-    KeySpec("note", "n", "compose('note')", _("Internal note"), show=True),
-    KeySpec("canned", "c", "canned", _("Canned"), show=True),
-    KeySpec("transfer", "t", "transfer", _("Transfer"), show=True),
-    KeySpec("take", "a", "take", _("Take"), show=True),
-    KeySpec("solve", "s", "status('solved')", _("Solve"), show=True),
-    KeySpec("pending", "p", "status('pending')", _("Pending")),
-    KeySpec("reopen", "o", "status('open')", _("Reopen")),
+    KeySpec("reply", "r", "compose('reply')", _("Reply"), show=True, needs="reply"),
+    KeySpec("note", "n", "compose('note')", _("Internal note"), show=True, needs="note"),
+    KeySpec("canned", "c", "canned", _("Canned"), show=True, needs="reply"),
+    KeySpec("transfer", "t", "transfer", _("Transfer"), show=True, needs="transfer"),
+    KeySpec("take", "a", "take", _("Take"), show=True, needs="assign"),
+    KeySpec("solve", "s", "status('solved')", _("Solve"), show=True, needs="status"),
+    KeySpec("pending", "p", "status('pending')", _("Pending"), needs="status"),
+    KeySpec("reopen", "o", "status('open')", _("Reopen"), needs="status"),
     KeySpec("mark", "x", "mark", _("Mark for bulk")),
     KeySpec("clear_marks", "escape", "back", _("Clear marks / back to the inbox")),
-    KeySpec("tag", "number_sign", "tag", _("Add or remove tags")),
+    KeySpec("tag", "number_sign", "tag", _("Add or remove tags"), needs="tags"),
     KeySpec("save_attachments", "A", "save_attachments", _("Save the ticket's attachments")),
     KeySpec("search", "slash", "search", _("Search"), show=True),
     *[
@@ -63,7 +65,23 @@ COMPOSER_KEYS: list[KeySpec] = [
         _("Send, solve and go to the next ticket"),
     ),
     KeySpec("composer_leave", "escape", "leave", _("Leave the composer, keep the draft")),
+    KeySpec(
+        "composer_drop_effects",
+        "ctrl+r",
+        "drop_effects",
+        _("Drop the canned reply's effects (status, priority, tags, team)"),
+    ),
 ]
+
+
+def needed_kinds(specs: list[KeySpec]) -> dict[tuple[str, tuple], str]:
+    """(action name, parameters) -> the op kind it queues, for Screen.check_action."""
+    out = {}
+    for s in specs:
+        if s.needs:
+            _ns, name, params = parse_action(s.action)
+            out[(name, tuple(params))] = s.needs
+    return out
 
 
 def bindings(specs: list[KeySpec]) -> list[Binding]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from agentdesk.store.db import Store
+from agentdesk.store.outbox import OutboxError
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,10 @@ class Writer:
                 try:
                     result = job(store)
                 except Exception as e:  # reported to the agent, never lost silently
-                    log.exception("write failed")
+                    if isinstance(e, OutboxError):  # refused as the store meant to: no trace
+                        log.info("action refused: %s", e)
+                    else:
+                        log.exception("write failed")
                     if on_error is not None:
                         self._safe_call(on_error, e)
                 else:

@@ -14,7 +14,9 @@ from agentdesk.i18n import _
 from agentdesk.ui.keys import COMPOSER_KEYS, MAIN_KEYS, effective_keys, key_label
 
 
-def keys_table(keymap: dict[str, str]) -> Table:
+def keys_table(keymap: dict[str, str], unavailable: dict[str, str] | None = None) -> Table:
+    """Every key; those the tickets in hand do not allow are dimmed, with the reason."""
+    unavailable = unavailable or {}
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     # Text objects throughout: "[keymap]" must not be read as markup.
     table.add_column(Text(_("key")), style="bold cyan", no_wrap=True)
@@ -30,7 +32,13 @@ def keys_table(keymap: dict[str, str]) -> Table:
                     Text("1 … 9"), Text(_("Switch to view 1 … 9")), Text("view_1 … view_9")
                 )
                 continue
-            table.add_row(Text(key_label(keys)), Text(spec.description), Text(spec.id))
+            why = unavailable.get(spec.id)
+            if why:
+                action = Text(spec.description, "dim strike")
+                action.append("  " + _("not for this ticket: {why}").format(why=why), "yellow")
+                table.add_row(Text(key_label(keys), "dim"), action, Text(spec.id))
+            else:
+                table.add_row(Text(key_label(keys)), Text(spec.description), Text(spec.id))
     table.add_row(Text(_("Anywhere"), "bold underline"), Text(""), Text(""))
     table.add_row(
         Text("ctrl+p"), Text(_("Command palette: actions, views, canned replies, themes")), Text("")
@@ -46,14 +54,15 @@ def keys_table(keymap: dict[str, str]) -> Table:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", _("Close"), id="help_close")]
 
-    def __init__(self, keymap: dict[str, str]) -> None:
+    def __init__(self, keymap: dict[str, str], unavailable: dict[str, str] | None = None) -> None:
         super().__init__()
         self.keymap = keymap
+        self.unavailable = unavailable or {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="wide-dialog"):
             yield Static(Text(_("Keys"), "bold"), id="dialog-title")
-            yield Static(keys_table(self.keymap))
+            yield Static(keys_table(self.keymap, self.unavailable))
             yield Static(Text(_("esc / q / ? close"), "dim"))
 
     def action_close(self) -> None:

@@ -13,6 +13,7 @@ from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
 from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
+from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.themes import install_themes
 
 
@@ -35,7 +36,7 @@ class MonitorApp(App):
         self.wanted_theme = theme or settings.ui.theme
         self.follow_name = follow
         self.store = Store.open_dir(settings.data_dir, readonly=True)
-        self.reader = Store.open_dir(settings.data_dir, readonly=True)
+        self.reader = SharedReader(settings.data_dir, readonly=True)
 
     def on_mount(self) -> None:
         for problem in install_themes(self, self.settings.config_dir, self.wanted_theme):

@@ -33,7 +33,10 @@ class LiveScreen(Screen):
     @work(thread=True, exclusive=True, group="monitor-read")
     def _read(self) -> None:
         try:
-            data = self.read(self.app.reader)
+            with self.app.reader.use() as store:
+                if store is None:
+                    return  # the monitor is closing
+                data = self.read(store)
         except Exception as e:  # shown, and the next poll tries again
             self.app.call_from_thread(self.app.notify, str(e), severity="error")
             data = None

@@ -9,8 +9,6 @@ The ticket actions (compose, canned replies, transfer, status, bulk) live in Tic
 
 from __future__ import annotations
 
-import threading
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -30,6 +28,7 @@ from agentdesk.ui.inbox_window import InboxWindow
 from agentdesk.ui.keys import MAIN_KEYS, bindings
 from agentdesk.ui.modals.prompt import Prompt
 from agentdesk.ui.row_format import header as inbox_header
+from agentdesk.ui.screens.action_limits import ActionLimits
 from agentdesk.ui.screens.ticket_flows import TicketFlows
 from agentdesk.ui.snapshot import ScreenData, read_screen
 from agentdesk.ui.widgets.composer import Composer
@@ -52,7 +51,7 @@ _HEADER_LABELS = {
 }
 
 
-class MainScreen(TicketFlows, Screen):
+class MainScreen(ActionLimits, TicketFlows, Screen):
     BINDINGS = bindings(MAIN_KEYS)
 
     def __init__(self) -> None:
@@ -65,7 +64,6 @@ class MainScreen(TicketFlows, Screen):
         self._data_version: int | None = None
         self._nav = 0  # bumped on every cursor move: a read begun before it is stale
         self._conv_signature: tuple | None = None
-        self._read_lock = threading.Lock()
         self._pending_refresh = False
         self._viewing_timer = None
         self._window_view: str | None = None
@@ -131,8 +129,9 @@ class MainScreen(TicketFlows, Screen):
     def _read(
         self, only_if_changed: bool, anchor, nav: int, view: View | None, selected: str
     ) -> None:
-        store = self.app.reader
-        with self._read_lock:
+        with self.app.reader.use() as store:
+            if store is None:
+                return  # the console is closing
             version = store.data_version()
             if only_if_changed and version == self._data_version:
                 return
@@ -168,6 +167,7 @@ class MainScreen(TicketFlows, Screen):
                 self.inbox.set_window(window, data.slice)
                 self._window_view = view.id
         self._show_header()
+        self.limits_may_have_changed()
         self.show_conversation()
         self.after_refresh()
 
@@ -204,6 +204,7 @@ class MainScreen(TicketFlows, Screen):
 
     def on_inbox_cursor_moved(self, message: Inbox.CursorMoved) -> None:
         self._nav += 1
+        self.limits_may_have_changed()
         # The conversation follows once the cursor rests: holding j over a slow link
         # moves one inbox line per key, not a whole pane of text per key.
         if self._follow_timer is not None:
@@ -282,6 +283,7 @@ class MainScreen(TicketFlows, Screen):
             self.inbox.clear_marks()
             self._show_header()
             self._show_status()
+            self.limits_may_have_changed()
         self.query_one("#search", Input).display = False
         self.inbox.focus()
 
@@ -363,3 +365,6 @@ class MainScreen(TicketFlows, Screen):
         if event.key == "escape" and self.query_one("#search", Input).has_focus:
             event.stop()
             self.action_back()
+            return
+        if isinstance(self.focused, Inbox | ConversationPane) and self.explain_key(event.key):
+            event.stop()

@@ -123,11 +123,13 @@ class TicketFlows:
         self.inbox.move(1)
         self._show_header()
         self._show_status()
+        self.limits_may_have_changed()
 
     def _clear_marks(self, _result=None) -> None:
         if self.inbox.marked:
             self.inbox.clear_marks()
             self._show_header()
+            self.limits_may_have_changed()
 
     def action_tag(self) -> None:
         ids = self.targets()
@@ -178,6 +180,7 @@ class TicketFlows:
         row = self.inbox.current_row()
         customer = one_line(row["customer_name"]) if row is not None else ""
         self._editing_op = None
+        self._limit_composer(row)
         self.composer.open(tid, kind, text, basis, customer, saved_macro)
         if body or macro:
             self._save_draft_now()
@@ -199,6 +202,15 @@ class TicketFlows:
         basis = {**c.basis, "macro": c.macro} if c.macro else dict(c.basis)
         key = self.agent_key
         self.app.writer.submit(lambda s: save_draft(s, tid, key, kind, body, basis))
+
+    def _limit_composer(self, row) -> None:
+        """The composer marks a canned reply's effects the ticket's platform cannot carry."""
+        connector = row["connector"] if row is not None else ""
+        self.composer.why_not = lambda kind: self.ctx.unsupported(connector, kind)
+
+    def on_composer_effects_dropped(self, message: Composer.EffectsDropped) -> None:
+        self._save_draft_now()
+        self.notify(_("The canned reply's effects are dropped; the text stays."), timeout=3)
 
     def on_composer_leave(self, message: Composer.Leave) -> None:
         self._save_draft_now()
@@ -446,6 +458,7 @@ class TicketFlows:
             return
         tid = self.inbox.current_id()
         row = self.inbox.current_row()
+        self._limit_composer(row)
         self.composer.open(
             tid, op["kind"], op["body"] or "", {}, one_line(row["customer_name"]), {}
         )

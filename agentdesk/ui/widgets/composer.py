@@ -7,6 +7,8 @@ canned-reply picker, whose query takes the shortcode the agent goes on typing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -14,7 +16,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, TextArea
 
-from agentdesk.canned.render import macro_effects
+from agentdesk.canned.render import MACRO_KINDS, macro_effects
 from agentdesk.i18n import _
 from agentdesk.ui.keys import COMPOSER_KEYS, bindings
 
@@ -46,6 +48,9 @@ class Composer(Vertical):
     class Edited(Message):
         pass
 
+    class EffectsDropped(Message):
+        pass
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ticket_id: int | None = None
@@ -54,6 +59,8 @@ class Composer(Vertical):
         self.macro: dict = {}
         self.customer = ""
         self._loading = False
+        # Why the ticket's platform cannot carry an op kind (None: it can); set by the screen.
+        self.why_not: Callable[[str], str | None] = lambda kind: None
 
     def compose(self) -> ComposeResult:
         yield Static(id="composer-title")
@@ -100,8 +107,11 @@ class Composer(Vertical):
         else:
             title.append(_("Reply to {customer}").format(customer=self.customer), "bold")
         effects = macro_effects(self.macro)
+        blocked = [w for k in self.macro if self.macro[k] and (w := self.why_not(MACRO_KINDS[k]))]
         if effects:
-            title.append("  " + _("on send: ") + "; ".join(effects))
+            title.append("  " + _("on send: ") + "; ".join(effects), "red" if blocked else "")
+        if blocked:
+            title.append("  " + blocked[0] + " — " + _("ctrl+r drops them"), "bold red")
         title.append("   " + _("ctrl+s send · ctrl+g send+solve+next · esc keep draft"), "dim")
         self.query_one("#composer-title", Static).update(title)
 
@@ -117,3 +127,9 @@ class Composer(Vertical):
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+
+    def action_drop_effects(self) -> None:
+        if self.macro:
+            self.macro = {}
+            self._show_title()
+            self.post_message(self.EffectsDropped())

@@ -51,6 +51,7 @@ class Inbox(ScrollView, can_focus=True):
         self.window: InboxWindow | None = None
         self.cursor = 0
         self.marked: set[int] = set()
+        self.marked_connectors: dict[int, str] = {}  # what each marked ticket's platform is
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
         self._minute = 0
         self._style_cache: tuple[str, dict[str, Style]] | None = None
@@ -155,14 +156,21 @@ class Inbox(ScrollView, can_focus=True):
             self.move_to(self.window.total - 1)
 
     def toggle_mark(self) -> None:
-        tid = self.current_id()
-        if tid is None:
+        row = self.current_row()
+        if row is None:
             return
-        self.marked.symmetric_difference_update({tid})
+        tid = row["id"]
+        if tid in self.marked:
+            self.marked.discard(tid)
+            self.marked_connectors.pop(tid, None)
+        else:
+            self.marked.add(tid)
+            self.marked_connectors[tid] = row["connector"]
         self.refresh_line(self.cursor)
 
     def clear_marks(self) -> None:
         self.marked.clear()
+        self.marked_connectors.clear()
         self.refresh()
 
     def on_resize(self) -> None:
