@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -22,14 +21,15 @@ from agentdesk.store.db import Store
 from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
 from agentdesk.ui.commands import AgentDeskCommands
 from agentdesk.ui.modals.help import HelpScreen
+from agentdesk.ui.resources import stylesheet
 from agentdesk.ui.screens.main import MainScreen
 from agentdesk.ui.shared_reader import SharedReader
-from agentdesk.ui.themes import install_themes
+from agentdesk.ui.theme_loader import install_themes
 from agentdesk.ui.writer import Writer
 
 
 class AgentDeskApp(App):
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    CSS_PATH = stylesheet("agentdesk.ui", "app.tcss")
     TITLE = "agentdesk"
     COMMANDS = App.COMMANDS | {AgentDeskCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from textual.app import App
 
@@ -13,12 +12,16 @@ from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
 from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
+from agentdesk.ui.resources import stylesheet
 from agentdesk.ui.shared_reader import SharedReader
-from agentdesk.ui.themes import install_themes
+from agentdesk.ui.theme_loader import install_themes
 
 
 class MonitorApp(App):
-    CSS_PATH = [Path(__file__).parent.parent / "app.tcss", Path(__file__).with_name("monitor.tcss")]
+    CSS_PATH = [
+        stylesheet("agentdesk.ui", "app.tcss"),
+        stylesheet("agentdesk.ui.monitor", "monitor.tcss"),
+    ]
     TITLE = "agentdesk monitor"
     ENABLE_COMMAND_PALETTE = False  # the agent's palette lists actions that write
 

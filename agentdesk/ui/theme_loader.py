@@ -1,4 +1,5 @@
-"""Themes from TOML files: the built-in ones and the user's, registered with Textual.
+"""Themes from TOML files: the built-in ones (inside the package, agentdesk/ui/themes/) and
+the user's (<config dir>/themes/), registered with Textual.
 
 A broken theme file must not stop the console: it is skipped with a message, and a theme
 that cannot be found falls back to the default.
@@ -6,8 +7,8 @@ that cannot be found falls back to the default.
 
 from __future__ import annotations
 
-import sys
 import tomllib
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from textual.app import App
@@ -15,6 +16,7 @@ from textual.color import Color
 from textual.theme import Theme
 
 from agentdesk.i18n import _
+from agentdesk.ui.resources import resource
 
 FALLBACK = "textual-dark"
 _KEYS = (
@@ -32,17 +34,17 @@ _KEYS = (
 )
 
 
-def theme_dirs(config_dir: Path) -> list[Path]:
-    """Where theme files live: the project's themes/ (a source checkout), the installed
-    copy (share/agentdesk/themes), then the user's own, which may override either."""
-    return [
-        Path(__file__).resolve().parents[2] / "themes",
-        Path(sys.prefix) / "share" / "agentdesk" / "themes",
-        config_dir / "themes",
-    ]
+def theme_files(config_dir: Path) -> list[Traversable]:
+    """Every theme file: the built-in ones, then the user's own, which may override them."""
+    builtin = resource("agentdesk.ui", "themes")
+    user = config_dir / "themes"
+    out = sorted((f for f in builtin.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    if user.is_dir():
+        out += sorted(user.glob("*.toml"))
+    return out
 
 
-def load_theme(path: Path) -> Theme:
+def load_theme(path: Traversable) -> Theme:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
@@ -75,12 +77,11 @@ def load_theme(path: Path) -> Theme:
 def install_themes(app: App, config_dir: Path, wanted: str) -> list[str]:
     """Register every theme found and switch to `wanted`; returns problems to show."""
     problems: list[str] = []
-    for folder in theme_dirs(config_dir):
-        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-            try:
-                app.register_theme(load_theme(path))
-            except ValueError as e:
-                problems.append(str(e))
+    for path in theme_files(config_dir):
+        try:
+            app.register_theme(load_theme(path))
+        except ValueError as e:
+            problems.append(str(e))
     if wanted in app.available_themes:
         app.theme = wanted
     else:
