@@ -1,4 +1,7 @@
-"""The e-mail connector end to end: a real Dovecot (IMAP) and a real SMTP server on 127.0.0.1."""
+"""What only e-mail has, against a real Dovecot (IMAP) and a real SMTP server on 127.0.0.1:
+threading by headers and subject tags, renumbered folders, auto-replies and bounces, TLS,
+IDLE, the first sync's history window, doctor and login. What every connector must do is
+in tests/contract/."""
 
 from __future__ import annotations
 
@@ -260,91 +263,6 @@ def test_auto_replies_and_bounces_make_no_ticket(mail_settings, imap_server):
         assert [r["subject"] for r in tickets(store)] == ["Real"]
 
 
-def test_restart_fetches_nothing_old(mail_settings, imap_server):
-    import asyncio
-
-    from agentdesk.connectors.email.connector import MailConnector
-    from agentdesk.sync.engine import context_for
-
-    for i in range(3):
-        append(imap_server, customer_mail(f"m{i}", subject=f"S{i}", charset="utf-8")[0])
-    run_once(mail_settings)
-    store = Store.open_dir(mail_settings.data_dir)
-    cursor = store.one("SELECT cursor FROM connector_state")["cursor"]
-    store.close()
-
-    async def pull_twice():
-        c = MailConnector(context_for(mail_settings, mail_settings.connectors[0]))
-        try:
-            first = await c.pull(cursor)
-            append(imap_server, customer_mail("new", subject="S3", charset="utf-8")[0])
-            second = await c.pull(first.cursor)
-            return first, second
-        finally:
-            await c.close()
-
-    first, second = asyncio.run(pull_twice())
-    assert first.messages == [] and not first.more
-    assert [m.body for m in second.messages] == ["new"]
-
-
-def test_smtp_down_keeps_the_reply_queued_then_sends_it_once(
-    mail_settings, imap_server, smtp_server
-):
-    append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
-    run_once(mail_settings)
-    smtp_server.stop()
-    with Store.open_dir(mail_settings.data_dir) as store:
-        [ticket] = tickets(store)
-        actions.send_message(store, acting(mail_settings), ticket["id"], "Hello from the shop")
-    summary = run_once(mail_settings)
-    assert summary.pushed == 0 and summary.retrying == 1
-    with Store.open_dir(mail_settings.data_dir) as store:
-        op = store.one("SELECT state, last_error FROM outbox")
-        assert op["state"] == "queued"
-        assert "SMTP" in op["last_error"]
-        store.conn.execute("UPDATE outbox SET next_attempt_at = 0")
-
-    restarted = smtp.start(smtp_server.out, "support@shop.example", "mail-secret")
-    try:
-        # The settings name the old port; the restarted sink listens on a new one.
-        config = write_config(mail_settings.config_path, imap_server.port, restarted.port)
-        settings = load_settings(config, mail_settings.data_dir, environ={})
-        run_once(settings)
-        assert len(restarted.messages()) == 1
-        run_once(settings)
-        assert len(restarted.messages()) == 1
-    finally:
-        restarted.stop()
-
-
-def test_ambiguous_send_found_in_sent_is_not_sent_again(mail_settings, imap_server, smtp_server):
-    append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
-    run_once(mail_settings)
-    with Store.open_dir(mail_settings.data_dir) as store:
-        [ticket] = tickets(store)
-        actions.send_message(store, acting(mail_settings), ticket["id"], "Sent once")
-    run_once(mail_settings)
-    assert len(smtp_server.messages()) == 1
-    # As if the process died after the server took the mail, before anything was recorded:
-    # the op is back to "sending" and the connector's own record of it is gone.
-    with Store.open_dir(mail_settings.data_dir) as store:
-        store.conn.execute("UPDATE outbox SET state = 'sending'")
-    import sqlite3
-
-    index = sqlite3.connect(
-        mail_settings.data_dir / "connectors" / "shop-mail" / "mail-index.sqlite3"
-    )
-    index.execute("DELETE FROM applied_ops")
-    index.commit()
-    index.close()
-
-    run_once(mail_settings)
-    assert len(smtp_server.messages()) == 1, "found in Sent, so not sent again"
-    with Store.open_dir(mail_settings.data_dir) as store:
-        assert store.one("SELECT state FROM outbox")["state"] == "sent"
-
-
 def _doctor(config: Path, data: Path, secret: str | None) -> subprocess.CompletedProcess:
     env = clean_env()
     if secret is not None:
@@ -404,27 +322,6 @@ def test_idle_wakes_the_engine_when_mail_arrives(mail_settings, imap_server):
             await c.close()
 
     asyncio.run(wait_for_new_mail())
-
-
-def test_attachment_fetched_on_demand_and_saved(mail_settings, imap_server):
-    from agentdesk.store import reads
-    from agentdesk.store.attachment_saves import request_saves
-
-    photo = bytes(range(256)) * 40
-    append(imap_server, customer_mail(attachment=photo)[0])
-    run_once(mail_settings)
-    with Store.open_dir(mail_settings.data_dir) as store:
-        [ticket] = tickets(store)
-        assert request_saves(store, ticket["id"]) == 1
-        assert request_saves(store, ticket["id"]) == 0, "asked once, fetched once"
-    run_once(mail_settings)
-    with Store.open_dir(mail_settings.data_dir) as store:
-        conv = reads.conversation(store, ticket["id"])
-        [save] = conv.saves.values()
-        assert save["state"] == "saved"
-        path = Path(save["path"])
-        assert path.name == "破损.jpg" and path.read_bytes() == photo
-        assert path.is_relative_to(mail_settings.data_dir / "attachments")
 
 
 @pytest.mark.skipif(not tls.available(), reason="no openssl to make a test certificate")

@@ -193,7 +193,7 @@ _EVENT_OF_KIND = {
 }
 
 
-def mark_sent(store: Store, op: Op, remote_id: str | None, actor_name: str | None = None) -> None:
+def mark_sent(store: Store, op: Op, remote_id: str | None) -> None:
     with store.write() as conn:
         row = conn.execute(
             "SELECT ticket_id, message_id, agent_key FROM outbox WHERE id = ?", (op.id,)

@@ -33,7 +33,8 @@ class Dovecot:
     def maildir(self) -> Path:
         return self.root / "mail" / self.user / "Maildir"
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Stop the server and keep its mail (restart() brings it back on the same port)."""
         try:
             os.kill(self.pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
@@ -43,6 +44,14 @@ class Dovecot:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+    def restart(self) -> None:
+        (self.root / "run" / "master.pid").unlink(missing_ok=True)
+        self.pid = _run(self.root, self.port, self.tls_port)
+
+    def stop(self) -> None:
+        """Stop for good and remove its files."""
+        self.halt()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -121,6 +130,11 @@ protocol imap {{
 }}
 """
     )
+    return Dovecot(root, port, _run(root, port, tls_port), user, password, tls_port)
+
+
+def _run(root: Path, port: int, tls_port: int | None) -> int:
+    """Start Dovecot on its config; returns the master's PID once it listens."""
     subprocess.run([DOVECOT, "-c", str(root / "dovecot.conf")], check=True)
     wait_for_port(port)
     if tls_port:
@@ -131,4 +145,4 @@ protocol imap {{
         if time.monotonic() > deadline:
             raise TimeoutError("Dovecot wrote no master.pid")
         time.sleep(0.02)
-    return Dovecot(root, port, int(pid_file.read_text().strip()), user, password, tls_port)
+    return int(pid_file.read_text().strip())

@@ -18,6 +18,7 @@ class SmtpSink:
     port: int
     out: Path
     proc: subprocess.Popen
+    args: list[str] | None = None
 
     def messages(self) -> list[Message]:
         return [
@@ -32,6 +33,11 @@ class SmtpSink:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+    def restart(self) -> None:
+        """Start again on the same port with the messages kept (after stop())."""
+        self.proc = subprocess.Popen(self.args)
+        wait_for_port(self.port)
 
 
 def start(
@@ -49,4 +55,4 @@ def start(
             args += [tls[0], str(tls[1]), str(tls[2])]
     proc = subprocess.Popen(args)
     wait_for_port(port)
-    return SmtpSink(port, out, proc)
+    return SmtpSink(port, out, proc, args)

@@ -24,7 +24,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 class Keep:
     def __init__(self, out: Path):
         self.out = out
-        self.count = 0
+        self.count = len(list(out.glob("*.eml")))  # a restarted sink keeps counting
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.count += 1

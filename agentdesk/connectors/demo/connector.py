@@ -46,9 +46,7 @@ class DemoConnector(Connector):
         return PushResult(remote_id) if remote_id else None
 
     async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:
-        """The demo's customer photos: bytes of the listed size (the shop has no real files)."""
-        size = int(remote_ref.rpartition(":")[2])
-        return "photo_1.jpg", (b"\xff\xd8\xff\xe0" + bytes(range(256)) * (size // 256 + 1))[:size]
+        return self.shop.photo(remote_ref)
 
     async def directory(self) -> Directory:
         now = int(time.time())

@@ -21,12 +21,23 @@ from agentdesk.connectors.demo import people as P
 from agentdesk.connectors.demo.topics import GENERIC_CUSTOMER, TOPICS
 from agentdesk.connectors.demo.world import ME, World
 from agentdesk.model import Message, PullBatch, Ticket
-from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
+from agentdesk.ops import (
+    Assign,
+    Note,
+    Op,
+    Reply,
+    SetPriority,
+    SetStatus,
+    Tags,
+    Transfer,
+    encode,
+)
 
 INIT_BATCH = 1000
 CUSTOMER_BATCH = 5000
 LIVE_BATCH = 200
 MAX_TOUCHED = 5000
+MAX_DELIVERED = 2000
 
 
 class DemoShop:
@@ -128,9 +139,9 @@ class DemoShop:
 
     def _pull_history(self, start: int) -> PullBatch:
         end = min(self.total, start + INIT_BATCH)
-        batch = PullBatch(
-            cursor=f"init:{end}" if end < self.total else "live:0", more=end < self.total
-        )
+        # more=True at the end too: what happened since the history (the live log) is read
+        # in the same pass, so a drained pull means everything.
+        batch = PullBatch(cursor=f"init:{end}" if end < self.total else "live:0", more=True)
         for i in range(start, end):
             g = self.world.ticket(i)
             if (
@@ -210,6 +221,53 @@ class DemoShop:
         for _ in range(_poisson(rng, self.rate / 2 * elapsed / 60)):
             self._colleague_works(rng, now)
 
+    # -- what customers do, on cue (for tests, and for showing the shop to someone) ----
+
+    def customer_writes(self, subject: str, body: str, at: int, channel: str = "email") -> str:
+        """A customer opens a new ticket with these words; returns its id."""
+        i = self.state["next_index"]
+        self.state["next_index"] += 1
+        g = self.world.ticket(i, created=at, live=True)
+        t = dataclasses.replace(
+            g.ticket,
+            subject=subject,
+            channel=channel,
+            status="new",
+            assignee_remote_id=None,
+            created_at=at,
+            updated_at=at,
+        )
+        name = self.world.customer(int(t.customer_remote_id[1:]) - 1)[0].name
+        self._touch(t)
+        self._log(t, Message(f"{t.remote_id}-m1", t.remote_id, "customer", name, body, at))
+        self.save()
+        return t.remote_id
+
+    def customer_answers(self, rid: str, body: str, at: int) -> None:
+        """The customer writes again on a ticket (which reopens it)."""
+        self._answer(rid, body, at)
+        self.save()
+
+    def _answer(self, rid: str, body: str, at: int) -> None:
+        t = self._ticket(rid)
+        if t.status in ("pending", "solved", "on_hold", "closed"):
+            t.status = "open"
+        t.updated_at = at
+        name = self.world.customer(int(t.customer_remote_id[1:]) - 1)[0].name
+        msg = Message(f"{rid}-c{self.state['seq'] + 1}", rid, "customer", name, body, at)
+        self._touch(t)
+        self._log(t, msg)
+
+    @staticmethod
+    def photo(remote_ref: str) -> tuple[str, bytes]:
+        """A customer's photo: the shop keeps no files, so its bytes follow from its size."""
+        size = int(remote_ref.rpartition(":")[2])
+        return "photo_1.jpg", (b"\xff\xd8\xff\xe0" + bytes(range(256)) * (size // 256 + 1))[:size]
+
+    def delivered(self) -> list[dict]:
+        """The ops the shop applied, oldest first (the newest MAX_DELIVERED): its own record."""
+        return list(self.state.get("delivered", []))
+
     def _new_ticket(self, at: int) -> None:
         i = self.state["next_index"]
         self.state["next_index"] += 1
@@ -223,13 +281,7 @@ class DemoShop:
         topic = next((tp for tp in TOPICS if t.tags and tp.tags[0] == t.tags[0]), None)
         pool = (topic.customer.get(lang) if topic else None) or GENERIC_CUSTOMER[lang]
         body = rng.choice(pool + GENERIC_CUSTOMER[lang]).replace("{", "(").replace("}", ")")
-        if t.status in ("pending", "solved", "on_hold", "closed"):
-            t.status = "open"
-        t.updated_at = at
-        name = self.world.customer(int(t.customer_remote_id[1:]) - 1)[0].name
-        msg = Message(f"{rid}-c{self.state['seq'] + 1}", rid, "customer", name, body, at)
-        self._touch(t)
-        self._log(t, msg)
+        self._answer(rid, body, at)
 
     def _colleague_works(self, rng: random.Random, now: int) -> None:
         candidates = sorted(
@@ -320,6 +372,11 @@ class DemoShop:
         self._touch(t)
         self._log(t, message)
         self.state["applied"][op.uuid] = remote_id
+        delivered = self.state.setdefault("delivered", [])
+        delivered.append(
+            {"uuid": op.uuid, "ticket": t.remote_id, "kind": op.kind, "change": encode(op.change)}
+        )
+        del delivered[:-MAX_DELIVERED]
         self.save()
         return remote_id
 

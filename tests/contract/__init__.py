@@ -1,0 +1,1 @@
+"""The contract suite: every connector against its live platform."""

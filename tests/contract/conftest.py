@@ -1,0 +1,70 @@
+"""The contract suite's platforms: one live server (or the demo shop) per connector type.
+
+A new connector joins the suite by adding its harness here; the suite fails while any
+connector type of agentdesk has none.
+"""
+
+from __future__ import annotations
+
+import pytest
+from servers import dovecot, rt
+
+from agentdesk.connectors import registry
+from agentdesk.ops import ALL_KINDS
+from contract.demo_platform import DemoHarness
+from contract.email_platform import EmailHarness
+from contract.rt_platform import RTHarness
+
+HARNESSES = {"demo": DemoHarness, "email": EmailHarness, "rt": RTHarness}
+_MISSING = {
+    "email": (
+        dovecot.available,
+        "Dovecot is not installed (the README's test command installs it)",
+    ),
+    "rt": (
+        rt.available,
+        "Request Tracker is not installed (the README's test command installs it)",
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def rt_template(tmp_path_factory):
+    return rt.make_template(tmp_path_factory.mktemp("rt-template"))
+
+
+def pytest_generate_tests(metafunc):
+    if "platform" not in metafunc.fixturenames:
+        return
+    if "unsupported_kind" in metafunc.fixturenames:
+        pairs = [
+            (t, kind)
+            for t, spec in registry.specs().items()
+            for kind in sorted(ALL_KINDS - spec.ops)
+        ]
+        metafunc.parametrize(
+            ("platform", "unsupported_kind"),
+            pairs,
+            indirect=["platform"],
+            ids=[f"{t}-{k}" for t, k in pairs],
+        )
+    else:
+        metafunc.parametrize("platform", sorted(HARNESSES), indirect=True)
+
+
+@pytest.fixture
+def platform(request, tmp_path, monkeypatch):
+    kind = request.param
+    available, why = _MISSING.get(kind, (lambda: True, ""))
+    if not available():
+        pytest.skip(why)
+    root = tmp_path / "platform"
+    harness = (
+        HARNESSES[kind](root, request.getfixturevalue("rt_template"))
+        if kind == "rt"
+        else HARNESSES[kind](root)
+    )
+    for key, value in harness.env().items():
+        monkeypatch.setenv(key, value)
+    yield harness
+    harness.close()
