@@ -1,0 +1,107 @@
+"""`agentdesk doctor`, `login` and `bench`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx
+from agentdesk.cli.sync_commands import sync_once
+from agentdesk.config.settings import Settings, default_data_dir
+from agentdesk.i18n import _
+
+
+@main.command()
+@pass_ctx
+def doctor(c: Context) -> None:
+    """Check the config, the data dir, the keyring and each connector."""
+    from agentdesk.cli.doctor import run_doctor
+
+    if not run_doctor(c.config, c.data_dir):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=_("Read the secret from standard input instead of a prompt."),
+)
+@pass_ctx
+def login(c: Context, name: str, password_stdin: bool) -> None:
+    """Store a connector's password or token in the keyring."""
+    from agentdesk.secrets import store_secret
+
+    settings = c.settings()
+    if name not in {cs.name for cs in settings.connectors}:
+        known = ", ".join(cs.name for cs in settings.connectors) or "none"
+        raise Fail(
+            _('no connector named "{name}" in the config (known: {known})').format(
+                name=name, known=known
+            ),
+            2,
+        )
+    secret = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else click.prompt(_("Secret for {name}").format(name=name), hide_input=True)
+    )
+    if not secret:
+        raise Fail(_("an empty secret was not stored"), 2)
+    try:
+        store_secret(name, secret)
+    except Exception as e:  # keyring raises backend-specific errors
+        raise Fail(_("the keyring refused the secret: {err}").format(err=e)) from None
+    click.echo(_("stored the secret for {name} in the keyring").format(name=name))
+
+
+@main.command()
+@click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option(
+    "--tickets",
+    type=click.IntRange(min=1),
+    default=None,
+    help=_("Build (or reuse) a demo workspace of this many tickets and bench the console on it."),
+)
+@click.option("--no-console", is_flag=True, help=_("Only the read queries; no console process."))
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def bench(c: Context, runs: int, tickets: int | None, no_console: bool, as_json: bool) -> None:
+    """Time the console on a cache: queries, first paint, j latency and bytes, picker, memory."""
+    from agentdesk.cli.bench_console import console_bench, inprocess_bench
+    from agentdesk.cli.bench_queries import run_bench
+
+    settings = c.settings()
+    if tickets is not None:
+        settings = _bench_workspace(c, settings, tickets)
+    with open_store(settings, readonly=True) as store:
+        results = run_bench(store, settings, runs)
+        results["console"] = inprocess_bench(store, settings, runs)
+    if not no_console:
+        results["console"].update(console_bench(settings))
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        from agentdesk.cli.render import print_bench
+
+        print_bench(results)
+
+
+def _bench_workspace(c: Context, base: Settings, tickets: int) -> Settings:
+    """The demo shop of `tickets` tickets (seed 1, no live traffic), built once and reused."""
+    from agentdesk.cli.demo_workspace import DemoMismatch, demo_settings, prepare
+
+    data_dir = Path(c.data_dir) if c.data_dir else default_data_dir() / f"bench-{tickets}"
+    settings = demo_settings(base, data_dir, tickets=tickets, seed=1, rate=0.0)
+    try:
+        prepare(settings, reset=False)
+    except DemoMismatch as e:
+        raise Fail(str(e), 2) from None
+    summary = sync_once(settings)
+    if summary.errors:
+        raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
+    return settings

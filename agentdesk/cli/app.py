@@ -1,0 +1,79 @@
+"""The command group, its shared options, and how every command fails: one clear line on
+stderr, exit 2 for configuration and usage problems (a bad key, a missing secret), 1 for
+a cache or runtime problem, never a traceback."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from agentdesk import __version__
+from agentdesk.config.settings import ConfigError, Settings, load_settings
+from agentdesk.i18n import _
+from agentdesk.store.db import StoreError
+
+
+class Fail(click.ClickException):
+    """A one-line error and an exit code, never a traceback."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(f"agentdesk: {self.message}", err=True)
+
+
+@dataclasses.dataclass
+class Context:
+    config: str | None
+    data_dir: str | None
+    _settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings(self.config, self.data_dir)
+            except ConfigError as e:
+                raise Fail(str(e), 2) from None
+        return self._settings
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config",
+    metavar="PATH",
+    help=_("Config file (default: the platform's config dir; env AGENTDESK_CONFIG)."),
+)
+@click.option(
+    "--data-dir",
+    "data_dir",
+    metavar="DIR",
+    help=_("Data dir holding the cache (env AGENTDESK_DATA_DIR)."),
+)
+@click.version_option(__version__, prog_name="agentdesk")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, data_dir: str | None) -> None:
+    """agentdesk: a keyboard-driven console for e-commerce customer service."""
+    ctx.obj = Context(config, data_dir)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(main.commands["console"])
+
+
+theme_option = click.option(
+    "--theme", metavar="NAME", default=None, help=_("Theme for this session (see the palette).")
+)
+
+
+def open_store(settings: Settings, readonly: bool = False):
+    from agentdesk.store.db import Store
+
+    try:
+        return Store.open_dir(settings.data_dir, readonly=readonly)
+    except StoreError as e:
+        raise Fail(str(e)) from None

@@ -1,0 +1,121 @@
+"""`agentdesk` (the console), `agentdesk demo` and `agentdesk monitor`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx, theme_option
+from agentdesk.cli.sync_commands import sync_once
+from agentdesk.config.settings import Settings, default_data_dir
+from agentdesk.i18n import _
+from agentdesk.store.db import StoreError
+
+
+@main.command()
+@theme_option
+@pass_ctx
+def console(c: Context, theme: str | None = None) -> None:
+    """Open the agent console (the default command)."""
+    _open_console(c.settings(), theme)
+
+
+def _open_console(settings: Settings, theme: str | None = None) -> None:
+    from agentdesk.store.db import Store
+    from agentdesk.sync.runner import BackgroundEngine
+
+    try:
+        Store.open_dir(settings.data_dir).close()  # fail here, with a clear line, not in the UI
+    except StoreError as e:
+        raise Fail(str(e)) from None
+    engine = BackgroundEngine(settings)
+    in_process = engine.start()
+    try:
+        from agentdesk.ui.app import AgentDeskApp
+
+        AgentDeskApp(settings, engine_in_process=in_process, theme=theme).run()
+    finally:
+        engine.stop()
+
+
+@main.command()
+@click.option(
+    "--tickets",
+    type=click.IntRange(min=0),
+    default=None,
+    help=_("Tickets in the shop's history (default 400)."),
+)
+@click.option("--seed", type=int, default=None, help=_("Seed: the same seed gives the same shop."))
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=None,
+    help=_("New customer messages per minute while running."),
+)
+@click.option("--no-console", is_flag=True, help=_("Fill the workspace and exit."))
+@click.option("--reset", is_flag=True, help=_("Delete the demo workspace first."))
+@theme_option
+@pass_ctx
+def demo(
+    c: Context,
+    tickets: int | None,
+    seed: int | None,
+    rate: float | None,
+    no_console: bool,
+    reset: bool,
+    theme: str | None = None,
+) -> None:
+    """Open the console on the built-in demo shop (or just fill it with --no-console)."""
+    from agentdesk.cli.demo_workspace import DemoMismatch, demo_settings, prepare
+
+    base = c.settings()
+    data_dir = (
+        Path(c.data_dir)
+        if c.data_dir
+        else (base.data_dir if base.config_path is None else default_data_dir() / "demo")
+    )
+    settings = demo_settings(base, data_dir, tickets=tickets, seed=seed, rate=rate)
+    try:
+        prepare(settings, reset=reset)
+    except DemoMismatch as e:
+        raise Fail(str(e), 2) from None
+    started = time.monotonic()
+    summary = sync_once(settings)
+    from agentdesk.store.db import Store
+    from agentdesk.store.stats import cache_stats
+
+    with Store.open_dir(settings.data_dir) as store:
+        s = cache_stats(store)
+    click.echo(
+        _(
+            "Demo workspace {dir}: {tickets:,} tickets, {messages:,} messages, {customers:,} customers, {orders:,} orders ({secs:.1f}s)"
+        ).format(
+            dir=settings.data_dir,
+            tickets=s["tickets"]["total"],
+            messages=s["messages"]["total"],
+            customers=s["customers"],
+            orders=s["orders"]["total"],
+            secs=time.monotonic() - started,
+        )
+    )
+    if summary.errors:
+        raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
+    if not no_console:
+        _open_console(settings, theme)
+
+
+@main.command()
+@click.option(
+    "--follow", "follow", metavar="NAME", default=None, help=_("Mirror what this agent has open.")
+)
+@theme_option
+@pass_ctx
+def monitor(c: Context, follow: str | None, theme: str | None) -> None:
+    """The supervisor's read-only wallboard: queues, SLA, agents, KPIs; read any conversation."""
+    settings = c.settings()
+    open_store(settings, readonly=True).close()  # a clear line here, not a crash in the UI
+    from agentdesk.ui.monitor.app import MonitorApp
+
+    MonitorApp(settings, follow=follow, theme=theme).run()

@@ -1,0 +1,96 @@
+"""`agentdesk sync`: the engine as a foreground daemon, or one pass; and the one pass other
+commands (demo, bench) run to fill a workspace."""
+
+from __future__ import annotations
+
+import click
+
+from agentdesk.cli.app import Context, Fail, main, pass_ctx
+from agentdesk.config.settings import Settings
+from agentdesk.i18n import _
+from agentdesk.secrets import SecretMissing
+from agentdesk.store.db import StoreError
+
+
+def _check_secrets(settings: Settings) -> None:
+    """A connector without its secret cannot sync: say so before starting, exit 2."""
+    from agentdesk.connectors.registry import spec_for
+    from agentdesk.secrets import get_secret
+
+    for cs in settings.connectors:
+        if cs.enabled and spec_for(cs.type).needs_secret:
+            try:
+                get_secret(cs.name)
+            except SecretMissing as e:
+                raise Fail(str(e), 2) from None
+
+
+def engine_busy(settings: Settings, e) -> Fail:
+    return Fail(
+        _("the sync engine for {dir} is already running (pid {pid})").format(
+            dir=settings.data_dir, pid=e.pid or "?"
+        )
+    )
+
+
+def sync_once(settings: Settings):
+    from agentdesk.sync.runner import EngineBusy, run_once
+
+    _check_secrets(settings)
+    try:
+        return run_once(settings)
+    except EngineBusy as e:
+        raise engine_busy(settings, e) from None
+    except StoreError as e:
+        raise Fail(str(e)) from None
+    except SecretMissing as e:
+        raise Fail(str(e), 2) from None
+
+
+@main.command()
+@click.option(
+    "--once", is_flag=True, help=_("One pass (pull everything new, push due ops), then exit.")
+)
+@pass_ctx
+def sync(c: Context, once: bool) -> None:
+    """Run the sync engine in the foreground (a daemon for a shared host)."""
+    settings = c.settings()
+    if once:
+        summary = sync_once(settings)
+        pulled = (
+            ", ".join(f"{k}: {v} batches" for k, v in summary.pulled_batches.items()) or "nothing"
+        )
+        click.echo(
+            _("pulled {pulled}; pushed {pushed} ops, {failed} failed, {waiting} waiting").format(
+                pulled=pulled,
+                pushed=summary.pushed,
+                failed=summary.failed,
+                waiting=summary.retrying,
+            )
+        )
+        if summary.errors:
+            raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
+        return
+    import logging
+    import signal
+    import threading
+
+    from agentdesk.sync.runner import EngineBusy, run_forever
+
+    _check_secrets(settings)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(
+        _("agentdesk sync: serving {dir} (Ctrl-C to stop)").format(dir=settings.data_dir), err=True
+    )
+    try:
+        run_forever(settings, stop)
+    except EngineBusy as e:
+        raise engine_busy(settings, e) from None
+    except StoreError as e:
+        raise Fail(str(e)) from None
+    except KeyboardInterrupt:
+        pass
