@@ -34,7 +34,14 @@ class Dovecot:
         return self.root / "mail" / self.user / "Maildir"
 
     def halt(self) -> None:
-        """Stop the server and keep its mail (restart() brings it back on the same port)."""
+        """Stop the server and keep its mail (restart() brings it back on the same port).
+        Its processes go too: an imap process left serving an open connection would make
+        the server seem up to the client holding it."""
+        for child in _children(self.pid):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
             os.kill(self.pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
@@ -53,6 +60,18 @@ class Dovecot:
         """Stop for good and remove its files."""
         self.halt()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # the field after the state is the parent's pid
+            out.append(int(stat.parent.name))
+    return out
 
 
 def available() -> bool:
