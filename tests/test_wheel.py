@@ -5,6 +5,7 @@ connector packages: the console and the monitor start, their CSS and themes load
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -57,8 +58,16 @@ _HEADLESS = textwrap.dedent(
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy of what a release holds, so nothing left in the working tree (a
+    # stale build/ from another build, a file git does not track) can slip into the wheel.
+    source = tmp_path_factory.mktemp("source")
+    shutil.copytree(
+        ROOT / "agentdesk", source / "agentdesk", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         check=True,
         timeout=600,
     )
