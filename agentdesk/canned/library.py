@@ -1,6 +1,6 @@
 """The canned replies an agent can pick from: synced from connectors (read by
-store/canned.py), and local TOML files in the config dir (`canned/personal/` for the agent's own, `canned/shared/` for a team's,
-typically a symlink to a folder the team shares).
+store/canned.py), and local TOML files in the config dir (`canned/personal/` for the
+agent's own, `canned/shared/` for a team's, typically a symlink to a folder it shares).
 
 A broken file is skipped with a message naming it; it never stops the console.
 """
