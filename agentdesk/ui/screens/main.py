@@ -29,6 +29,7 @@ from agentdesk.ui.keys import MAIN_KEYS, bindings
 from agentdesk.ui.modals.prompt import Prompt
 from agentdesk.ui.row_format import header as inbox_header
 from agentdesk.ui.screens.action_limits import ActionLimits
+from agentdesk.ui.screens.compose_flows import ComposeFlows
 from agentdesk.ui.screens.ticket_flows import TicketFlows
 from agentdesk.ui.snapshot import ScreenData, read_screen
 from agentdesk.ui.widgets.composer import Composer
@@ -51,7 +52,7 @@ _HEADER_LABELS = {
 }
 
 
-class MainScreen(ActionLimits, TicketFlows, Screen):
+class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
     BINDINGS = bindings(MAIN_KEYS)
 
     def __init__(self) -> None:

@@ -1,5 +1,5 @@
-"""What the agent does to tickets from the main screen: compose, canned replies, transfer,
-status, tags, bulk over marked tickets, and the keys for a failed send.
+"""What the agent does to tickets from the main screen: canned replies, transfer, status,
+tags, take, bulk over marked tickets (the composer's side is in compose_flows.py).
 
 Reads are bounded and run on the UI connection; every write is a job for the writer
 thread, after which the screen refreshes (a connection does not see its own commits in
@@ -16,31 +16,24 @@ from agentdesk.canned.library import from_files, merge
 from agentdesk.canned.render import render, ticket_values
 from agentdesk.canned.search import CannedIndex
 from agentdesk.i18n import _
-from agentdesk.store import actions, outbox, reads
+from agentdesk.store import actions, reads
 from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.canned import synced_canned
-from agentdesk.store.drafts import load_draft, save_draft, staleness, ticket_basis
 from agentdesk.store.presence import my_agent_ids, transfer_targets
 from agentdesk.text import one_line
 from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.modals.prompt import Prompt
 from agentdesk.ui.modals.transfer import TransferChoice, TransferDialog, targets_from_rows
-from agentdesk.ui.widgets.composer import Composer
-
-DRAFT_DEBOUNCE = 0.4  # seconds of quiet typing before the draft is written
 
 
 class TicketFlows:
     """Mixed into MainScreen; uses its inbox, composer and refresh_data."""
 
-    _draft_timer = None
-    _editing_op: int | None = None
     _advance_from: int | None = None
     _canned_index: CannedIndex | None = None
     _canned_version: int | None = None
-    _typing_published = False  # "typing" told to other consoles for the open draft
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -155,134 +148,6 @@ class TicketFlows:
             ),
             chosen,
         )
-
-    # -- the composer -------------------------------------------------------------------
-
-    def action_compose(self, kind: str, body: str | None = None, macro: dict | None = None) -> None:
-        tid = self.inbox.current_id()
-        if tid is None:
-            self.notify(_("No ticket selected."), severity="warning")
-            return
-        if self.inbox.marked:
-            self.notify(
-                _("A reply goes to one ticket; use c for a canned reply to all marked."),
-                severity="warning",
-            )
-            return
-        store = self.app.store
-        draft = load_draft(store, tid, self.agent_key)
-        basis = draft.basis if draft else ticket_basis(store, tid)
-        text = draft.body if draft else ""
-        if body:
-            text = (text.rstrip() + "\n\n" if text.strip() else "") + body
-        saved_macro = dict(basis.pop("macro", {}) or {})
-        saved_macro.update(macro or {})
-        row = self.inbox.current_row()
-        customer = one_line(row["customer_name"]) if row is not None else ""
-        self._editing_op = None
-        self._limit_composer(row)
-        self.composer.open(tid, kind, text, basis, customer, saved_macro)
-        if body or macro:
-            self._save_draft_now()
-        self._publish_viewing()
-
-    def on_composer_edited(self, message: Composer.Edited) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DEBOUNCE, self._save_draft_now)
-        if not self._typing_published:
-            self._typing_published = True
-            self._publish_viewing()
-
-    def _save_draft_now(self) -> None:
-        c = self.composer
-        if c.ticket_id is None or self._editing_op is not None:
-            return
-        tid, kind, body = c.ticket_id, c.kind, c.body
-        basis = {**c.basis, "macro": c.macro} if c.macro else dict(c.basis)
-        key = self.agent_key
-        self.app.writer.submit(lambda s: save_draft(s, tid, key, kind, body, basis))
-
-    def _limit_composer(self, row) -> None:
-        """The composer marks a canned reply's effects the ticket's platform cannot carry."""
-        connector = row["connector"] if row is not None else ""
-        self.composer.why_not = lambda kind: self.ctx.unsupported(connector, kind)
-
-    def on_composer_effects_dropped(self, message: Composer.EffectsDropped) -> None:
-        self._save_draft_now()
-        self.notify(_("The canned reply's effects are dropped; the text stays."), timeout=3)
-
-    def on_composer_leave(self, message: Composer.Leave) -> None:
-        self._save_draft_now()
-        self.composer.close()
-        self._typing_published = False
-        self._editing_op = None
-        self.inbox.focus()
-        self._publish_viewing()
-
-    def on_composer_send(self, message: Composer.Send) -> None:
-        c = self.composer
-        tid, kind, body = c.ticket_id, c.kind, c.body
-        if tid is None:
-            return
-        if not body.strip():
-            self.notify(_("Nothing to send: the message is empty."), severity="warning")
-            return
-        if self._editing_op is not None:
-            op_id = self._editing_op
-            self.write(
-                lambda s: outbox.resend(s, op_id, body) or _("resent"), on_done=self._composer_done
-            )
-            return
-        reasons = staleness(
-            self.app.store, tid, c.basis, my_agent_ids(self.app.store, self.agent_key)
-        )
-        if reasons:
-
-            def answer(send_anyway: bool | None) -> None:
-                if send_anyway:
-                    self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
-                else:
-                    # The agent has now seen the change: the draft is written against it.
-                    c.basis = ticket_basis(self.app.store, tid)
-                    self._save_draft_now()
-                    c.area.focus()
-
-            self.app.push_screen(
-                Confirm(
-                    _("The ticket changed since you began this draft"),
-                    Text("; ".join(reasons).capitalize() + ".\n" + _("Send it anyway?")),
-                    _("send"),
-                    _("back to the draft"),
-                ),
-                answer,
-            )
-            return
-        self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
-
-    def _send(self, tid: int, kind: str, body: str, macro: dict, solve_next: bool) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-
-        def done(_result) -> None:
-            self._composer_done()
-            if solve_next:
-                self._advance_from = tid
-
-        def job(store) -> str:
-            actions.send_message(
-                store, self.ctx, tid, body, internal=kind == "note", macro=macro, solve=solve_next
-            )
-            return _("note queued") if kind == "note" else _("reply queued")
-
-        self.write(job, on_done=done)
-
-    def _composer_done(self, _result=None) -> None:
-        self.composer.close()
-        self._editing_op = None
-        self._typing_published = False
-        self.inbox.focus()
-        self._publish_viewing()
 
     # -- canned replies -----------------------------------------------------------------
 
@@ -408,58 +273,3 @@ class TicketFlows:
             )
 
         self.app.push_screen(dialog, chosen)
-
-    # -- a failed send ------------------------------------------------------------------
-
-    def _failed_here(self):
-        tid = self.inbox.current_id()
-        if tid is None:
-            return None
-        op = outbox.failed_op(self.app.store, tid)
-        if op is None:
-            self.notify(_("Nothing failed on this ticket."), timeout=2)
-        return op
-
-    def action_retry_failed(self) -> None:
-        op = self._failed_here()
-        if op is not None:
-            op_id = op["id"]
-            self.write(lambda s: outbox.resend(s, op_id) or _("queued again"))
-
-    def action_discard_failed(self) -> None:
-        op = self._failed_here()
-        if op is None:
-            return
-        op_id = op["id"]
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.write(lambda s: outbox.discard(s, op_id) or _("discarded"))
-
-        self.app.push_screen(
-            Confirm(
-                _("Discard the failed {kind}?").format(kind=op["kind"]),
-                Text(one_line(op["last_error"])),
-                _("discard"),
-                _("keep"),
-            ),
-            answer,
-        )
-
-    def action_edit_failed(self) -> None:
-        op = self._failed_here()
-        if op is None:
-            return
-        if op["kind"] not in ("reply", "note"):
-            self.notify(
-                _("Only a reply or a note can be edited; R retries, D discards."),
-                severity="warning",
-            )
-            return
-        tid = self.inbox.current_id()
-        row = self.inbox.current_row()
-        self._limit_composer(row)
-        self.composer.open(
-            tid, op["kind"], op["body"] or "", {}, one_line(row["customer_name"]), {}
-        )
-        self._editing_op = op["id"]
