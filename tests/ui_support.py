@@ -46,3 +46,14 @@ async def ready(pilot, app) -> Inbox:
 def notices(app) -> str:
     """The texts of the notifications on screen, joined (a toast wraps long lines)."""
     return "\n".join(n.message for n in app._notifications)
+
+
+def burst(app, *keys: str) -> None:
+    """Keys that arrive in one read from the terminal (tmux `send-keys C-s C-s`): queued
+    together, with no pause for the app to act between them, unlike Pilot.press."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)

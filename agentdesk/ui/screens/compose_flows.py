@@ -64,8 +64,8 @@ class ComposeFlows:
 
     def _save_draft_now(self) -> None:
         c = self.composer
-        if c.ticket_id is None or self._editing_op is not None:
-            return
+        if c.ticket_id is None or self._editing_op is not None or c.sending:
+            return  # a message being sent is no longer a draft
         tid, kind, body = c.ticket_id, c.kind, c.body
         basis = {**c.basis, "macro": c.macro} if c.macro else dict(c.basis)
         key = self.agent_key
@@ -81,7 +81,8 @@ class ComposeFlows:
         self.notify(_("The canned reply's effects are dropped; the text stays."), timeout=3)
 
     def on_composer_leave(self, message: Composer.Leave) -> None:
-        self._save_draft_now()
+        if self.composer.sending:
+            return  # it closes by itself once the send is written
         self.composer.close()
         self._typing_published = False
         self._editing_op = None
@@ -91,15 +92,18 @@ class ComposeFlows:
     def on_composer_send(self, message: Composer.Send) -> None:
         c = self.composer
         tid, kind, body = c.ticket_id, c.kind, c.body
-        if tid is None:
-            return
+        if tid is None or c.sending:
+            return  # a second ctrl+s while the first is being written: the same send
         if not body.strip():
             self.notify(_("Nothing to send: the message is empty."), severity="warning")
             return
         if self._editing_op is not None:
             op_id = self._editing_op
+            c.freeze()
             self.write(
-                lambda s: outbox.resend(s, op_id, body) or _("resent"), on_done=self._composer_done
+                lambda s: outbox.resend(s, op_id, body) or _("resent"),
+                on_done=self._composer_done,
+                on_error=lambda _e: c.thaw(),
             )
             return
         reasons = staleness(
@@ -129,8 +133,13 @@ class ComposeFlows:
         self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
 
     def _send(self, tid: int, kind: str, body: str, macro: dict, solve_next: bool) -> None:
+        """The agent commits: the composer freezes ("sending…") until the write is done, and
+        the send's identity is fixed now, so however often this text is sent (a repeated key,
+        a write tried again after an error) it is queued once."""
+        c = self.composer
         if self._draft_timer is not None:
             self._draft_timer.stop()
+        action_id = c.commit()
 
         def done(_result) -> None:
             self._composer_done()
@@ -139,11 +148,18 @@ class ComposeFlows:
 
         def job(store) -> str:
             actions.send_message(
-                store, self.ctx, tid, body, internal=kind == "note", macro=macro, solve=solve_next
+                store,
+                self.ctx,
+                tid,
+                body,
+                internal=kind == "note",
+                macro=macro,
+                solve=solve_next,
+                action_id=action_id,
             )
             return _("note queued") if kind == "note" else _("reply queued")
 
-        self.write(job, on_done=done)
+        self.write(job, on_done=done, on_error=lambda _e: c.thaw())
 
     def _composer_done(self, _result=None) -> None:
         self.composer.close()

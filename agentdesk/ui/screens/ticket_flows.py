@@ -52,7 +52,7 @@ class TicketFlows:
         tid = self.inbox.current_id()
         return [tid] if tid is not None else []
 
-    def write(self, job, done_message=None, on_done=None) -> None:
+    def write(self, job, done_message=None, on_done=None, on_error=None) -> None:
         def done(result) -> None:
             if isinstance(result, Outcome):
                 text = result.summary(done_message or _("done"))
@@ -70,6 +70,8 @@ class TicketFlows:
 
         def failed(exc: Exception) -> None:
             self.notify(str(exc), title=_("Not done"), severity="error", timeout=8)
+            if on_error is not None:
+                on_error(exc)
 
         self.app.writer.submit(job, done, failed)
 

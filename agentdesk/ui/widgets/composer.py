@@ -7,6 +7,7 @@ canned-reply picker, whose query takes the shortcode the agent goes on typing.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from rich.text import Text
@@ -26,6 +27,12 @@ class ComposerArea(TextArea):
         pass
 
     async def _on_key(self, event: events.Key) -> None:
+        if self.read_only:
+            # Sending: every key stops here. Read-only, the text area would let a letter
+            # bubble up to the inbox's keys (a for take, s for solve…).
+            event.stop()
+            event.prevent_default()
+            return
         if event.character == "/" and self.cursor_location[1] == 0 and not self.selected_text:
             event.stop()
             event.prevent_default()
@@ -59,6 +66,8 @@ class Composer(Vertical):
         self.macro: dict = {}
         self.customer = ""
         self._loading = False
+        self.sending = False  # committed: frozen until the write is done
+        self._commit_id: str | None = None  # this text's send, kept until the text changes
         # Why the ticket's platform cannot carry an op kind (None: it can); set by the screen.
         self.why_not: Callable[[str], str | None] = lambda kind: None
 
@@ -79,6 +88,9 @@ class Composer(Vertical):
     ) -> None:
         self.ticket_id, self.kind, self.basis, self.customer = ticket_id, kind, basis, customer
         self.macro = dict(macro)
+        self.sending = False
+        self._commit_id = None
+        self.area.read_only = False
         self._loading = True
         self.area.load_text(body)
         self._loading = False
@@ -91,16 +103,37 @@ class Composer(Vertical):
     def close(self) -> None:
         self.display = False
         self.ticket_id = None
+        self.sending = False
+        self.area.read_only = False
+
+    def commit(self) -> str:
+        """Freeze for sending; returns the send's id (the same while the text is unchanged)."""
+        if self._commit_id is None:
+            self._commit_id = str(uuid.uuid4())
+        self.sending = True
+        self.area.read_only = True
+        self._show_title()
+        return self._commit_id
+
+    def thaw(self) -> None:
+        """The send was not written: the agent may edit and send again."""
+        self.sending = False
+        self.area.read_only = False
+        self._show_title()
+        self.area.focus()
 
     def insert(self, text: str, macro: dict | None = None) -> None:
         self.area.insert(text)
         if macro:
             self.macro.update(macro)
+            self._commit_id = None
             self._show_title()
         self.post_message(self.Edited())
 
     def _show_title(self) -> None:
         title = Text()
+        if self.sending:
+            title.append(_("sending…") + "  ", "bold reverse")
         if self.kind == "note":
             title.append(_("Internal note"), "bold")
             title.append(" " + _("(not sent to the customer)"))
@@ -117,19 +150,23 @@ class Composer(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if not self._loading:
+            self._commit_id = None  # other words: another send
             self.post_message(self.Edited())
 
     def action_send(self) -> None:
-        self.post_message(self.Send(solve_and_next=False))
+        if not self.sending:
+            self.post_message(self.Send(solve_and_next=False))
 
     def action_send_solve_next(self) -> None:
-        self.post_message(self.Send(solve_and_next=True))
+        if not self.sending:
+            self.post_message(self.Send(solve_and_next=True))
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
 
     def action_drop_effects(self) -> None:
-        if self.macro:
+        if self.macro and not self.sending:
             self.macro = {}
+            self._commit_id = None
             self._show_title()
             self.post_message(self.EffectsDropped())
