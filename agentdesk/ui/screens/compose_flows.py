@@ -99,7 +99,7 @@ class ComposeFlows:
             return
         if self._editing_op is not None:
             op_id = self._editing_op
-            c.freeze()
+            c.commit()  # frozen until written, as any send
             self.write(
                 lambda s: outbox.resend(s, op_id, body) or _("resent"),
                 on_done=self._composer_done,
