@@ -6,7 +6,9 @@ characters (keeping newline and tab), and bidi overrides that can disguise text.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from rich.cells import cell_len
 
@@ -57,3 +59,30 @@ def pad_cells(text: str, width: int) -> str:
     """Truncate then pad with spaces to exactly `width` cells."""
     text = truncate_cells(text, width)
     return text + " " * (width - cell_len(text))
+
+
+# JSON escapes C0 controls and ESC itself, but not C1 controls (U+0080-U+009F, which
+# terminals read as escapes: U+009B is CSI), DEL or the bidi overrides. In JSON text they can
+# only stand inside strings, so writing them as \uXXXX keeps the data and the terminal safe.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u2028\u2029]")
+
+
+def json_text(data: Any, **kwargs: Any) -> str:
+    """json.dumps for output a person may see: readable UTF-8, but no raw control character."""
+    text = json.dumps(data, ensure_ascii=False, **kwargs)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=cmd|' /C calc'!A0).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV file: remote text sanitized, and a would-be formula made plain text
+    with a leading apostrophe, as spreadsheet-safe exporters do. Numbers pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = value if value.startswith(_FORMULA_START) else sanitize(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + sanitize(text)
+    return text

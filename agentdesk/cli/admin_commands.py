@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx
 from agentdesk.cli.sync_commands import sync_once
 from agentdesk.config.settings import Settings, default_data_dir
 from agentdesk.i18n import _
+from agentdesk.text import json_text
 
 
 @main.command()
@@ -84,7 +84,7 @@ def bench(c: Context, runs: int, tickets: int | None, no_console: bool, as_json:
     if not no_console:
         results["console"].update(console_bench(settings))
     if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        click.echo(json_text(results, indent=2))
     else:
         from agentdesk.cli.render import print_bench
 

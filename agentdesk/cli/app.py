@@ -12,6 +12,7 @@ from agentdesk import __version__
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 from agentdesk.i18n import _
 from agentdesk.store.db import StoreError
+from agentdesk.text import sanitize
 
 
 class Fail(click.ClickException):
@@ -22,7 +23,8 @@ class Fail(click.ClickException):
         self.exit_code = code
 
     def show(self, file=None) -> None:
-        click.echo(f"agentdesk: {self.message}", err=True)
+        # Errors carry what platforms said: no escape sequence reaches the terminal.
+        click.echo(f"agentdesk: {sanitize(self.message)}", err=True)
 
 
 @dataclasses.dataclass

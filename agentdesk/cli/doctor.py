@@ -10,11 +10,17 @@ from rich.text import Text
 
 from agentdesk.config.settings import ConfigError, load_settings
 from agentdesk.i18n import _
+from agentdesk.text import one_line
 
 
 def _line(console: Console, ok: bool | None, what: str, detail: str) -> None:
     mark = {True: ("ok", "green"), False: ("FAIL", "red"), None: ("warn", "yellow")}[ok]
-    console.print(Text.assemble((f"{mark[0]:>4} ", mark[1]), (what, "bold"), f"  {detail}"))
+    # What a platform said is remote text: one line, no escapes, never markup.
+    console.print(
+        Text.assemble(
+            (f"{mark[0]:>4} ", mark[1]), (one_line(what), "bold"), f"  {one_line(detail)}"
+        )
+    )
 
 
 def run_doctor(config: str | None, data_dir: str | None) -> bool:

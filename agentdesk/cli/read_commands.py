@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import click
 
 from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx
 from agentdesk.i18n import _
+from agentdesk.text import json_text
 
 
 @main.command()
@@ -34,7 +34,7 @@ def search(c: Context, query: tuple[str, ...], as_json: bool, limit: int) -> Non
         total = count(store, f)
     if as_json:
         out = {"query": text, "total": total, "results": [_ticket_json(r) for r in rows]}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_text(out, indent=2))
         return
     from agentdesk.cli.render import print_tickets
 
@@ -72,7 +72,7 @@ def stats(c: Context, as_json: bool) -> None:
     with open_store(c.settings(), readonly=True) as store:
         s = cache_stats(store)
     if as_json:
-        click.echo(json.dumps(s, ensure_ascii=False, indent=2, sort_keys=True))
+        click.echo(json_text(s, indent=2, sort_keys=True))
     else:
         from agentdesk.cli.render import print_stats
 

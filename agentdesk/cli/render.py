@@ -36,8 +36,8 @@ def print_tickets(rows, total: int, zone: dt.tzinfo | None) -> None:
     for r in rows:
         table.add_row(
             str(r["id"]),
-            r["channel"],
-            r["status"],
+            Text(one_line(r["channel"])),
+            Text(one_line(r["status"])),
             Text(one_line(r["customer_name"])),
             Text(one_line(r["subject"])),
             Text(one_line(r["assignee_name"])),
@@ -66,9 +66,11 @@ def print_stats(s: dict) -> None:
         (_("by status"), s["tickets"]["by_status"]),
         (_("outbox"), s["outbox"]),
     ):
-        console.print(f"{title}: " + ", ".join(f"{k} {v:,}" for k, v in data.items()))
+        console.print(
+            Text(f"{title}: " + ", ".join(f"{one_line(k)} {v:,}" for k, v in data.items()))
+        )
     for name, c in s["connectors"].items():
-        line = Text(f"{name}: {c['state']}")
+        line = Text(f"{one_line(name)}: {one_line(c['state'])}")
         if c["last_error"]:
             line.append(f" ({one_line(c['last_error'])})")
         console.print(line)

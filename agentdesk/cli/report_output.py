@@ -5,23 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from agentdesk.i18n import _
 from agentdesk.kpi import metrics
 from agentdesk.kpi.labels import duration_label, share_label
+from agentdesk.text import csv_cell, json_text, one_line
 
 
 def to_json(rows: list[dict], start: int, end: int, zone: dt.tzinfo | None, by: str | None) -> str:
     iso = lambda ts: dt.datetime.fromtimestamp(ts, zone).astimezone(zone).isoformat()  # noqa: E731
-    return json.dumps(
-        {"start": iso(start), "end": iso(end), "by": by, "rows": rows},
-        ensure_ascii=False,
-        indent=2,
-    )
+    return json_text({"start": iso(start), "end": iso(end), "by": by, "rows": rows}, indent=2)
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -29,7 +26,8 @@ def to_csv(rows: list[dict]) -> str:
     fields = list(metrics.Figures("x").as_dict())
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    # Group names are platform text: a name may carry escapes, or a formula for a spreadsheet.
+    writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows)
     return out.getvalue()
 
 
@@ -57,7 +55,7 @@ def print_table(
         table.add_column(heading, justify="right")
     for r in rows:
         table.add_row(
-            r["group"],
+            Text(one_line(r["group"])),  # a name is text, never markup
             str(r["handled"]),
             f"{duration_label(r['first_response_median'])} / {duration_label(r['first_response_p90'])}",
             f"{duration_label(r['next_response_median'])} / {duration_label(r['next_response_p90'])}",

@@ -3,6 +3,8 @@ commands (demo, bench) run to fill a workspace."""
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from agentdesk.cli.app import Context, Fail, main, pass_ctx
@@ -10,6 +12,7 @@ from agentdesk.config.settings import Settings
 from agentdesk.i18n import _
 from agentdesk.secrets import SecretMissing
 from agentdesk.store.db import StoreError
+from agentdesk.text import sanitize
 
 
 def _check_secrets(settings: Settings) -> None:
@@ -31,6 +34,14 @@ def engine_busy(settings: Settings, e) -> Fail:
             dir=settings.data_dir, pid=e.pid or "?"
         )
     )
+
+
+class SanitizingFormatter(logging.Formatter):
+    """Log lines quote what platforms said: no escape sequence reaches the terminal or the
+    journal that shows them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return sanitize(super().format(record))
 
 
 def sync_once(settings: Settings):
@@ -78,9 +89,9 @@ def sync(c: Context, once: bool) -> None:
     from agentdesk.sync.runner import EngineBusy, run_forever
 
     _check_secrets(settings)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(SanitizingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(

@@ -22,13 +22,14 @@ from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
 from agentdesk.ui.commands import AgentDeskCommands
 from agentdesk.ui.modals.help import HelpScreen
 from agentdesk.ui.resources import stylesheet
+from agentdesk.ui.safe_notify import SafeNotify
 from agentdesk.ui.screens.main import MainScreen
 from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.theme_loader import install_themes
 from agentdesk.ui.writer import Writer
 
 
-class AgentDeskApp(App):
+class AgentDeskApp(SafeNotify):
     CSS_PATH = stylesheet("agentdesk.ui", "app.tcss")
     TITLE = "agentdesk"
     COMMANDS = App.COMMANDS | {AgentDeskCommands}

@@ -6,18 +6,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from textual.app import App
-
 from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
 from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
 from agentdesk.ui.resources import stylesheet
+from agentdesk.ui.safe_notify import SafeNotify
 from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.theme_loader import install_themes
 
 
-class MonitorApp(App):
+class MonitorApp(SafeNotify):
     CSS_PATH = [
         stylesheet("agentdesk.ui", "app.tcss"),
         stylesheet("agentdesk.ui.monitor", "monitor.tcss"),
