@@ -7,6 +7,7 @@ keys live in one place and the loader checks them all the same way. Pure: no I/O
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,21 +34,34 @@ class Key:
     required: bool = False
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    maximum: float | None = None
     help: str = ""  # one line for people: what the key is for
+
+
+# Longer than any interval, target or period anyone means (and than SQLite's integers hold).
+MAX_DURATION = 3650 * 86400
+_INT_LIMIT = 2**63 - 1  # what SQLite stores
 
 
 def parse_duration(value: Any, path: str) -> int:
     """Seconds from an int (seconds) or a string like "15m", "8h", "7d"."""
     if isinstance(value, bool):
         raise SchemaError(path, _('expected a duration such as "15m", "8h" or "7d"'))
+    seconds = None
     if isinstance(value, int):
         if value < 0:
             raise SchemaError(path, _("expected a duration that is not negative"))
-        return value
-    if isinstance(value, str):
+        seconds = value
+    elif isinstance(value, str):
         m = _DURATION.match(value)
         if m:
-            return int(float(m.group(1)) * _DURATION_UNITS[m.group(2)])
+            seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+    if seconds is not None:
+        if seconds > MAX_DURATION:
+            raise SchemaError(
+                path, _("expected a duration of at most 3650d, got {value!r}").format(value=value)
+            )
+        return int(seconds)
     raise SchemaError(
         path,
         _('expected a duration such as "15m", "8h" or "7d", got {value!r}').format(value=value),
@@ -111,11 +125,21 @@ def check_value(key: Key, value: Any, path: str) -> Any:
                 expected=_TYPE_NAMES[kind], actual=_type_name(value)
             ),
         )
+    if kind == "float" and not math.isfinite(value):
+        raise SchemaError(path, _("expected a number, got {value}").format(value=value))
     if key.minimum is not None and value < key.minimum:
         raise SchemaError(
             path,
             _("expected at least {minimum}, got {value}").format(minimum=key.minimum, value=value),
         )
+    maximum = key.maximum if key.maximum is not None else _INT_LIMIT if kind == "int" else None
+    if maximum is not None and value > maximum:
+        raise SchemaError(
+            path,
+            _("expected at most {maximum}, got {value}").format(maximum=maximum, value=value),
+        )
+    if kind == "int" and value < -_INT_LIMIT:
+        raise SchemaError(path, _("expected a smaller number, got {value}").format(value=value))
     return float(value) if kind == "float" else value
 
 

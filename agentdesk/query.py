@@ -50,6 +50,13 @@ class Query:
     after: int | None = None  # created at or after
 
 
+# A search is turned into one SQL statement; SQLite refuses past a certain size ("Expression
+# tree is too large"), and no person types more than this: say so instead.
+MAX_QUERY_CHARS = 2000
+MAX_WORDS_AND_VALUES = 100
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 2), dt.date(9998, 12, 31)
+
+
 def _date(value: str, key: str, tz: dt.tzinfo | None) -> int:
     try:
         day = dt.date.fromisoformat(value)
@@ -57,6 +64,12 @@ def _date(value: str, key: str, tz: dt.tzinfo | None) -> int:
         raise QueryError(
             _("{key}: expected a date like 2026-11-01, got {value!r}").format(key=key, value=value)
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise QueryError(
+            _("{key}: expected a date between {first} and {last}, got {value!r}").format(
+                key=key, first=FIRST_DAY, last=LAST_DAY, value=value
+            )
+        )
     # A date means midnight in the agent's zone (rule: times are shown in the agent's zone).
     moment = (
         dt.datetime.combine(day, dt.time(), tzinfo=tz)
@@ -68,10 +81,23 @@ def _date(value: str, key: str, tz: dt.tzinfo | None) -> int:
 
 def parse(text: str, tz: dt.tzinfo | None = None) -> Query:
     """Parse a query string; raises QueryError with a message for the user."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            _("the search is too long ({n:,} characters; at most {most:,})").format(
+                n=len(text), most=MAX_QUERY_CHARS
+            )
+        )
     try:
         tokens = shlex.split(text, posix=True)
     except ValueError:
         raise QueryError(_("unbalanced quotes in the search")) from None
+    parts = sum(max(1, t.count(",") + 1) for t in tokens)
+    if parts > MAX_WORDS_AND_VALUES:
+        raise QueryError(
+            _("the search has too many words and values ({n:,}; at most {most})").format(
+                n=parts, most=MAX_WORDS_AND_VALUES
+            )
+        )
     q = Query()
     for token in tokens:
         key, sep, value = token.partition(":")

@@ -10,6 +10,7 @@ import click
 from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx
 from agentdesk.cli.sync_commands import sync_once
 from agentdesk.config.settings import Settings, default_data_dir
+from agentdesk.connectors.demo import MAX_TICKETS
 from agentdesk.i18n import _
 from agentdesk.text import json_text
 
@@ -63,7 +64,7 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
 @click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option(
     "--tickets",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_TICKETS),
     default=None,
     help=_("Build (or reuse) a demo workspace of this many tickets and bench the console on it."),
 )

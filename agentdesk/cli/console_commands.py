@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx, theme_option
 from agentdesk.cli.sync_commands import sync_once
 from agentdesk.config.settings import Settings, default_data_dir
+from agentdesk.connectors.demo import MAX_RATE, MAX_TICKETS
 from agentdesk.i18n import _
 from agentdesk.store.db import StoreError
 
@@ -40,17 +42,30 @@ def _open_console(settings: Settings, theme: str | None = None) -> None:
         engine.stop()
 
 
+def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """FloatRange lets nan through (every comparison with nan is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(_("expected a number, got {value}").format(value=value))
+    return value
+
+
 @main.command()
 @click.option(
     "--tickets",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_TICKETS),
     default=None,
     help=_("Tickets in the shop's history (default 400)."),
 )
-@click.option("--seed", type=int, default=None, help=_("Seed: the same seed gives the same shop."))
+@click.option(
+    "--seed",
+    type=click.IntRange(min=-(2**63) + 1, max=2**63 - 1),
+    default=None,
+    help=_("Seed: the same seed gives the same shop."),
+)
 @click.option(
     "--rate",
-    type=click.FloatRange(min=0),
+    type=click.FloatRange(min=0, max=MAX_RATE),
+    callback=finite,
     default=None,
     help=_("New customer messages per minute while running."),
 )

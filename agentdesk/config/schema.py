@@ -15,7 +15,7 @@ AGENT = {
     "name": Key("str", "Demo Agent"),
     "email": Key("str", "agent@shop.example"),
     "timezone": Key("str", ""),  # empty: the system's zone
-    "idle_away_minutes": Key("int", 10, minimum=0),
+    "idle_away_minutes": Key("int", 10, minimum=0, maximum=10080),
 }
 
 SYNC = {

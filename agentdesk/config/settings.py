@@ -333,7 +333,12 @@ def load_settings(
     explicit = config_flag or env.get("AGENTDESK_CONFIG")
     path = Path(explicit).expanduser() if explicit else default_config_path()
     text: str | None = None
+    if path.is_symlink() and not path.exists():
+        # A link to nothing or a loop of links: someone meant a config to be here.
+        raise ConfigError(f"{path}: {_('a link that leads to no file')}")
     if path.exists():
+        if not path.is_file():  # a FIFO would block the read for ever, a directory fails
+            raise ConfigError(f"{path}: {_('not a regular file')}")
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
@@ -342,6 +347,8 @@ def load_settings(
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path}: {_('not valid TOML')}: {e}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: {_('not valid TOML: nested too deeply')}") from None
         config_path: Path | None = path
     elif explicit:
         raise ConfigError(f"{path}: {_('no such config file')}")

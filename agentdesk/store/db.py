@@ -7,6 +7,7 @@ connection uses WAL, a busy timeout and short transactions.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import stat
@@ -18,6 +19,8 @@ import sqlite_utils
 
 from agentdesk.i18n import _
 from agentdesk.store import schema
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
 DB_NAME = "agentdesk.db"
@@ -45,7 +48,25 @@ class Store:
         if not readonly:
             _check_and_migrate(self.conn, self.path)
         else:
+            try:
+                _refuse_foreign(self.conn, self.path)
+            except StoreError:
+                self.conn.close()
+                raise
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if (
+                version == schema.SCHEMA_VERSION
+                and not self.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'ticket_fts'"
+                ).fetchone()
+            ):
+                self.conn.close()
+                raise StoreError(
+                    _(
+                        "{path}: the search index is missing; `agentdesk sync --once` (or opening"
+                        " the console) rebuilds it"
+                    ).format(path=self.path)
+                )
             if version != schema.SCHEMA_VERSION:
                 self.conn.close()
                 raise StoreError(
@@ -114,6 +135,12 @@ def _group_bits(data_dir: Path) -> int:
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if path.is_dir():
+        raise StoreError(
+            _(
+                "{path} is a directory, not a cache file; move it away or use another --data-dir"
+            ).format(path=path)
+        )
     if readonly:
         if not path.exists():
             raise StoreError(_("{path}: no cache file here").format(path=path))
@@ -154,6 +181,9 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         if readonly:
             conn.execute("PRAGMA query_only = ON")
         else:
+            # Switching to WAL writes the file's header: another application's SQLite file
+            # must be recognised, and left alone, before that.
+            _refuse_foreign(conn, path)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise StoreError(_("{path}: cannot switch the cache to WAL mode").format(path=path))
@@ -167,7 +197,41 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     except sqlite3.DatabaseError as e:
         conn.close()
         raise _unusable(path, e) from None
+    except StoreError:
+        conn.close()
+        raise
     return conn
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Reads only: a file with tables but no agentdesk schema version is someone else's."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if found == 0 and tables > 0:
+        raise StoreError(
+            _(
+                "{path}: this SQLite file is not an agentdesk cache; the file was left as it is"
+            ).format(path=path)
+        )
+
+
+def _ensure_search_index(conn: sqlite3.Connection, path: Path) -> None:
+    """A cache whose search index was dropped (by hand, or a half-done repair) gets it back,
+    rebuilt from the tickets and messages it holds."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'ticket_fts'").fetchone():
+        return
+    from agentdesk.store.derive import reindex  # derive needs the schema: imported late
+
+    log.warning("%s: the search index is missing; rebuilding it", path)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(schema.FTS_TABLE)
+        for (ticket_id,) in conn.execute("SELECT id FROM tickets").fetchall():
+            reindex(conn, ticket_id)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _unusable(path: Path, e: Exception) -> StoreError:
@@ -180,20 +244,8 @@ def _unusable(path: Path, e: Exception) -> StoreError:
 
 def _check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-    except sqlite3.DatabaseError as e:
-        conn.close()
-        raise _unusable(path, e) from None
-    if found == 0 and tables > 0:
-        conn.close()
-        raise StoreError(
-            _(
-                "{path}: this SQLite file is not an agentdesk cache; the file was left as it is"
-            ).format(path=path)
-        )
-    try:
         schema.migrate(conn)
+        _ensure_search_index(conn, path)
     except schema.SchemaTooNew as e:
         conn.close()
         raise StoreError(

@@ -13,6 +13,8 @@ from agentdesk.store.fts import TOKENIZER
 # Sorts after every real due time: tickets without an SLA clock go last.
 NO_DUE = 9223372036854775807
 
+FTS_TABLE = f"CREATE VIRTUAL TABLE ticket_fts USING fts5 (doc, tokenize = '{TOKENIZER}')"
+
 _V1 = f"""
 CREATE TABLE teams (
     id INTEGER PRIMARY KEY,
@@ -222,7 +224,7 @@ CREATE TABLE changes (
     ref_id INTEGER,
     at INTEGER NOT NULL
 );
-CREATE VIRTUAL TABLE ticket_fts USING fts5 (doc, tokenize = '{TOKENIZER}');
+{FTS_TABLE};
 """
 
 # The console: what an agent is doing in the ticket they have open (viewing or typing),

@@ -6,14 +6,21 @@ from agentdesk.i18n import _
 from agentdesk.ops import ALL_KINDS
 from agentdesk.options import Key
 
+MAX_TICKETS = 10_000_000  # a shop ten times the largest we bench; more is a typo
+MAX_RATE = 10_000.0  # messages a minute
+
 SPEC = ConnectorSpec(
     type="demo",
     platform=_("the demo shop"),
     connector="agentdesk.connectors.demo.connector:DemoConnector",
     options={
         "seed": Key("int", 1, help=_("the same seed gives the same shop")),
-        "tickets": Key("int", 400, minimum=0, help=_("tickets in the shop's history")),
-        "rate": Key("float", 6.0, minimum=0, help=_("new customer messages per minute")),
+        "tickets": Key(
+            "int", 400, minimum=0, maximum=MAX_TICKETS, help=_("tickets in the shop's history")
+        ),
+        "rate": Key(
+            "float", 6.0, minimum=0, maximum=MAX_RATE, help=_("new customer messages per minute")
+        ),
         "reply_delay": Key("duration", 20, help=_("how long customers take to answer")),
         "shop_name": Key("str", "Lumen & Loom", help=_("the shop's name as customers know it")),
     },

@@ -55,9 +55,12 @@ class DemoShop:
         self.seed, self.total, self.rate, self.reply_delay = seed, tickets, rate, reply_delay
         self.me_name, self.me_email = me_name, me_email
         self.state = self._load()
-        self.total = self.state["total"]  # the shop's own record wins over later options
+        # The shop's own record wins over later options: a shop made with another seed or
+        # size is reopened as it is, never replaced (its history and applied ops with it).
+        # `agentdesk demo --reset` is how a shop is started afresh.
+        self.seed, self.total = self.state["seed"], self.state["total"]
         self.world = World(
-            seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email
+            self.seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email
         )
 
     # -- persistence ----------------------------------------------------------------
@@ -65,7 +68,7 @@ class DemoShop:
     def _load(self) -> dict:
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
-            if state.get("seed") == self.seed:
+            if isinstance(state.get("seed"), int) and isinstance(state.get("total"), int):
                 return state
         except (OSError, ValueError):
             pass
@@ -390,7 +393,7 @@ class DemoShop:
 
 
 def _poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
+    if not lam > 0:  # also nan, which the config refuses but a caller might pass
         return 0
     if lam > 30:
         return max(0, int(rng.gauss(lam, math.sqrt(lam))))
