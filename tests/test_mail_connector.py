@@ -18,7 +18,7 @@ from imapclient import IMAPClient
 from servers import dovecot, smtp, tls
 
 from agentdesk.config.settings import load_settings
-from agentdesk.store import actions
+from agentdesk.store import actions, outbox
 from agentdesk.store.actions import ActionContext
 from agentdesk.store.db import Store
 from agentdesk.sync.runner import run_once
@@ -460,3 +460,39 @@ def test_first_sync_takes_only_recent_mail(tmp_path, imap_server, smtp_server, m
     run_once(load_settings(config, tmp_path / "all", environ={}))
     with Store.open_dir(tmp_path / "all") as store:
         assert sorted(t["subject"] for t in tickets(store)) == ["New", "Old"]
+
+
+def test_a_send_whose_answer_never_came_is_not_sent_again_but_put_to_the_agent(
+    mail_settings, imap_server, smtp_server
+):
+    """The SMTP server took the message data and never answered (a lost connection, a timeout):
+    the message may be in the customer's mailbox. It is not sent again by itself; the op fails
+    saying so, and the agent's R sends it again (with the same Message-ID)."""
+    import dataclasses
+
+    settings = dataclasses.replace(
+        mail_settings, sync=dataclasses.replace(mail_settings.sync, request_timeout=2)
+    )
+    append(imap_server, customer_mail("Hello?", subject="Hi", charset="utf-8")[0])
+    run_once(settings)
+    with Store.open_dir(settings.data_dir) as store:
+        [ticket] = tickets(store)
+        actions.send_message(store, acting(settings), ticket["id"], "Your parcel left today")
+    smtp_server.stall(True)
+    try:
+        run_once(settings)  # the answer to DATA never comes: unknown
+    finally:
+        smtp_server.stall(False)
+    assert len(smtp_server.messages()) == 1
+    with Store.open_dir(settings.data_dir) as store:
+        assert store.one("SELECT state, ambiguous FROM outbox")[:] == ("sending", 1)
+        store.conn.execute("UPDATE outbox SET next_attempt_at = 0")
+    run_once(settings)
+    assert len(smtp_server.messages()) == 1, "not sent again by itself"
+    with Store.open_dir(settings.data_dir) as store:
+        op = store.one("SELECT id, state, last_error FROM outbox")
+        assert op["state"] == "failed" and "may already have this reply" in op["last_error"]
+        outbox.resend(store, op["id"])  # the agent looked, and sends it again
+    run_once(settings)
+    sent = smtp_server.messages()
+    assert len(sent) == 2 and sent[0]["Message-ID"] == sent[1]["Message-ID"]

@@ -204,6 +204,8 @@ def mark_sent(store: Store, op: Op, remote_id: str | None) -> None:
         )
         tid = row["ticket_id"]
         if row["message_id"] is not None:
+            if remote_id is not None:
+                _merge_early_echo(conn, tid, row["message_id"], remote_id)
             conn.execute(
                 "UPDATE messages SET delivery = 'sent', error = NULL, remote_id = coalesce(remote_id, ?) WHERE id = ?",
                 (remote_id, row["message_id"]),
@@ -226,6 +228,24 @@ def mark_sent(store: Store, op: Op, remote_id: str | None) -> None:
             )
         changes.record(conn, "ticket", [tid])
         changes.record(conn, "outbox")
+
+
+def _merge_early_echo(
+    conn: sqlite3.Connection, ticket_id: int, message_id: int, remote_id: str
+) -> None:
+    """The platform's copy of our message can arrive before we hear it was delivered (a
+    crash between the two, then a pull before the check): it is the same message, so the
+    pulled copy goes and ours, linked to the outbox, takes its remote id."""
+    echo = conn.execute(
+        "SELECT id FROM messages WHERE ticket_id = ? AND remote_id = ? AND id != ?",
+        (ticket_id, remote_id, message_id),
+    ).fetchone()
+    if echo is not None:
+        conn.execute("DELETE FROM messages WHERE id = ?", (echo["id"],))
+        conn.execute(
+            "UPDATE tickets SET message_count = message_count - 1 WHERE id = ?", (ticket_id,)
+        )
+        reindex(conn, ticket_id)
 
 
 def _event_data(op: Op) -> dict:

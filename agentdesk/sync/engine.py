@@ -126,14 +126,13 @@ class SyncEngine:
             return False
         timeout = self.settings.sync.request_timeout
         cap = self.settings.sync.backoff_max
+        result = None
         try:
             if op.ambiguous:
                 # It may have landed before the crash or timeout: ask, never resend blindly.
-                landed = await asyncio.wait_for(c.find_landed(op), timeout=timeout)
-                if landed is not None:
-                    outbox.mark_sent(self.store, op, landed.remote_id)
-                    return True
-            result = await asyncio.wait_for(c.push(op), timeout=timeout)
+                result = await asyncio.wait_for(c.find_landed(op), timeout=timeout)
+            if result is None:
+                result = await asyncio.wait_for(c.push(op), timeout=timeout)
         except PermanentError as e:
             outbox.mark_failed(self.store, op, _describe(e))
         except TransientError as e:
@@ -149,6 +148,8 @@ class SyncEngine:
             )
             log.warning("push of %s to %s: %s", op.uuid, c.name, _describe(e))
         else:
+            # Outside the try: a failure to record is the cache's, not the platform's, and
+            # must not be mistaken for an unknown delivery.
             outbox.mark_sent(self.store, op, result.remote_id)
         return True
 

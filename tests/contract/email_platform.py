@@ -151,6 +151,11 @@ history_days = 30
     def attachment(self, store: Store) -> tuple[int, str, bytes]:
         return self.local_id(store, "Broken vase 花瓶碎了"), "vase.png", bytes(range(256)) * 100
 
+    can_stall = True
+
+    def stall(self, on: bool = True) -> None:
+        self.smtp.stall(on)  # the SMTP server keeps the message and holds back its 250
+
     def stop(self) -> None:
         self.imap.halt()
         self.smtp.stop()

@@ -115,6 +115,17 @@ class Harness(ABC):
             ("vase.png", bytes(range(256)) * 100),
         )
 
+    # -- holding back the platform's answer ----------------------------------------------
+
+    can_stall = False  # False: the platform answers inside our process; it cannot be held
+
+    def enable_stall(self) -> None:  # noqa: B027 - only for platforms that can stall
+        """Route the connector so stall() can hold the platform's answers (before settings())."""
+
+    def stall(self, on: bool = True) -> None:  # noqa: B027
+        """Let the platform accept requests but hold back its answers (on), or not (off)."""
+        raise NotImplementedError
+
     # -- the platform going away ------------------------------------------------------
 
     def stop(self) -> None:  # noqa: B027 - only for platforms that can go away

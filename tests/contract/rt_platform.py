@@ -7,6 +7,7 @@ import base64
 from pathlib import Path
 
 from servers import rt
+from servers.stall_proxy import StallProxy
 
 from agentdesk.ops import Assign, Change, Note, Reply, SetPriority, SetStatus, Transfer
 from agentdesk.store.db import Store
@@ -23,16 +24,29 @@ class RTHarness(Harness):
     def __init__(self, root: Path, template: Path):
         super().__init__(root)
         self.server = rt.start(template)
-        self._ids: dict[str, str] = {}
+        self.proxy: StallProxy | None = None
 
     def connector_table(self) -> str:
         return (
-            f'[[connectors]]\ntype = "rt"\nname = "rt"\nurl = "{self.server.url}"\n'
+            f'[[connectors]]\ntype = "rt"\nname = "rt"\nurl = "{self.url}"\n'
             'username = "agent1"\nqueues = ["General", "Returns"]\n'
         )
 
+    @property
+    def url(self) -> str:
+        return self.proxy.url if self.proxy else self.server.url
+
     def env(self) -> dict[str, str]:
         return {"AGENTDESK_SECRET_RT": rt.AGENT_PASSWORD}
+
+    can_stall = True
+
+    def enable_stall(self) -> None:
+        self.proxy = StallProxy(self.server.port)
+
+    def stall(self, on: bool = True) -> None:
+        # RT gets and commits a reply; the answer to it waits. Logins and reads go on.
+        self.proxy.stall(on, b"/correspond")
 
     def customer_writes(self, subject, body, attachment=None) -> str:
         ticket = {
@@ -155,4 +169,6 @@ class RTHarness(Harness):
         self.server.start()
 
     def close(self) -> None:
+        if self.proxy is not None:
+            self.proxy.close()
         self.server.close()

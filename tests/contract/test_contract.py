@@ -192,6 +192,54 @@ def test_an_ambiguous_send_that_landed_is_not_sent_again(platform, tmp_path):
         assert store.one("SELECT state FROM outbox")[0] == "sent"
 
 
+def test_killed_right_after_the_platform_accepted_a_reply_it_never_sends_it_twice(
+    platform, tmp_path
+):
+    """The sync daemon is killed at the worst moment: the platform has the reply (it holds
+    back only its answer), we have no record of that answer. Whatever runs next must not
+    deliver the reply again: it finds it and marks it sent, or says it cannot know."""
+    if not platform.can_stall:
+        pytest.skip(f"{platform.type}: the platform answers inside the engine's process")
+    platform.enable_stall()
+    settings = platform.settings(tmp_path / "data")
+    ref = platform.customer_writes("Size exchange 换货", "Please send an L instead. 请换L码。")
+    sync(settings)
+    body = "The L is on its way. L码已寄出。"
+    platform.stall(True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTDESK_")}
+    env.update(platform.env())
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "agentdesk", "--config", str(settings.config_path)]
+        + ["--data-dir", str(settings.data_dir), "sync"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with open_store(settings) as store:
+            tid = platform.local_id(store, ref)
+            [op_uuid] = actions.send_message(
+                store, ActionContext.from_settings(settings), tid, body
+            ).op_uuids
+        wait_for(lambda: platform.landed(ref, Reply(body), op_uuid) == 1, "the platform took it")
+        os.kill(daemon.pid, signal.SIGKILL)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+        daemon.wait()
+        platform.stall(False)
+    with open_store(settings) as store:
+        assert store.one("SELECT state FROM outbox")[0] == "sending", "killed mid-push"
+    for _ in range(2):
+        run_once(settings)
+    assert platform.landed(ref, Reply(body), op_uuid) == 1, "not delivered twice"
+    with open_store(settings) as store:
+        op = store.one("SELECT state, last_error FROM outbox")
+    assert op["state"] == "sent" or (
+        op["state"] == "failed" and "may already have this reply" in op["last_error"]
+    ), dict(op)
+
+
 def _content(data_dir: Path, connector: str) -> collections.Counter:
     """What a cache holds of a platform: each (ticket subject, message body), counted."""
     with Store.open_dir(data_dir) as store:

@@ -34,6 +34,14 @@ class SmtpSink:
             self.proc.kill()
             self.proc.wait()
 
+    def stall(self, on: bool = True) -> None:
+        """Keep each accepted message but hold back the server's answer (see smtp_sink)."""
+        flag = self.out / ".stall"
+        if on:
+            flag.touch()
+        else:
+            flag.unlink(missing_ok=True)
+
     def restart(self) -> None:
         """Start again on the same port with the messages kept (after stop())."""
         self.proc = subprocess.Popen(self.args)

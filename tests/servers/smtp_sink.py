@@ -4,11 +4,13 @@ Run as its own process so the fixture can stop it by PID like the other servers:
     python smtp_sink.py PORT OUTDIR [USER PASSWORD [starttls|tls CERT KEY]]
 With USER and PASSWORD it offers AUTH (over plain text, fine on 127.0.0.1) and requires it;
 with starttls it requires STARTTLS first, with tls it speaks TLS from the first byte.
-Each message is OUTDIR/<n>.eml, with OUTDIR/<n>.json holding the envelope.
+Each message is OUTDIR/<n>.eml, with OUTDIR/<n>.json holding the envelope. While the file
+OUTDIR/.stall exists, an accepted message's "250" is held back.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import ssl
@@ -34,6 +36,10 @@ class Keep:
             json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos})
         )
         base.with_suffix(".eml.part").rename(base.with_suffix(".eml"))
+        # Armed (OUTDIR/.stall exists): the message is kept, the answer waits. A client
+        # killed now is a client that never learnt its message was accepted.
+        while (self.out / ".stall").exists():
+            await asyncio.sleep(0.05)
         return "250 OK"
 
 

@@ -35,6 +35,11 @@ from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags,
 
 log = logging.getLogger("agentdesk.mail")
 
+MAY_HAVE_LANDED = (
+    "the mail server may already have this reply: the connection ended after the message went"
+    " out and before the server answered. Check the customer's thread; R sends it again, D"
+    " discards it"
+)
 BATCH_MESSAGES = 100
 BATCH_BYTES = 20_000_000  # one pull holds at most this much raw mail in memory
 _AUTOMATIC_LABEL = {"auto-reply": "[auto-reply]", "bounce": "[delivery failure]"}
@@ -273,8 +278,26 @@ class MailConnector(Connector):
         return our_message_id(t.id, op.uuid, self.address.split("@")[-1])
 
     async def _send_reply(self, t: IndexedTicket, op: Op, now: int) -> str:
+        """Send a reply over SMTP. Its progress is written down before each step (see the
+        index's `sends`), so after a crash find_landed knows whether the message data ever
+        left: never, it may be sent; after the server's 250, it was; in between, nobody can
+        know, and the agent decides."""
         message_id = self._message_id(t, op)
-        msg = compose_reply(
+        if self.index.send_state(op.uuid) == "accepted":
+            return await self._after_send(t, op, message_id, now)  # a crash came after the 250
+        msg = self._compose(t, op, message_id, now)
+        await send_message(
+            self.smtp,
+            msg,
+            self.address,
+            [t.customer_addr],
+            before_data=lambda: self.index.mark_send(op.uuid, message_id, t.id, "data", now),
+        )
+        self.index.mark_send(op.uuid, message_id, t.id, "accepted", now)
+        return await self._after_send(t, op, message_id, now, msg)
+
+    def _compose(self, t: IndexedTicket, op: Op, message_id: str, now: int):
+        return compose_reply(
             from_name=self.ctx.options.get("shop_name") or self.ctx.agent_name,
             from_addr=self.address,
             to_name=t.customer_name,
@@ -286,15 +309,29 @@ class MailConnector(Connector):
             body=op.change.body,
             at=now,
         )
-        await send_message(self.smtp, msg, self.address, [t.customer_addr])
+
+    async def _after_send(
+        self, t: IndexedTicket, op: Op, message_id: str, now: int, msg=None
+    ) -> str:
+        """What follows a reply the server took: the thread, the status, our copy in Sent."""
         self.index.record_sent(message_id, t.id)
         if t.status in ("new", "open"):
             self.index.update(t.id, now, status="pending")  # waiting on the customer now
         try:
-            await asyncio.to_thread(self.imap.append, self.sent_folder, msg.as_bytes())
+            if msg is not None or not await self._held_anywhere(message_id):
+                raw = (msg or self._compose(t, op, message_id, now)).as_bytes()
+                await asyncio.to_thread(self.imap.append, self.sent_folder, raw)
         except Exception as e:  # the customer has the reply; only our copy is missing
             log.warning("%s: reply sent, but no copy in %s: %s", self.name, self.sent_folder, e)
         return message_id
+
+    async def _held_anywhere(self, message_id: str) -> bool:
+        """Whether any folder that could hold our message (Sent, and the folders we read,
+        where a copy to ourselves lands) has it."""
+        for folder in dict.fromkeys([self.sent_folder, *self.folders]):
+            if await asyncio.to_thread(self.imap.has_message_id, folder, message_id):
+                return True
+        return False
 
     async def find_landed(self, op: Op) -> PushResult | None:
         done = self.index.applied(op.uuid)
@@ -304,10 +341,15 @@ class MailConnector(Connector):
             return None  # field changes are local to the index: applying twice is harmless
         t = self._indexed(op)
         message_id = self._message_id(t, op)
-        if await asyncio.to_thread(self.imap.has_message_id, self.sent_folder, message_id):
-            self.index.record_sent(message_id, t.id)
+        state = self.index.send_state(op.uuid)
+        if state == "accepted" or await self._held_anywhere(message_id):
+            await self._after_send(t, op, message_id, int(time.time()))
             self.index.mark_applied(op.uuid, message_id)
             return PushResult(message_id)
+        if state == "data":
+            # The message data went out and the server's answer was lost (a crash, a broken
+            # connection): it may be in the customer's mailbox. Never send it twice unasked.
+            raise PermanentError(MAY_HAVE_LANDED)
         return None
 
     async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:

@@ -40,6 +40,15 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_ticket ON messages (ticket_id, seq);
 CREATE TABLE IF NOT EXISTS applied_ops (uuid TEXT PRIMARY KEY, remote_id TEXT NOT NULL);
+-- Where a reply's SMTP conversation got to, written (and synced) before the step it names:
+-- 'data' before the message data goes out, 'accepted' once the server said 250 to it.
+CREATE TABLE IF NOT EXISTS sends (
+    op_uuid TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('data', 'accepted')),
+    at INTEGER NOT NULL
+);
 """
 _TAG = re.compile(r"\[#(\d{1,9})\]")
 _OURS = re.compile(r"<agentdesk-t(\d{1,9})-")
@@ -78,6 +87,8 @@ class MailIndex:
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
+        # A send's record must be on disk before the step it announces (see `sends`).
+        self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.executescript(_SCHEMA)
         # Pull and push run in different threads; one lock keeps their writes whole.
         self._lock = threading.Lock()
@@ -177,6 +188,20 @@ class MailIndex:
             " VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages))",
             (message_id, ticket_id),
         )
+
+    def send_state(self, op_uuid: str) -> str | None:
+        """'data' (the message data went out, the server's answer was not seen), 'accepted'
+        (the server took it), or None (no message data ever left for this op)."""
+        row = self._conn.execute("SELECT state FROM sends WHERE op_uuid = ?", (op_uuid,)).fetchone()
+        return row[0] if row else None
+
+    def mark_send(self, op_uuid: str, message_id: str, ticket_id: int, state: str, at: int) -> None:
+        with self._tx():
+            self._conn.execute(
+                "INSERT INTO sends (op_uuid, message_id, ticket_id, state, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (op_uuid) DO UPDATE SET state = excluded.state, at = excluded.at",
+                (op_uuid, message_id, ticket_id, state, at),
+            )
 
     def record_sent(self, message_id: str, ticket_id: int) -> None:
         with self._tx():

@@ -8,6 +8,7 @@ may hide a delivered message: AmbiguousError, so the engine looks before resendi
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -52,8 +53,14 @@ async def check_login(account: MailServer) -> str:
 
 
 async def send_message(
-    account: MailServer, msg: EmailMessage, sender: str, recipients: list[str]
+    account: MailServer,
+    msg: EmailMessage,
+    sender: str,
+    recipients: list[str],
+    before_data: Callable[[], None] | None = None,
 ) -> None:
+    """Send one message. `before_data` runs after the envelope was accepted and before the
+    message data goes out: the last moment at which nothing can have been delivered."""
     a = account
     client = _client(a)
     try:
@@ -69,6 +76,8 @@ async def send_message(
         await client.mail(sender)
         for rcpt in recipients:
             await client.rcpt(rcpt)
+        if before_data is not None:
+            before_data()
         data_started = True
         await client.data(msg.as_bytes())
     except aiosmtplib.SMTPAuthenticationError as e:
