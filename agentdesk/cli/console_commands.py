@@ -26,20 +26,28 @@ def console(c: Context, theme: str | None = None) -> None:
 
 def _open_console(settings: Settings, theme: str | None = None) -> None:
     from agentdesk.store.db import Store
-    from agentdesk.sync.runner import BackgroundEngine
+    from agentdesk.sync.runner import SyncKeeper
 
     try:
         Store.open_dir(settings.data_dir).close()  # fail here, with a clear line, not in the UI
     except StoreError as e:
         raise Fail(str(e)) from None
-    engine = BackgroundEngine(settings)
-    in_process = engine.start()
+    keeper = SyncKeeper(settings)
+    in_process = keeper.start()
+    if not in_process and keeper.problem():
+        # Running without syncing is still useful (a daemon may serve the cache); say why.
+        click.echo(
+            _("agentdesk: this console cannot sync ({why}); a daemon must").format(
+                why=keeper.problem()
+            ),
+            err=True,
+        )
     try:
         from agentdesk.ui.app import AgentDeskApp
 
-        AgentDeskApp(settings, engine_in_process=in_process, theme=theme).run()
+        AgentDeskApp(settings, engine_in_process=in_process, keeper=keeper, theme=theme).run()
     finally:
-        engine.stop()
+        keeper.stop()
 
 
 def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

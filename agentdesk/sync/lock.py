@@ -14,11 +14,18 @@ class EngineLock:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / "sync.lock"
         self._fd: int | None = None
+        self.problem: str | None = None  # why the lock could not even be tried, if so
 
     def acquire(self) -> bool:
-        """Take the lock without waiting; False when another process holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
+        """Take the lock without waiting; False when another process holds it, or when this
+        process may not use the lock file at all (then `problem` says why)."""
+        self.problem = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
+        except OSError as e:
+            self.problem = f"{self.path}: {e.strerror}"
+            return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -28,6 +35,22 @@ class EngineLock:
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return True
+
+    def held_elsewhere(self) -> bool:
+        """Whether another process holds the lock now (without taking it)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
 
     def holder_pid(self) -> int | None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 
 from agentdesk.config.settings import Settings
@@ -105,3 +106,44 @@ class BackgroundEngine:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+
+class SyncKeeper:
+    """Who syncs for a console: the engine in this process when no daemon serves the cache,
+    the daemon otherwise, and this process again the moment the daemon is gone (the kernel
+    drops a dead holder's lock, even after kill -9). The console asks `check()` every few
+    seconds and shows `describe()`."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = BackgroundEngine(settings)
+        self.in_process = False
+        self.took_over_at: float | None = None
+        self.stopped_since: float | None = None  # nobody syncs, and we cannot
+
+    def start(self) -> bool:
+        self.in_process = self.engine.start()
+        return self.in_process
+
+    def check(self) -> str | None:
+        """Take over syncing if nobody does; returns news worth telling the agent, if any."""
+        if self.in_process:
+            return None
+        if self.engine.lock.held_elsewhere():
+            self.stopped_since = None
+            return None  # the daemon is alive
+        if self.engine.start():
+            self.in_process = True
+            self.took_over_at = time.time()
+            self.stopped_since = None
+            return "took over"
+        if self.stopped_since is None:
+            self.stopped_since = time.time()
+            return "stopped"
+        return None
+
+    def problem(self) -> str | None:
+        return self.engine.lock.problem
+
+    def stop(self) -> None:
+        self.engine.stop()

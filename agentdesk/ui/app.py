@@ -7,10 +7,12 @@ runs, away after the configured idle minutes, offline when it exits.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
+from typing import Protocol
 
-from textual import events
+from textual import events, work
 from textual.app import App
 
 from agentdesk.config.settings import Settings
@@ -28,6 +30,21 @@ from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.theme_loader import install_themes
 from agentdesk.ui.writer import Writer
 
+SYNC_WATCH = 2.0  # seconds between checks that someone syncs this cache
+
+
+class SyncWatch(Protocol):
+    """What the console needs of agentdesk.sync.runner.SyncKeeper (the UI never imports the
+    engine: the command line hands the keeper in)."""
+
+    in_process: bool
+    took_over_at: float | None
+    stopped_since: float | None
+
+    def check(self) -> str | None: ...
+
+    def problem(self) -> str | None: ...
+
 
 class AgentDeskApp(SafeNotify):
     CSS_PATH = stylesheet("agentdesk.ui", "app.tcss")
@@ -40,12 +57,14 @@ class AgentDeskApp(SafeNotify):
         settings: Settings,
         *,
         engine_in_process: bool = False,
+        keeper: SyncWatch | None = None,
         theme: str | None = None,
         clock: Callable[[], float] = time.time,
     ):
         super().__init__()
         self.settings = settings
         self.engine_in_process = engine_in_process
+        self.keeper = keeper
         self.clock = clock
         self.wanted_theme = theme or settings.ui.theme
         self.store = Store.open_dir(settings.data_dir)
@@ -66,6 +85,8 @@ class AgentDeskApp(SafeNotify):
         self.set_presence("online")
         if self.settings.agent.idle_away_minutes:
             self.set_interval(15, self._check_idle)
+        if self.keeper is not None:
+            self.set_interval(SYNC_WATCH, self._watch_sync)
         self.push_screen(MainScreen())
 
     def on_unmount(self) -> None:
@@ -75,6 +96,38 @@ class AgentDeskApp(SafeNotify):
         self.writer.stop()
         self.store.close()
         self.reader.close()
+
+    # -- who syncs ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="sync-watch")
+    def _watch_sync(self) -> None:
+        news = self.keeper.check()  # taking the lock and starting an engine: not on the UI
+        if news is not None:
+            self.call_from_thread(self._sync_news, news)
+
+    def _sync_news(self, news: str) -> None:
+        if news == "took over":
+            self.engine_in_process = True
+            self.notify(_("The sync daemon stopped: this console syncs now."), timeout=8)
+        else:
+            why = self.keeper.problem() or _("no process can take it over")
+            self.notify(_("Sync stopped: {why}").format(why=why), severity="warning", timeout=15)
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.show_status()
+
+    def sync_state(self) -> tuple[str, bool]:
+        """Who syncs, for the status line, and whether that needs the agent's attention."""
+        k = self.keeper
+        zone = self.settings.agent.zone
+        at = lambda ts: dt.datetime.fromtimestamp(ts, zone).strftime("%H:%M")  # noqa: E731
+        if k is not None and k.stopped_since is not None and not k.in_process:
+            return _("sync stopped since {time}").format(time=at(k.stopped_since)), True
+        if k is not None and k.took_over_at is not None:
+            return _("sync in this process since {time}").format(time=at(k.took_over_at)), False
+        if self.engine_in_process:
+            return _("sync in this process"), False
+        return _("sync by daemon"), False
 
     # -- presence -------------------------------------------------------------------------
 

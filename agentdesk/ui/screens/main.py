@@ -153,7 +153,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.data = data
         self.views, self.counts = data.views, data.counts
         self.query_one(ViewList).show(data.views, data.counts, self.selected)
-        self._show_status()
+        self.show_status()
         view = self.current_view()
         if view is not None and data.slice is not None:
             if nav != self._nav:
@@ -172,10 +172,10 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.show_conversation()
         self.after_refresh()
 
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
         if self.data is None:
             return
-        engine = _("sync in this process") if self.app.engine_in_process else _("sync by daemon")
+        engine, warn = self.app.sync_state()
         self.query_one(StatusLine).show(
             self.data.connectors,
             self.data.outbox,
@@ -183,6 +183,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
             engine,
             self.app.settings.agent.zone,
             marks=len(self.inbox.marked),
+            engine_warn=warn,
         )
 
     def _show_header(self) -> None:
@@ -283,7 +284,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         if self.inbox.marked:
             self.inbox.clear_marks()
             self._show_header()
-            self._show_status()
+            self.show_status()
             self.limits_may_have_changed()
         self.query_one("#search", Input).display = False
         self.inbox.focus()

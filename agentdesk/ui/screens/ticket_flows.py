@@ -117,7 +117,7 @@ class TicketFlows:
         self.inbox.toggle_mark()
         self.inbox.move(1)
         self._show_header()
-        self._show_status()
+        self.show_status()
         self.limits_may_have_changed()
 
     def _clear_marks(self, _result=None) -> None:

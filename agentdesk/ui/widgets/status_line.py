@@ -32,6 +32,7 @@ class StatusLine(Static):
         engine: str,
         zone: dt.tzinfo | None = None,
         marks: int = 0,
+        engine_warn: bool = False,
     ) -> None:
         text = Text()
         for c in connectors:
@@ -54,5 +55,5 @@ class StatusLine(Static):
         text.append(presence or "—", _PRESENCE_STYLE.get(presence or "", ""))
         if marks:
             text.append("  " + _("{n} marked").format(n=marks), "bold yellow")
-        text.append(f"  [{engine}]", style="dim")
+        text.append(f"  [{engine}]", style="bold yellow" if engine_warn else "dim")
         update_if_changed(self, text)
