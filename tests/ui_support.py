@@ -50,10 +50,22 @@ def notices(app) -> str:
 
 def burst(app, *keys: str) -> None:
     """Keys that arrive in one read from the terminal (tmux `send-keys C-s C-s`): queued
-    together, with no pause for the app to act between them, unlike Pilot.press."""
+    together, with no pause for the app to act between them, unlike Pilot.press. Keys are
+    named as for Pilot.press ("slash", "enter", "ctrl+s", or one character)."""
+    import unicodedata
+
     from textual import events
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
 
     for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(key))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        if key == "enter":
+            char = "\r"
+        event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)

@@ -1,7 +1,10 @@
 """The local agent's presence and what they have open, as other consoles and the monitor see it.
 
 A console writes a heartbeat while it runs; a viewing mark older than VIEWING_FRESH is
-ignored, so a console that died without saying goodbye stops showing after a minute or two.
+ignored, and so is a presence a console set (presence_at) and stopped renewing: a console
+that died without saying goodbye (kill -9, a lost SSH session) shows its agent offline
+after a minute or two, never as a ghost that stays online. Presence a platform reports
+(presence_at NULL) is the platform's.
 """
 
 from __future__ import annotations
@@ -14,6 +17,20 @@ from agentdesk.store.filters import MY_AGENT_IDS
 
 PRESENCES = ("online", "away", "offline")
 VIEWING_FRESH = 90  # seconds; consoles refresh their mark every 30
+
+
+def live_presence(alias: str = "a") -> str:
+    """SQL for an agent's presence as it is now: what a console set counts only while that
+    console's heartbeat is fresh. Takes one parameter: the oldest fresh heartbeat (stale_before())."""
+    return (
+        f"CASE WHEN {alias}.presence_at IS NOT NULL"
+        f" AND max({alias}.presence_at, ifnull({alias}.viewing_at, 0)) < ?"
+        f" THEN 'offline' ELSE {alias}.presence END"
+    )
+
+
+def stale_before(at: float | None = None) -> int:
+    return int(at if at is not None else now()) - VIEWING_FRESH
 
 
 def set_presence(store: Store, agent_key: str, presence: str) -> int:
@@ -76,18 +93,21 @@ def ticket_open_by(store: Store, agent_name: str, at: float) -> int | None:
 
 def transfer_targets(store: Store) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
     """Agents (presence, open load, capacity, teams) and teams (members online, open load)."""
+    stale = stale_before()
     agents = store.query(
-        "SELECT a.id, a.connector, a.name, a.email, a.presence, a.capacity,"
+        f"SELECT a.id, a.connector, a.name, a.email, {live_presence()} AS presence, a.capacity,"
         " (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.id AND t.stage < 2) AS load,"
         " (SELECT group_concat(tm.name, ', ') FROM agent_teams x JOIN teams tm ON tm.id = x.team_id"
         "   WHERE x.agent_id = a.id) AS teams"
-        " FROM agents a ORDER BY a.name"
+        " FROM agents a ORDER BY a.name",
+        (stale,),
     )
     teams = store.query(
         "SELECT tm.id, tm.connector, tm.name,"
         " (SELECT count(*) FROM agent_teams x JOIN agents a ON a.id = x.agent_id"
-        "   WHERE x.team_id = tm.id AND a.presence = 'online') AS online,"
+        f"   WHERE x.team_id = tm.id AND {live_presence()} = 'online') AS online,"
         " (SELECT count(*) FROM tickets t WHERE t.team_id = tm.id AND t.stage = 0) AS load"
-        " FROM teams tm ORDER BY tm.name"
+        " FROM teams tm ORDER BY tm.name",
+        (stale,),
     )
     return agents, teams

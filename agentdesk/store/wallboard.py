@@ -13,7 +13,7 @@ from agentdesk.store import reads
 from agentdesk.store.db import Store
 from agentdesk.store.filters import Filter
 from agentdesk.store.kpi_facts import load_facts
-from agentdesk.store.presence import VIEWING_FRESH
+from agentdesk.store.presence import VIEWING_FRESH, live_presence, stale_before
 from agentdesk.store.views import View, builtin_views
 
 LIST_LIMIT = 8
@@ -89,10 +89,12 @@ def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
 def _agents(store: Store, now: int, by_agent: dict[str, dict]) -> list[AgentLine]:
     lines: dict[str, AgentLine] = {}
     rows = store.query(
-        "SELECT a.name, a.presence, a.capacity, a.viewing_ticket_id, a.viewing_at,"
+        f"SELECT a.name, {live_presence()} AS presence, a.capacity, a.viewing_ticket_id,"
+        " a.viewing_at,"
         " (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.id AND t.stage < 2) AS load,"
         " v.remote_id AS v_remote, v.subject AS v_subject FROM agents a"
-        " LEFT JOIN tickets v ON v.id = a.viewing_ticket_id"
+        " LEFT JOIN tickets v ON v.id = a.viewing_ticket_id",
+        (stale_before(now),),
     )
     for r in rows:
         fresh = r["viewing_at"] is not None and r["viewing_at"] >= now - VIEWING_FRESH

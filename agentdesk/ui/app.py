@@ -7,7 +7,10 @@ runs, away after the configured idle minutes, offline when it exits.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import signal
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -28,6 +31,7 @@ from agentdesk.ui.safe_notify import SafeNotify
 from agentdesk.ui.screens.main import MainScreen
 from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.theme_loader import install_themes
+from agentdesk.ui.type_ahead import note_reader, pass_on_typed_ahead
 from agentdesk.ui.writer import Writer
 
 SYNC_WATCH = 2.0  # seconds between checks that someone syncs this cache
@@ -83,11 +87,22 @@ class AgentDeskApp(SafeNotify):
             self.set_keymap(keymap)
         self.writer.start()
         self.set_presence("online")
+        # A closed terminal or a dropped SSH session (SIGHUP) and a polite kill (SIGTERM)
+        # end the console as `q` does: offline, viewing mark cleared, drafts written.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._hang_up)
         if self.settings.agent.idle_away_minutes:
             self.set_interval(15, self._check_idle)
         if self.keeper is not None:
             self.set_interval(SYNC_WATCH, self._watch_sync)
         self.push_screen(MainScreen())
+
+    def _hang_up(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.keep_draft()
+        self.exit()
 
     def on_unmount(self) -> None:
         key = self.settings.agent.email
@@ -153,7 +168,14 @@ class AgentDeskApp(SafeNotify):
             self._last_input = time.monotonic()
             if self._auto_away:
                 self.set_presence("online")
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            note_reader(self, event)  # where this key goes, as it is read
         await super().on_event(event)
+
+    def _on_key(self, event: events.Key) -> None:
+        # Textual calls each class's _on_key in turn: App's (the key bindings) runs after
+        # this one unless a key typed ahead is passed on (which prevents it).
+        pass_on_typed_ahead(self, event)
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_input

@@ -23,6 +23,7 @@ from agentdesk.canned.render import PLACEHOLDER, macro_effects, render
 from agentdesk.canned.search import CannedIndex, Hit
 from agentdesk.i18n import _
 from agentdesk.text import one_line, sanitize
+from agentdesk.ui.type_ahead import TypeAhead
 from agentdesk.ui.widgets.choice_list import ChoiceList
 
 
@@ -45,7 +46,7 @@ def preview_text(template: str, values: Mapping[str, str | None], problem_style:
     return out
 
 
-class CannedPicker(ModalScreen[Picked | None]):
+class CannedPicker(TypeAhead, ModalScreen[Picked | None]):
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel"), id="picker_cancel"),
         Binding("down,ctrl+n", "move(1)", _("Next"), show=False, id="picker_next"),
@@ -89,8 +90,8 @@ class CannedPicker(ModalScreen[Picked | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
-        self._filter(self.initial_query)
+        self.take_typed_ahead()
+        self._filter(self.query_one(Input).value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._filter(event.value)

@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from agentdesk.i18n import _
+from agentdesk.ui.type_ahead import TypeAhead
 
 
-class Prompt(ModalScreen[str | None]):
+class Prompt(TypeAhead, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="prompt_cancel")]
 
     def __init__(self, title: str, hint: str, value: str = "") -> None:
@@ -24,6 +25,9 @@ class Prompt(ModalScreen[str | None]):
             yield Static(Text(self.title_text, "bold"), id="dialog-title")
             yield Input(value=self.value, id="prompt-input")
             yield Static(Text(self.hint, "dim"), id="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.take_typed_ahead()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static, TextArea
 
 from agentdesk.i18n import _
 from agentdesk.text import one_line
+from agentdesk.ui.type_ahead import TypeAhead, focus_now
 from agentdesk.ui.widgets.choice_list import ChoiceList
 
 _PRESENCE_STYLE = {"online": "bold green", "away": "yellow", "offline": "dim red"}
@@ -89,7 +90,9 @@ def targets_from_rows(agents, teams, exclude_agent_ids: set[int]) -> list[Target
     return out
 
 
-class TransferDialog(ModalScreen[TransferChoice | None]):
+class TransferDialog(TypeAhead, ModalScreen[TransferChoice | None]):
+    TYPE_AHEAD_INPUT = "#transfer-query"
+
     BINDINGS = [
         Binding("escape", "back", _("Back"), id="transfer_back"),
         Binding("down", "move(1)", show=False, id="transfer_next"),
@@ -121,8 +124,8 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
 
     def on_mount(self) -> None:
         self.query_one("#transfer-note", TextArea).display = False
-        self.query_one(Input).focus()
-        self._filter("")
+        self.take_typed_ahead()
+        self._filter(self.query_one(Input).value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._filter(event.value)
@@ -173,7 +176,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             )
         )
         self.query_one(Input).disabled = True
-        note.focus()
+        focus_now(note)
         self._status(_("ctrl+s transfer · esc back"))
 
     def action_confirm_note(self) -> None:
@@ -194,5 +197,5 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         self.query_one("#transfer-note-title", Static).update("")
         query = self.query_one(Input)
         query.disabled = False
-        query.focus()
+        focus_now(query)
         self._status(_("enter choose · ↑↓ move · esc cancel"))

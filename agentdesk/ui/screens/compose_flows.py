@@ -12,6 +12,7 @@ from agentdesk.store.drafts import load_draft, save_draft, staleness, ticket_bas
 from agentdesk.store.presence import my_agent_ids
 from agentdesk.text import one_line
 from agentdesk.ui.modals.confirm import Confirm
+from agentdesk.ui.type_ahead import focus_now
 from agentdesk.ui.widgets.composer import Composer
 
 DRAFT_DEBOUNCE = 0.4  # seconds of quiet typing before the draft is written
@@ -86,7 +87,7 @@ class ComposeFlows:
         self.composer.close()
         self._typing_published = False
         self._editing_op = None
-        self.inbox.focus()
+        focus_now(self.inbox)
         self._publish_viewing()
 
     def on_composer_send(self, message: Composer.Send) -> None:
@@ -118,7 +119,7 @@ class ComposeFlows:
                     # The agent has now seen the change: the draft is written against it.
                     c.basis = ticket_basis(self.app.store, tid)
                     self._save_draft_now()
-                    c.area.focus()
+                    focus_now(c.area)
 
             self.app.push_screen(
                 Confirm(
@@ -165,7 +166,7 @@ class ComposeFlows:
         self.composer.close()
         self._editing_op = None
         self._typing_published = False
-        self.inbox.focus()
+        focus_now(self.inbox)
         self._publish_viewing()
 
     # -- a failed send ------------------------------------------------------------------

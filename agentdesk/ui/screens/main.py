@@ -32,6 +32,7 @@ from agentdesk.ui.screens.action_limits import ActionLimits
 from agentdesk.ui.screens.compose_flows import ComposeFlows
 from agentdesk.ui.screens.ticket_flows import TicketFlows
 from agentdesk.ui.snapshot import ScreenData, read_screen
+from agentdesk.ui.type_ahead import focus_now
 from agentdesk.ui.widgets.composer import Composer
 from agentdesk.ui.widgets.conversation import ConversationPane
 from agentdesk.ui.widgets.inbox import Inbox
@@ -100,11 +101,16 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.composer.display = False
-        self.inbox.focus()
+        focus_now(self.inbox)
         self.refresh_data()
         self.set_interval(0.5, self.poll_changes)
         self.set_interval(20, self.inbox.tick)
         self.set_interval(30, self.heartbeat)
+
+    def keep_draft(self) -> None:
+        """Before the console ends (a closed terminal, SIGTERM): the open draft is written."""
+        if self.composer.display:
+            self._save_draft_now()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
@@ -278,7 +284,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.app.cycle_presence()
 
     def action_focus_conversation(self) -> None:
-        self.query_one(ConversationPane).focus()
+        focus_now(self.query_one(ConversationPane))
 
     def action_back(self) -> None:
         if self.inbox.marked:
@@ -287,7 +293,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
             self.show_status()
             self.limits_may_have_changed()
         self.query_one("#search", Input).display = False
-        self.inbox.focus()
+        focus_now(self.inbox)
 
     def select_view(self, view_id: str) -> None:
         if view_id == self.selected:
@@ -318,7 +324,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         bar.display = True
         if self.search_view is not None and self.search_view.query:
             bar.value = self.search_view.query
-        bar.focus()
+        focus_now(bar)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search":
@@ -337,7 +343,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
             "search", _("Search: {q}").format(q=text), f, order="newest", query=text
         )
         event.input.display = False
-        self.inbox.focus()
+        focus_now(self.inbox)
         self.selected = ""
         self.select_view("search")
 

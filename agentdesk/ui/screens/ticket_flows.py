@@ -26,6 +26,7 @@ from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.modals.prompt import Prompt
 from agentdesk.ui.modals.transfer import TransferChoice, TransferDialog, targets_from_rows
+from agentdesk.ui.type_ahead import focus_now
 
 
 class TicketFlows:
@@ -209,7 +210,7 @@ class TicketFlows:
                 self._canned_to_many(marked, result)
             elif self.composer.display and self.composer.ticket_id == tid:
                 self.composer.insert(result.text, result.entry.actions)
-                self.composer.area.focus()
+                focus_now(self.composer.area)
             else:
                 self.action_compose("reply", result.text, result.entry.actions)
 

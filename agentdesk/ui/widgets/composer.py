@@ -20,6 +20,7 @@ from textual.widgets import Static, TextArea
 from agentdesk.canned.render import MACRO_KINDS, macro_effects
 from agentdesk.i18n import _
 from agentdesk.ui.keys import COMPOSER_KEYS, bindings
+from agentdesk.ui.type_ahead import focus_now
 
 
 class ComposerArea(TextArea):
@@ -98,7 +99,7 @@ class Composer(Vertical):
         self.display = True
         self.set_class(kind == "note", "-note")
         self._show_title()
-        self.area.focus()
+        focus_now(self.area)  # the words typed right after `r` belong here
 
     def close(self) -> None:
         self.display = False
@@ -120,7 +121,7 @@ class Composer(Vertical):
         self.sending = False
         self.area.read_only = False
         self._show_title()
-        self.area.focus()
+        focus_now(self.area)
 
     def insert(self, text: str, macro: dict | None = None) -> None:
         self.area.insert(text)
