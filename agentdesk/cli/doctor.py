@@ -39,7 +39,7 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     )
     _line(console, True, _("config"), where)
 
-    from agentdesk.store.db import Store, StoreError
+    from agentdesk.store.db import Store, StoreError, data_dir_exposure
 
     try:
         with Store.open_dir(settings.data_dir) as store:
@@ -53,6 +53,9 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     except StoreError as e:
         _line(console, False, _("data dir"), str(e))
         healthy = False
+    exposure = data_dir_exposure(settings.data_dir)
+    if exposure:
+        _line(console, None, _("data dir"), exposure)
 
     from agentdesk.secrets import keyring_backend
 

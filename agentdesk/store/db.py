@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from agentdesk.file_modes import file_mode
 from agentdesk.i18n import _
 from agentdesk.store import schema
 
@@ -40,7 +41,8 @@ class Store:
     def __init__(self, path: Path, *, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
-        self.conn = _connect(self.path, readonly)
+        # frozen: a copy read where nothing can write (see _open_readonly); it never changes.
+        self.conn, self.frozen = _connect(self.path, readonly)
         # sqlite-utils over the same connection for table-level work (counts, introspection);
         # the hot paths are plain SQL, because upsert_all cannot hand back row ids and a
         # million-row batch cannot afford per-row Python overhead.
@@ -126,15 +128,34 @@ def ensure_data_dir(data_dir: Path) -> None:
         ) from None
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise StoreError(_("{dir}: the data dir is not writable").format(dir=data_dir))
+    # Customer data: nobody beyond the owner (and a shared host's group) may even list it.
+    mode = stat.S_IMODE(data_dir.stat().st_mode)
+    if mode & stat.S_IRWXO:
+        try:
+            os.chmod(data_dir, mode & ~stat.S_IRWXO)
+            log.warning("%s: was open to every user; now closed to them", data_dir)
+        except OSError:
+            pass  # not ours to change: doctor says so
 
 
-def _group_bits(data_dir: Path) -> int:
-    """The data dir's group read/write bits when it is a setgid shared dir, else none."""
-    mode = data_dir.stat().st_mode
-    return mode & 0o060 if mode & stat.S_ISGID else 0
+def data_dir_exposure(data_dir: Path) -> str | None:
+    """Who else than the owner can read the data dir, when that is not the shared-host
+    setup (a setgid folder of a group); None when nobody is."""
+    try:
+        mode = data_dir.stat().st_mode
+    except OSError:
+        return None
+    if mode & stat.S_IROTH:
+        return _("every user of this machine can read {dir}").format(dir=data_dir)
+    if mode & stat.S_IRGRP and not mode & stat.S_ISGID:
+        return _(
+            "the group of {dir} can read it, but it is not a shared setup (setgid, see the"
+            " README); `chmod g-rwx` it unless that is meant"
+        ).format(dir=data_dir)
+    return None
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _connect(path: Path, readonly: bool) -> tuple[sqlite3.Connection, bool]:
     if path.is_dir():
         raise StoreError(
             _(
@@ -144,22 +165,16 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
         if not path.exists():
             raise StoreError(_("{path}: no cache file here").format(path=path))
-        uri = f"file:{path}?mode=ro"
-        conn = sqlite3.connect(
-            uri,
-            uri=True,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            check_same_thread=False,
-        )
+        conn, frozen = _open_readonly(path)
     else:
+        frozen = False
         created = not path.exists()
         if created:
             # Create with 0600 before SQLite opens it, so the file is never world-readable;
             # in a setgid data dir (a shared host) with the dir's group read/write too.
             try:
                 fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-                os.fchmod(fd, 0o600 | _group_bits(path.parent))
+                os.fchmod(fd, file_mode(path.parent))
                 os.close(fd)
             except FileExistsError:
                 pass
@@ -200,7 +215,34 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     except StoreError:
         conn.close()
         raise
-    return conn
+    return conn, frozen
+
+
+def _open_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
+    """A cache opened to read only. A live cache is read through its WAL, which needs the
+    -shm file (made by whoever writes the cache). A copy the reader may not write to, with no
+    -shm beside it, has no writer: nothing can change it, and SQLite is told so (immutable),
+    as it could not otherwise read it at all."""
+
+    def connect(query: str) -> sqlite3.Connection:
+        return sqlite3.connect(
+            f"file:{path}?{query}",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+
+    conn = connect("mode=ro")
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+        return conn, False
+    except sqlite3.OperationalError as e:
+        frozen = not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK)
+        if not frozen or "readonly" not in str(e) and "unable to open" not in str(e):
+            raise
+    conn.close()
+    return connect("mode=ro&immutable=1"), True
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:

@@ -9,6 +9,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from agentdesk.file_modes import create_private, private_dir
+
 
 class EngineLock:
     def __init__(self, data_dir: Path):
@@ -21,8 +23,8 @@ class EngineLock:
         process may not use the lock file at all (then `problem` says why)."""
         self.problem = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
+            private_dir(self.path.parent)
+            fd = create_private(self.path, os.O_RDWR)
         except OSError as e:
             self.problem = f"{self.path}: {e.strerror}"
             return False

@@ -20,6 +20,7 @@ from pathlib import Path
 from agentdesk.connectors.demo import people as P
 from agentdesk.connectors.demo.topics import GENERIC_CUSTOMER, TOPICS
 from agentdesk.connectors.demo.world import ME, World
+from agentdesk.file_modes import create_private, private_dir
 from agentdesk.model import Message, PullBatch, Ticket
 from agentdesk.ops import (
     Assign,
@@ -86,9 +87,10 @@ class DemoShop:
         }
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # customer data
+        private_dir(self.path.parent)  # customer data
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
+        with os.fdopen(create_private(tmp, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8") as f:
+            f.write(json.dumps(self.state, ensure_ascii=False))
         os.replace(tmp, self.path)  # atomic: a crash leaves the old or the new file
 
     # -- pulling --------------------------------------------------------------------

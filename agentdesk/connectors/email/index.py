@@ -9,6 +9,7 @@ Re-reading mail already indexed (a restart, a UIDVALIDITY change) finds the same
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from agentdesk.file_modes import create_private, keep_private, private_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tickets (
@@ -83,7 +86,11 @@ def base_subject(subject: str) -> str:
 
 class MailIndex:
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Customers' names, addresses and subjects: private, as the cache is (SQLite gives
+        # its -wal and -shm files the mode of the file).
+        private_dir(path.parent)
+        os.close(create_private(path))
+        keep_private(path)
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")

@@ -48,7 +48,9 @@ class QueueScreen(LiveScreen):
         rows, total = data
         now = self.app.clock()
         title = f"{one_line(self.view.title)} ({total:,})"
-        self.query_one("#banner", Static).update(banner(title, now, self.app.settings.agent.zone))
+        self.query_one("#banner", Static).update(
+            banner(title, now, self.app.settings.agent.zone, self.app.store.frozen)
+        )
         chosen = self.rows[self.list.index]["id"] if self.rows else None
         self.rows = rows
         lines = []

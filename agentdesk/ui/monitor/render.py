@@ -15,12 +15,15 @@ from agentdesk.text import one_line, pad_cells, truncate_cells
 from agentdesk.ui.format import countdown
 
 
-def banner(what: str, now: float, zone: dt.tzinfo | None) -> Text:
+def banner(what: str, now: float, zone: dt.tzinfo | None, frozen: bool = False) -> Text:
     """The line on top of every monitor screen: it is read-only, what it shows, the time."""
     clock = dt.datetime.fromtimestamp(now, zone).strftime("%Y-%m-%d %H:%M")
-    return Text.assemble(
+    text = Text.assemble(
         (" READ-ONLY ", "bold reverse red"), f"  agentdesk monitor · {what} · {clock}"
     )
+    if frozen:  # a copy nothing can write to: it shows the moment it was taken
+        text.append("  " + _("a frozen copy of the cache: it does not change"), "bold yellow")
+    return text
 
 
 _PRESENCE = {"online": ("●", "green"), "away": ("◐", "yellow"), "offline": ("○", "dim")}

@@ -55,5 +55,5 @@ class TicketScreen(LiveScreen):
                 what += " · " + _("no ticket open")
         else:
             what = f"#{conv.ticket['remote_id']}" if conv else _("ticket gone")
-        self.query_one("#banner", Static).update(banner(what, now, zone))
+        self.query_one("#banner", Static).update(banner(what, now, zone, self.app.store.frozen))
         self.query_one(ConversationPane).show(conv, list(others), zone, now)

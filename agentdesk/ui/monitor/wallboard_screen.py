@@ -45,7 +45,9 @@ class WallboardScreen(LiveScreen):
     def show(self, wb: Wallboard) -> None:
         self.board = wb
         zone = self.app.settings.agent.zone
-        self.query_one("#banner", Static).update(banner(_("wallboard"), wb.now, zone))
+        self.query_one("#banner", Static).update(
+            banner(_("wallboard"), wb.now, zone, self.app.store.frozen)
+        )
         self.query_one("#queues", Static).update(render.queues(wb))
         self.query_one("#agents", Static).update(render.agents(wb))
         self.query_one("#risk", Static).update(render.risk(wb))
