@@ -237,11 +237,12 @@ def _open_readonly(path: Path) -> tuple[sqlite3.Connection, bool]:
     try:
         conn.execute("PRAGMA user_version").fetchone()
         return conn, False
-    except sqlite3.OperationalError as e:
+    except sqlite3.DatabaseError as e:
+        conn.close()
         frozen = not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK)
-        if not frozen or "readonly" not in str(e) and "unable to open" not in str(e):
-            raise
-    conn.close()
+        cannot_share = "readonly" in str(e) or "unable to open" in str(e)
+        if not (frozen and cannot_share):
+            raise _unusable(path, e) from None
     return connect("mode=ro&immutable=1"), True
 
 
