@@ -5,12 +5,14 @@ a cache or runtime problem, never a traceback."""
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
 import click
 
 from agentdesk import __version__
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 from agentdesk.i18n import _
+from agentdesk.store.damage import CacheDamaged, is_damage, mark
 from agentdesk.store.db import StoreError
 from agentdesk.text import sanitize
 
@@ -45,7 +47,25 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The group: a damaged cache, wherever it is met, ends any command in one clear line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CacheDamaged as e:
+            raise Fail(str(e)) from None
+        except sqlite3.DatabaseError as e:
+            if not is_damage(e) or not isinstance(ctx.obj, Context):
+                raise
+            raise Fail(str(mark(ctx.obj.settings().data_dir, str(e)))) from None
+
+
+@click.group(
+    cls=Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--config",
     "config",
@@ -73,8 +93,14 @@ theme_option = click.option(
 
 
 def open_store(settings: Settings, readonly: bool = False):
+    """The cache for a command; a cache known to be damaged is refused even for reading (its
+    figures could be wrong): `agentdesk salvage` reads it on purpose."""
+    from agentdesk.store import damage
     from agentdesk.store.db import Store
 
+    detail = damage.marked(settings.data_dir)
+    if detail is not None:
+        raise Fail(str(damage.CacheDamaged(settings.data_dir, detail)))
     try:
         return Store.open_dir(settings.data_dir, readonly=readonly)
     except StoreError as e:

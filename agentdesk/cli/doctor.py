@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 
 from rich.console import Console
 from rich.text import Text
@@ -39,19 +40,31 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     )
     _line(console, True, _("config"), where)
 
+    from agentdesk.store import damage
     from agentdesk.store.db import Store, StoreError, data_dir_exposure
 
     try:
         with Store.open_dir(settings.data_dir) as store:
             n = store.one("SELECT count(*) FROM tickets")[0]
+            problem = damage.check(store.conn, quick=False)  # every page, every index
         _line(
             console,
             True,
             _("data dir"),
             _("{dir} (writable, cache has {n:,} tickets)").format(dir=settings.data_dir, n=n),
         )
-    except StoreError as e:
+        if problem is None:
+            _line(console, True, _("cache"), _("every page checked"))
+        else:
+            _line(console, False, _("cache"), str(damage.mark(settings.data_dir, problem)))
+            healthy = False
+    except (StoreError, damage.CacheDamaged) as e:
         _line(console, False, _("data dir"), str(e))
+        healthy = False
+    except sqlite3.DatabaseError as e:
+        if not damage.is_damage(e):
+            raise
+        _line(console, False, _("cache"), str(damage.mark(settings.data_dir, str(e))))
         healthy = False
     exposure = data_dir_exposure(settings.data_dir)
     if exposure:

@@ -1,5 +1,5 @@
 """Command line: console (default), demo, sync, monitor, search, stats, report, doctor, login,
-bench.
+bench, salvage, rebuild.
 
 Every expected failure ends in one clear line on stderr: exit 2 for configuration and
 usage problems (a bad key, a missing secret), 1 for a cache or runtime problem.
@@ -12,6 +12,7 @@ from agentdesk.cli import (  # noqa: F401
     admin_commands,
     console_commands,
     read_commands,
+    repair_commands,
     sync_commands,
 )
 from agentdesk.cli.app import main

@@ -36,6 +36,25 @@ def engine_busy(settings: Settings, e) -> Fail:
     )
 
 
+def _refuse_damaged(settings: Settings) -> None:
+    """Before an engine writes anything: SQLite's check of every page (seconds on a large
+    cache, so only here, where a daemon or an explicit pass starts, and in doctor)."""
+    from agentdesk.store import damage
+    from agentdesk.store.db import DB_NAME, Store
+
+    detail = damage.marked(settings.data_dir)
+    if detail is None and (settings.data_dir / DB_NAME).exists():
+        try:
+            with Store.open_dir(settings.data_dir, readonly=True) as store:
+                problem = damage.check(store.conn)
+        except StoreError as e:
+            raise Fail(str(e)) from None
+        if problem is not None:
+            detail = str(damage.mark(settings.data_dir, problem).detail)
+    if detail is not None:
+        raise Fail(str(damage.CacheDamaged(settings.data_dir, detail)))
+
+
 class SanitizingFormatter(logging.Formatter):
     """Log lines quote what platforms said: no escape sequence reaches the terminal or the
     journal that shows them."""
@@ -66,6 +85,7 @@ def sync_once(settings: Settings):
 def sync(c: Context, once: bool) -> None:
     """Run the sync engine in the foreground (a daemon for a shared host)."""
     settings = c.settings()
+    _refuse_damaged(settings)
     if once:
         summary = sync_once(settings)
         pulled = (

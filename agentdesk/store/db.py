@@ -19,7 +19,7 @@ import sqlite_utils
 
 from agentdesk.file_modes import file_mode
 from agentdesk.i18n import _
-from agentdesk.store import schema
+from agentdesk.store import damage, schema
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,13 @@ class Store:
 
     @classmethod
     def open_dir(cls, data_dir: Path, *, readonly: bool = False) -> Store:
-        """Open `<data_dir>/agentdesk.db`, creating the dir (mode 0700) when writing."""
+        """Open `<data_dir>/agentdesk.db`, creating the dir (mode 0700) when writing. A cache
+        found damaged is opened to read only (salvage), never to write."""
         data_dir = Path(data_dir)
         if not readonly:
+            detail = damage.marked(data_dir)
+            if detail is not None:
+                raise damage.CacheDamaged(data_dir, detail)
             ensure_data_dir(data_dir)
         return cls(data_dir / DB_NAME, readonly=readonly)
 
@@ -99,14 +103,22 @@ class Store:
         """One short write transaction. BEGIN IMMEDIATE takes the write lock up front, so a
         busy database waits on the busy timeout instead of failing mid-transaction."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        if damage.marked(self.path.parent) is not None:  # found by another process meanwhile
+            raise damage.CacheDamaged(self.path.parent, damage.marked(self.path.parent))
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            if damage.is_damage(e):
+                raise damage.mark(self.path.parent, str(e)) from e
             raise
-        else:
-            conn.execute("COMMIT")
 
     def data_version(self) -> int:
         """Changes when another connection commits; costs no I/O."""

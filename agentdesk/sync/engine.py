@@ -22,7 +22,8 @@ from agentdesk.connectors.base import (
 from agentdesk.connectors.registry import make_connector, spec_for
 from agentdesk.i18n import _
 from agentdesk.secrets import SecretMissing, get_secret
-from agentdesk.store import attachment_saves, outbox, sync_state
+from agentdesk.store import attachment_saves, damage, outbox, salvage, sync_state
+from agentdesk.store.damage import CacheDamaged
 from agentdesk.store.db import Store
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
@@ -34,6 +35,7 @@ log = logging.getLogger("agentdesk.sync")
 # A single --once pass stops after this many batches per connector, so a platform that
 # keeps saying "more" cannot keep the command running forever.
 ONCE_MAX_BATCHES = 10_000
+CACHE_CHECK_AFTER = 10.0  # seconds after the engine starts
 
 
 @dataclass
@@ -71,6 +73,11 @@ def context_for(settings: Settings, cs: ConnectorSettings) -> ConnectorContext:
     )
 
 
+def _check_file(data_dir) -> str | None:
+    with Store.open_dir(data_dir, readonly=True) as store:
+        return damage.check(store.conn)
+
+
 def _describe(e: BaseException) -> str:
     if isinstance(e, asyncio.TimeoutError):
         return _("timed out")
@@ -85,6 +92,7 @@ class SyncEngine:
         self.connectors = connectors
         self.stop_event = asyncio.Event()
         self._states: dict[str, str] = {}
+        self.damaged: CacheDamaged | None = None  # the cache failed: the engine stopped
 
     def _set_state(self, name: str, state: str, error: str | None = None) -> None:
         # Only write when something changes: the status line reads this, not a log.
@@ -113,6 +121,15 @@ class SyncEngine:
         cursor = sync_state.get_cursor(self.store, c.name)
         batch = await asyncio.wait_for(c.pull(cursor), timeout=timeout * 4)
         apply_batch(self.store, c.name, batch, self.settings.sla_policies)
+        if not batch.more and any(self.settings.data_dir.glob(salvage.PATTERN)):
+            # Work saved from a damaged cache goes back once its tickets are here again.
+            back = salvage.take_back(self.store, self.settings.data_dir, self.settings.sla_policies)
+            if back.ops or back.drafts:
+                log.warning(
+                    "took back %s ops and %s drafts saved from a damaged cache",
+                    back.ops,
+                    back.drafts,
+                )
         return batch.more
 
     async def directory_step(self, c: Connector) -> None:
@@ -203,6 +220,9 @@ class SyncEngine:
                     f.cancel()
             except asyncio.CancelledError:
                 raise
+            except CacheDamaged as e:
+                self._stop_damaged(e)
+                return
             except Exception as e:  # a connector must never take the engine down
                 attempt += 1
                 retry_after = e.retry_after if isinstance(e, TransientError) else None
@@ -222,18 +242,39 @@ class SyncEngine:
                 busy = await self.push_step(c) or await self.save_step(c)
             except asyncio.CancelledError:
                 raise
+            except CacheDamaged as e:
+                self._stop_damaged(e)
+                return
             except Exception as e:  # the cache itself failed; try again shortly
                 log.error("outbox for %s: %s", c.name, _describe(e))
                 busy = False
             if not busy:
                 await self._sleep(self.settings.sync.outbox_poll)
 
+    def _stop_damaged(self, e: CacheDamaged) -> None:
+        """Nothing more is written to a damaged cache: the engine stops and says why."""
+        if self.damaged is None:
+            log.error("%s", e)
+        self.damaged = e
+        self.stop_event.set()
+
+    async def _check_cache(self) -> None:
+        """SQLite's check of every page, once, in a thread, a little after the start (it
+        takes seconds on a large cache, and must not delay the first sync or paint)."""
+        await self._sleep(CACHE_CHECK_AFTER)
+        if self.stop_event.is_set():
+            return
+        problem = await asyncio.to_thread(_check_file, self.settings.data_dir)
+        if problem is not None:
+            self._stop_damaged(damage.mark(self.settings.data_dir, problem))
+
     async def run(self) -> None:
-        """Run until stop_event is set."""
+        """Run until stop_event is set (or the cache is found damaged: see `damaged`)."""
         for c in self.connectors:
             await c.start()
         tasks = [asyncio.create_task(self._pull_loop(c)) for c in self.connectors]
         tasks += [asyncio.create_task(self._push_loop(c)) for c in self.connectors]
+        tasks.append(asyncio.create_task(self._check_cache()))
         try:
             await self.stop_event.wait()
         finally:
@@ -259,6 +300,11 @@ class SyncEngine:
                         break
                 summary.pulled_batches[c.name] = batches
                 self._set_state(c.name, "ok")
+            except CacheDamaged as e:
+                self.damaged = e
+                summary.errors[c.name] = str(e)
+                await c.close()
+                return
             except Exception as e:
                 state = (
                     "offline"

@@ -58,6 +58,8 @@ def run_forever(settings: Settings, stop: threading.Event | None = None) -> None
             await engine.run()
 
         asyncio.run(main())
+        if engine.damaged is not None:
+            raise engine.damaged
 
 
 class BackgroundEngine:

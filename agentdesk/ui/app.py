@@ -20,6 +20,7 @@ from textual.app import App
 
 from agentdesk.config.settings import Settings
 from agentdesk.i18n import _
+from agentdesk.store import damage
 from agentdesk.store.actions import ActionContext
 from agentdesk.store.canned import canned_version
 from agentdesk.store.db import Store
@@ -69,6 +70,7 @@ class AgentDeskApp(SafeNotify):
         self.settings = settings
         self.engine_in_process = engine_in_process
         self.keeper = keeper
+        self._told_damage = False
         self.clock = clock
         self.wanted_theme = theme or settings.ui.theme
         self.store = Store.open_dir(settings.data_dir)
@@ -97,6 +99,7 @@ class AgentDeskApp(SafeNotify):
             self.set_interval(15, self._check_idle)
         if self.keeper is not None:
             self.set_interval(SYNC_WATCH, self._watch_sync)
+        self.set_interval(SYNC_WATCH, self._watch_damage)
         self.push_screen(MainScreen())
 
     def _hang_up(self) -> None:
@@ -131,8 +134,25 @@ class AgentDeskApp(SafeNotify):
         if isinstance(screen, MainScreen):
             screen.show_status()
 
+    def _watch_damage(self) -> None:
+        """A damaged cache (found by any process: its marker file) is told once, loudly."""
+        detail = damage.marked(self.settings.data_dir)
+        if detail is not None and not self._told_damage:
+            self._told_damage = True
+            self.notify(
+                str(damage.CacheDamaged(self.settings.data_dir, detail)),
+                title=_("The cache is damaged"),
+                severity="error",
+                timeout=60,
+            )
+            screen = self.screen
+            if isinstance(screen, MainScreen):
+                screen.show_status()
+
     def sync_state(self) -> tuple[str, bool]:
         """Who syncs, for the status line, and whether that needs the agent's attention."""
+        if damage.marked(self.settings.data_dir) is not None:
+            return _("CACHE DAMAGED: agentdesk salvage, then agentdesk rebuild"), True
         k = self.keeper
         zone = self.settings.agent.zone
         at = lambda ts: dt.datetime.fromtimestamp(ts, zone).strftime("%H:%M")  # noqa: E731

@@ -1,0 +1,79 @@
+"""`agentdesk salvage` and `agentdesk rebuild`: getting over a damaged cache, losing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import click
+
+from agentdesk.cli.app import Context, Fail, main, pass_ctx
+from agentdesk.cli.sync_commands import sync_once
+from agentdesk.i18n import _
+from agentdesk.store import damage
+from agentdesk.store import salvage as salvaging
+from agentdesk.store.db import DB_NAME, Store, StoreError
+
+
+def _save(data_dir) -> None:
+    try:
+        out = salvaging.salvage(data_dir)
+    except StoreError as e:
+        raise Fail(_("nothing could be read from the cache: {err}").format(err=e)) from None
+    if out.path is None:
+        click.echo(_("The cache holds no unsent work and no drafts: nothing to save."))
+    else:
+        click.echo(
+            _("Saved {ops} unsent changes and {drafts} drafts to {path}.").format(
+                ops=len(out.ops), drafts=len(out.drafts), path=out.path
+            )
+        )
+    if out.unreadable:
+        click.echo(
+            _("{n} rows could not be read from damaged pages.").format(n=out.unreadable), err=True
+        )
+
+
+@main.command()
+@pass_ctx
+def salvage(c: Context) -> None:
+    """Save what only the cache holds (unsent replies and changes, drafts) to a file that the
+    next healthy cache takes back; it works on a damaged cache."""
+    _save(c.settings().data_dir)
+
+
+@main.command()
+@pass_ctx
+def rebuild(c: Context) -> None:
+    """Move the cache aside (after saving its unsent work and drafts) and sync a new one from
+    the platforms; the saved work goes back on its tickets."""
+    settings = c.settings()
+    data_dir = settings.data_dir
+    db = data_dir / DB_NAME
+    if db.exists():
+        _save(data_dir)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = data_dir / f"{DB_NAME}.damaged-{stamp}"
+        for suffix in ("", "-wal", "-shm"):
+            if (data_dir / (DB_NAME + suffix)).exists():
+                os.replace(data_dir / (DB_NAME + suffix), f"{aside}{suffix}")
+        click.echo(_("Moved the old cache aside: {path}").format(path=aside))
+    damage.clear(data_dir)
+    summary = sync_once(settings)
+    with Store.open_dir(data_dir) as store:
+        tickets = store.one("SELECT count(*) FROM tickets")[0]
+        queued = store.one("SELECT count(*) FROM outbox WHERE state != 'sent'")[0]
+        drafts = store.one("SELECT count(*) FROM drafts")[0]
+    click.echo(
+        _(
+            "A new cache: {t:,} tickets from the platforms; {q} unsent changes and {d} drafts back."
+        ).format(t=tickets, q=queued, d=drafts)
+    )
+    waiting = sum(1 for _p in data_dir.glob(salvaging.PATTERN))
+    if waiting:
+        click.echo(
+            _("Some saved work waits for tickets not synced yet; it goes back when they are."),
+            err=True,
+        )
+    if summary.errors:
+        raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
