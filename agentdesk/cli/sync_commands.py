@@ -45,8 +45,7 @@ def _refuse_damaged(settings: Settings) -> None:
     detail = damage.marked(settings.data_dir)
     if detail is None and (settings.data_dir / DB_NAME).exists():
         try:
-            with Store.open_dir(settings.data_dir, readonly=True) as store:
-                problem = damage.check(store.conn)
+            problem = Store.check_dir(settings.data_dir)
         except StoreError as e:
             raise Fail(str(e)) from None
         if problem is not None:

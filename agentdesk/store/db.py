@@ -89,6 +89,18 @@ class Store:
             ensure_data_dir(data_dir)
         return cls(data_dir / DB_NAME, readonly=readonly)
 
+    @staticmethod
+    def check_dir(data_dir: Path) -> str | None:
+        """SQLite's check of every page of `<data_dir>/agentdesk.db`, read-only and before any
+        schema work (a missing search index is for the writer to rebuild, not a refusal)."""
+        path = Path(data_dir) / DB_NAME
+        conn, _frozen = _connect(path, readonly=True)
+        try:
+            _refuse_foreign(conn, path)
+            return damage.check(conn)
+        finally:
+            conn.close()
+
     def close(self) -> None:
         self.conn.close()
 
