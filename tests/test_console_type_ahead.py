@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.widgets import Input
 from ui_support import burst, ready, wait_until
 
+from agentdesk.store.drafts import load_draft
 from agentdesk.ui.app import AgentDeskApp
 from agentdesk.ui.modals.canned_picker import CannedPicker
 from agentdesk.ui.modals.transfer import TransferDialog
@@ -63,3 +64,23 @@ async def test_t_and_a_name_in_one_burst_fill_the_transfer_dialog(filled):
         await wait_until(pilot, lambda: isinstance(app.screen, TransferDialog))
         dialog = app.screen
         await wait_until(pilot, lambda: dialog.query_one("#transfer-query", Input).value == "Omar")
+
+
+async def test_r_the_words_and_esc_in_one_burst_keep_the_draft(filled, filled_store):
+    """esc comes before the draft's debounced save: leaving writes what was typed."""
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = await ready(pilot, app)
+        tid = inbox.current_id()
+        burst(app, "r", *"half an answer", "escape")
+        composer = app.screen.query_one(Composer)
+        await wait_until(pilot, lambda: not composer.display, what="left")
+        await wait_until(
+            pilot,
+            lambda: load_draft(filled_store, tid, filled.agent.email) is not None,
+            what="draft written",
+        )
+        assert load_draft(filled_store, tid, filled.agent.email).body == "half an answer"
+        await pilot.press("r")
+        await wait_until(pilot, lambda: composer.display)
+        assert composer.body == "half an answer"

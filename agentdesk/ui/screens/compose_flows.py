@@ -64,6 +64,9 @@ class ComposeFlows:
             self._publish_viewing()
 
     def _save_draft_now(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         c = self.composer
         if c.ticket_id is None or self._editing_op is not None or c.sending:
             return  # a message being sent is no longer a draft
@@ -84,6 +87,10 @@ class ComposeFlows:
     def on_composer_leave(self, message: Composer.Leave) -> None:
         if self.composer.sending:
             return  # it closes by itself once the send is written
+        if self._draft_timer is not None:
+            # Words typed within the debounce (esc right after them, or in one burst) are
+            # written now: after close() the timer would find no composer to save from.
+            self._save_draft_now()
         self.composer.close()
         self._typing_published = False
         self._editing_op = None
