@@ -74,6 +74,7 @@ def test_a_damaged_cache_is_named_refused_salvaged_and_rebuilt(tmp_path, _filled
     rebuilt = cli(data, "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "Moved the old cache aside" in rebuilt.stdout
+    assert "1 changes delivered now" in rebuilt.stdout and "1 drafts" in rebuilt.stdout
     assert not list(data.glob("salvage-*.json")), "everything went back"
     with Store.open_dir(data) as store:
         t = store.one("SELECT id FROM tickets WHERE remote_id = ?", (remote,))[0]

@@ -66,8 +66,10 @@ def rebuild(c: Context) -> None:
         drafts = store.one("SELECT count(*) FROM drafts")[0]
     click.echo(
         _(
-            "A new cache: {t:,} tickets from the platforms; {q} unsent changes and {d} drafts back."
-        ).format(t=tickets, q=queued, d=drafts)
+            "A new cache: {t:,} tickets from the platforms. The saved work is back:"
+            " {sent} changes delivered now (each checked with its platform first),"
+            " {q} in the outbox, {d} drafts."
+        ).format(t=tickets, sent=summary.pushed, q=queued, d=drafts)
     )
     waiting = sum(1 for _p in data_dir.glob(salvaging.PATTERN))
     if waiting:
