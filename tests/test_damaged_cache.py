@@ -87,3 +87,37 @@ def test_a_damaged_cache_is_named_refused_salvaged_and_rebuilt(tmp_path, _filled
     shop = json.loads((data / "connectors" / "demo" / "shop.json").read_text())
     assert [d["uuid"] for d in shop["delivered"]].count(reply) == 1, "delivered once"
     assert list(data.glob("agentdesk.db.damaged-*")), "the damaged file is kept, aside"
+
+
+async def test_a_console_told_of_damage_says_so_and_keeps_the_agents_words(filled):
+    """Another process (the daemon) found the damage: the running console says so in its
+    status line, writes nothing more, and the reply being typed stays in the composer."""
+    from ui_support import ready, screen_text, wait_until
+
+    from agentdesk.store import damage
+    from agentdesk.ui.app import AgentDeskApp
+    from agentdesk.ui.widgets.composer import Composer
+
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("r", *"kept words")
+        composer = app.screen.query_one(Composer)
+        damage.mark(filled.data_dir, "database disk image is malformed")
+        await wait_until(pilot, lambda: "CACHE DAMAGED" in screen_text(app), what="said")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not composer.sending, what="refused")
+        await pilot.pause(0.3)
+        assert composer.display and composer.body == "kept words"
+        tid = composer.ticket_id
+    with Store.open_dir(filled.data_dir, readonly=True) as store:
+        assert store.one("SELECT count(*) FROM outbox")[0] == 0
+        remote = store.one("SELECT remote_id FROM tickets WHERE id = ?", (tid,))[0]
+    # The words were set aside, not lost: a rebuilt cache has them as the ticket's draft.
+    [aside] = filled.data_dir.glob("salvage-console-*.json")
+    assert [d["body"] for d in json.loads(aside.read_text())["drafts"]] == ["kept words"]
+    rebuilt = cli(filled.data_dir, "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    with Store.open_dir(filled.data_dir, readonly=True) as store:
+        t = store.one("SELECT id FROM tickets WHERE remote_id = ?", (remote,))[0]
+        assert store.one("SELECT body FROM drafts WHERE ticket_id = ?", (t,))[0] == "kept words"

@@ -5,8 +5,9 @@ reads the outbox's undelivered ops and every draft out of the cache, row by row 
 damaged page stops a whole read, into `<data dir>/salvage-<time>.json`. The engine takes
 such files back (`take_back`) once the tickets they belong to are in a healthy cache again:
 each op keeps its uuid and is checked with its platform before it is sent (it may have been
-delivered just before the damage), so nothing is sent twice; a draft never overwrites one
-written since.
+delivered just before the damage), so nothing is sent twice; of two drafts for one ticket
+the newer wins. A console that meets the damage while the agent types sets each draft
+aside in its own `salvage-console-<pid>.json` (`keep_draft`), taken back the same way.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from pathlib import Path
 
 from agentdesk.file_modes import create_private
 from agentdesk.ops import FIELD_KINDS, InvalidOp, Note, Reply, decode
-from agentdesk.store import changes
+from agentdesk.store import changes, damage
 from agentdesk.store.db import Store, now
 from agentdesk.store.derive import refresh_derived, reindex
+from agentdesk.store.drafts import save_draft
 from agentdesk.store.outbox import my_agent
 from agentdesk.store.outbox_effects import apply_effect
 
@@ -35,7 +37,7 @@ _OPS = (
     " WHERE o.state IN ('queued', 'sending', 'failed') AND o.rowid BETWEEN ? AND ?"
 )
 _DRAFTS = (
-    "SELECT d.agent_key, d.kind, d.body, d.basis, d.started_at, t.connector,"
+    "SELECT d.agent_key, d.kind, d.body, d.basis, d.started_at, d.updated_at, t.connector,"
     " t.remote_id AS ticket FROM drafts d JOIN tickets t ON t.id = d.ticket_id"
     " WHERE d.rowid BETWEEN ? AND ?"
 )
@@ -187,12 +189,76 @@ def _place_op(conn: sqlite3.Connection, op: dict, policies) -> bool | None:
 
 
 def _place_draft(conn: sqlite3.Connection, d: dict) -> bool | None:
+    """The newest words win: a draft written since (or set aside after the salvage) stays."""
     ticket = _ticket(conn, d)
     if ticket is None:
         return None
     cur = conn.execute(
         "INSERT INTO drafts (ticket_id, agent_key, kind, body, basis, started_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id, agent_key) DO NOTHING",
-        (ticket["id"], d["agent_key"], d["kind"], d["body"], d["basis"], d["started_at"], now()),
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ticket_id, agent_key) DO UPDATE SET"
+        " kind = excluded.kind, body = excluded.body, basis = excluded.basis,"
+        " updated_at = excluded.updated_at WHERE excluded.updated_at > drafts.updated_at",
+        (
+            ticket["id"],
+            d["agent_key"],
+            d["kind"],
+            d["body"],
+            d["basis"],
+            d["started_at"],
+            d.get("updated_at") or d["started_at"],
+        ),
     )
     return cur.rowcount > 0
+
+
+def keep_draft(
+    store: Store, ticket_id: int, agent_key: str, kind: str, body: str, basis: dict
+) -> Path | None:
+    """Write the draft; on a damaged cache, set it aside in a salvage file of this process
+    instead (the rebuilt cache takes it back), so words typed after the damage are kept too.
+    Returns that file when it was used."""
+    try:
+        save_draft(store, ticket_id, agent_key, kind, body, basis)
+        return None
+    except damage.CacheDamaged:
+        return _set_aside(store, ticket_id, agent_key, kind, body, basis)
+
+
+def _set_aside(
+    store: Store, ticket_id: int, agent_key: str, kind: str, body: str, basis: dict
+) -> Path:
+    try:
+        row = store.one(
+            "SELECT connector, remote_id, subject FROM tickets WHERE id = ?", (ticket_id,)
+        )
+    except sqlite3.DatabaseError:
+        row = None  # the ticket's own page is damaged: the words are still kept, unplaced
+    ts = now()
+    draft = {
+        "agent_key": agent_key,
+        "kind": kind,
+        "body": body,
+        "basis": json.dumps(basis),
+        "started_at": ts,
+        "updated_at": ts,
+        "connector": row["connector"] if row else None,
+        "ticket": row["remote_id"] if row else None,
+        "subject": row["subject"] if row else None,
+        "local_ticket_id": ticket_id,
+    }
+    path = store.path.parent / f"salvage-console-{os.getpid()}.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))["drafts"]
+    except (OSError, ValueError, KeyError):
+        kept = []
+    kept = [d for d in kept if (d["local_ticket_id"], d["agent_key"]) != (ticket_id, agent_key)] + [
+        draft
+    ]
+    # Written whole to a new file, then renamed over the old: a crash leaves one or the other.
+    part = path.with_name(path.name + ".part")
+    with os.fdopen(create_private(part, os.O_WRONLY | os.O_TRUNC), "w", encoding="utf-8") as f:
+        json.dump({"version": 1, "ops": [], "drafts": kept}, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(part, path)
+    return path

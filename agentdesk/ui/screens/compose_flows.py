@@ -8,8 +8,9 @@ from rich.text import Text
 
 from agentdesk.i18n import _
 from agentdesk.store import actions, outbox
-from agentdesk.store.drafts import load_draft, save_draft, staleness, ticket_basis
+from agentdesk.store.drafts import load_draft, staleness, ticket_basis
 from agentdesk.store.presence import my_agent_ids
+from agentdesk.store.salvage import keep_draft
 from agentdesk.text import one_line
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.type_ahead import focus_now
@@ -73,7 +74,7 @@ class ComposeFlows:
         tid, kind, body = c.ticket_id, c.kind, c.body
         basis = {**c.basis, "macro": c.macro} if c.macro else dict(c.basis)
         key = self.agent_key
-        self.app.writer.submit(lambda s: save_draft(s, tid, key, kind, body, basis))
+        self.app.writer.submit(lambda s: keep_draft(s, tid, key, kind, body, basis))
 
     def _limit_composer(self, row) -> None:
         """The composer marks a canned reply's effects the ticket's platform cannot carry."""
@@ -167,7 +168,13 @@ class ComposeFlows:
             )
             return _("note queued") if kind == "note" else _("reply queued")
 
-        self.write(job, on_done=done, on_error=lambda _e: c.thaw())
+        self.write(job, on_done=done, on_error=self._send_failed)
+
+    def _send_failed(self, _error) -> None:
+        """The write failed (its error is shown): the words are the agent's again, and kept as
+        a draft, since ctrl+s stopped the draft's timer."""
+        self.composer.thaw()
+        self._save_draft_now()
 
     def _composer_done(self, _result=None) -> None:
         self.composer.close()
