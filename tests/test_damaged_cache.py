@@ -121,3 +121,24 @@ async def test_a_console_told_of_damage_says_so_and_keeps_the_agents_words(fille
     with Store.open_dir(filled.data_dir, readonly=True) as store:
         t = store.one("SELECT id FROM tickets WHERE remote_id = ?", (remote,))[0]
         assert store.one("SELECT body FROM drafts WHERE ticket_id = ?", (t,))[0] == "kept words"
+
+
+def test_a_cache_damaged_where_its_schema_is_kept_is_rebuilt(filled):
+    """The first page (SQLite's own table of tables) overwritten: nothing can be read, so
+    salvage says so and points to rebuild, which keeps the file aside and starts anew."""
+    data = filled.data_dir
+    with open(data / "agentdesk.db", "r+b") as f:
+        f.seek(100)
+        f.write(random.Random(3).randbytes(3900))
+    for args in (("sync", "--once"), ("stats",)):
+        r = cli(data, *args)
+        assert r.returncode == 1 and "the cache is damaged" in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.stderr
+    saved = cli(data, "salvage")
+    assert saved.returncode == 1 and "`agentdesk rebuild` makes a new one" in saved.stderr
+    rebuilt = cli(data, "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Nothing could be read from the damaged cache" in rebuilt.stderr
+    assert list(data.glob("agentdesk.db.damaged-*"))
+    with Store.open_dir(data, readonly=True) as store:
+        assert store.one("SELECT count(*) FROM tickets")[0] >= 400

@@ -15,11 +15,27 @@ from agentdesk.store import salvage as salvaging
 from agentdesk.store.db import DB_NAME, Store, StoreError
 
 
-def _save(data_dir) -> None:
+def _save(data_dir, *, must: bool = True) -> None:
     try:
         out = salvaging.salvage(data_dir)
     except StoreError as e:
-        raise Fail(_("nothing could be read from the cache: {err}").format(err=e)) from None
+        if e.damage is None:
+            raise Fail(str(e)) from None
+        if must:
+            raise Fail(
+                _(
+                    "nothing could be read from the cache ({err}); `agentdesk rebuild` makes a"
+                    " new one and keeps this file aside"
+                ).format(err=e.damage)
+            ) from None
+        # rebuild goes on: the file is kept aside, for a specialist's tools if it matters
+        click.echo(
+            _("Nothing could be read from the damaged cache ({err}); it is kept aside.").format(
+                err=e.damage
+            ),
+            err=True,
+        )
+        return
     if out.path is None:
         click.echo(_("The cache holds no unsent work and no drafts: nothing to save."))
     else:
@@ -51,7 +67,7 @@ def rebuild(c: Context) -> None:
     data_dir = settings.data_dir
     db = data_dir / DB_NAME
     if db.exists():
-        _save(data_dir)
+        _save(data_dir, must=False)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = data_dir / f"{DB_NAME}.damaged-{stamp}"
         for suffix in ("", "-wal", "-shm"):

@@ -30,6 +30,8 @@ DB_NAME = "agentdesk.db"
 class StoreError(Exception):
     """The cache cannot be used; the message is meant for the user as is."""
 
+    damage: str | None = None  # SQLite's words, when the file is damaged
+
 
 def now() -> int:
     return int(time.time())
@@ -96,7 +98,10 @@ class Store:
         path = Path(data_dir) / DB_NAME
         conn, _frozen = _connect(path, readonly=True)
         try:
-            _refuse_foreign(conn, path)
+            try:
+                _refuse_foreign(conn, path)
+            except sqlite3.DatabaseError as e:
+                return str(e)  # damaged where the schema itself is kept
             return damage.check(conn)
         finally:
             conn.close()
@@ -302,6 +307,10 @@ def _ensure_search_index(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _unusable(path: Path, e: Exception) -> StoreError:
+    if damage.is_damage(e):  # damaged where SQLite starts reading: the same way out
+        err = StoreError(str(damage.CacheDamaged(path.parent, str(e))))
+        err.damage = str(e)
+        return err
     return StoreError(
         _("{path}: not a usable agentdesk cache ({err}); the file was left as it is").format(
             path=path, err=e

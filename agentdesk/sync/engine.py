@@ -24,7 +24,7 @@ from agentdesk.i18n import _
 from agentdesk.secrets import SecretMissing, get_secret
 from agentdesk.store import attachment_saves, damage, outbox, salvage, sync_state
 from agentdesk.store.damage import CacheDamaged
-from agentdesk.store.db import Store
+from agentdesk.store.db import Store, StoreError
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
 from agentdesk.sync.attachment_files import write_attachment
@@ -71,11 +71,6 @@ def context_for(settings: Settings, cs: ConnectorSettings) -> ConnectorContext:
         request_timeout=settings.sync.request_timeout,
         secret=secret,
     )
-
-
-def _check_file(data_dir) -> str | None:
-    with Store.open_dir(data_dir, readonly=True) as store:
-        return damage.check(store.conn)
 
 
 def _describe(e: BaseException) -> str:
@@ -264,7 +259,11 @@ class SyncEngine:
         await self._sleep(CACHE_CHECK_AFTER)
         if self.stop_event.is_set():
             return
-        problem = await asyncio.to_thread(_check_file, self.settings.data_dir)
+        try:
+            problem = await asyncio.to_thread(Store.check_dir, self.settings.data_dir)
+        except StoreError as e:  # not ours to judge here: every open already refuses it
+            log.warning("%s", e)
+            return
         if problem is not None:
             self._stop_damaged(damage.mark(self.settings.data_dir, problem))
 
