@@ -307,7 +307,9 @@ def _ensure_search_index(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _unusable(path: Path, e: Exception) -> StoreError:
-    if damage.is_damage(e):  # damaged where SQLite starts reading: the same way out
+    # A SQLite file damaged where reading starts: the damaged cache's way out. A file that
+    # is not SQLite at all ("file is not a database") may be anything: left alone, named.
+    if damage.is_damage(e) and "not a database" not in str(e):
         err = StoreError(str(damage.CacheDamaged(path.parent, str(e))))
         err.damage = str(e)
         return err
