@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from servers import dovecot
 
-from agentdesk.connectors.email.parse import MAX_BODY_CHARS, UnreadableMail, parse_mail
+from agentdesk.connectors.email.parse import (
+    MAX_BODY_CHARS,
+    UnreadableMail,
+    attachment_bytes,
+    parse_mail,
+)
 from agentdesk.store.db import Store
 from agentdesk.sync.runner import run_once
 from agentdesk.text import sanitize
@@ -95,6 +100,27 @@ def test_charsets_come_out_as_the_sender_meant():
     assert parse_mail((CORPUS / "bad_encoded_words.eml").read_bytes()).subject
 
 
+def test_raw_8bit_headers_come_out_as_text():
+    """RFC 6532 mail (raw UTF-8 in headers) and bare GBK headers: read, not mojibake."""
+    raw = (CORPUS / "raw_utf8_headers.eml").read_bytes()
+    mail = parse_mail(raw)
+    assert (mail.subject, mail.from_name, mail.from_addr) == (
+        "退款进度查询",
+        "王小明",
+        "wang@example.cn",
+    )
+    assert "LL0000662" in mail.body
+    [photo] = mail.attachments
+    assert (photo.name, photo.content_type) == ("快递单照片.jpg", "image/jpeg")
+    assert attachment_bytes(raw, photo.index) == (
+        "快递单照片.jpg",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01",
+    )
+    gbk = parse_mail((CORPUS / "raw_gbk_subject.eml").read_bytes())
+    assert (gbk.subject, gbk.from_name) == ("发票抬头修改", "李先生")
+    assert "公司名称" in gbk.body
+
+
 @pytest.mark.parametrize("name", GENERATED)
 def test_generated_extremes(name):
     make, expect = GENERATED[name]
@@ -145,3 +171,18 @@ def test_the_whole_corpus_through_imap_and_the_engine(tmp_path, monkeypatch, cap
         assert any("MIME parts" in r for r in rejected)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "header, text",
+    [
+        ("退款进度查询 =?utf-8?B?5Y+R6LSn?= 了吗", "退款进度查询 发货 了吗"),
+        ("=?utf-8?B?5Y+R?= =?utf-8?B?6LSn?= 快", "发货 快"),  # one run: no space inside
+        ("plain ascii", "plain ascii"),
+        ("=?gb2312?B?wO7PyMn6?=", "李先生"),
+    ],
+)
+def test_encoded_words_beside_raw_text(header, text):
+    from agentdesk.connectors.email.text import decode_header_value
+
+    assert decode_header_value(header) == text

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from agentdesk.connectors.email.text import decode_bytes, decode_header_value, fold_quoted
+from agentdesk.connectors.email.text import (
+    decode_bytes,
+    decode_header_value,
+    fold_quoted,
+    raw_header_text,
+)
 from agentdesk.connectors.html_text import html_to_text
 
 MAX_PARTS = 200  # a "zip bomb" of nested multiparts stops here
@@ -57,12 +62,27 @@ def _ids(value: object) -> list[str]:
     return _MSGID.findall(str(value or ""))
 
 
+def _repair_8bit_headers(msg: Message) -> None:
+    """Headers sent as raw UTF-8 (or GBK) bytes become text in place, so every later read
+    (subject, sender, a part's file name and disposition) sees characters, not the
+    replacement marks the stdlib's compat32 parser would show."""
+    items = list(msg.raw_items())
+    fixed = [(k, raw_header_text(v) if isinstance(v, str) else v) for k, v in items]
+    if fixed == items:
+        return
+    for key in {k.lower() for k, _v in items}:
+        del msg[key]
+    for key, value in fixed:
+        msg[key] = value
+
+
 def _walk(msg: Message, depth: int = 0, count: list[int] | None = None):
     """Leaf parts in order, with the nesting and part count bounded."""
     count = count if count is not None else [0]
     count[0] += 1
     if count[0] > MAX_PARTS:
         raise UnreadableMail(f"more than {MAX_PARTS} MIME parts")
+    _repair_8bit_headers(msg)
     if msg.is_multipart():
         if depth >= MAX_DEPTH:
             raise UnreadableMail(f"MIME parts nested deeper than {MAX_DEPTH}")
@@ -168,6 +188,7 @@ def _sender(value: str) -> tuple[str, str]:
 
 
 def _parse(msg: Message, raw: bytes) -> ParsedMail:
+    _repair_8bit_headers(msg)
     from_name, from_addr = _sender(decode_header_value(msg.get("from")))
     if not from_addr:
         raise UnreadableMail("no sender address")

@@ -60,11 +60,33 @@ def decode_bytes(data: bytes, label: str | None) -> str:
     return data.decode(declared or "utf-8", errors="replace")
 
 
+# Adjacent encoded words are one run: the space between them is not part of the text.
+_ENCODED_WORDS = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=(?:\s+=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)*")
+_RAW_8BIT = re.compile(r"[\udc80-\udcff]+")
+
+
+def raw_header_text(value: str) -> str:
+    """A header that arrived as raw 8-bit bytes (RFC 6532 UTF-8, as many Chinese mail
+    clients and gateways send, or a bare GBK one), which the parser keeps as surrogate
+    escapes: those bytes decoded by the usual fallbacks. Encoded words stay for later."""
+    if not _RAW_8BIT.search(value):
+        return value
+    return decode_bytes(value.encode("utf-8", "surrogateescape"), None)
+
+
 def decode_header_value(value: object) -> str:
     """An RFC 2047 header (`=?gb2312?B?...?=`) to text; broken encoded words kept as typed."""
     if value is None:
         return ""
     raw = str(value)
+    if not raw.isascii():
+        # Raw UTF-8 text (RFC 6532) beside encoded words: decode_header would hand the
+        # text back escaped, so only the encoded words go through it.
+        out, pos = [], 0
+        for word in _ENCODED_WORDS.finditer(raw):
+            out += [raw[pos : word.start()], decode_header_value(word.group())]
+            pos = word.end()
+        return _unfold("".join(out) + raw[pos:])
     try:
         parts = decode_header(raw)
     except Exception:  # malformed encoded words: show what was sent rather than nothing
