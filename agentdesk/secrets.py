@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 
 from agentdesk.i18n import _
 
@@ -53,11 +54,36 @@ def store_secret(connector_name: str, secret: str) -> None:
     keyring.set_password(KEYRING_SERVICE, connector_name, secret)
 
 
-def keyring_backend() -> tuple[bool, str]:
-    """Whether a real keyring backend is available, and its name, for `agentdesk doctor`."""
+@dataclass(frozen=True)
+class KeyringInfo:
+    usable: bool
+    name: str
+    plaintext: bool  # it writes secrets to a file anyone who can read it can use
+
+
+# Backends that keep secrets unencrypted on disk (keyrings.alt's file keyring is chosen by
+# the keyring library whenever it is installed and no desktop keyring is running).
+_PLAINTEXT = ("keyrings.alt.file.PlaintextKeyring",)
+
+
+def keyring_backend() -> KeyringInfo:
+    """Which keyring backend `login` would write to, for `doctor` and `login` itself."""
     import keyring
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
-    usable = not isinstance(backend, fail.Keyring)
-    return usable, f"{type(backend).__module__}.{type(backend).__name__}"
+    inner = getattr(backend, "backends", None) or [backend]  # the chainer's members
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in inner]
+    return KeyringInfo(
+        usable=not isinstance(backend, fail.Keyring),
+        name=f"{type(backend).__module__}.{type(backend).__name__}",
+        plaintext=any(n in _PLAINTEXT for n in names),
+    )
+
+
+def plaintext_warning(info: KeyringInfo) -> str:
+    return _(
+        "the keyring backend {name} stores secrets UNENCRYPTED in a file; install a desktop"
+        " keyring or use AGENTDESK_SECRET_<NAME> variables (a test-only keyring may have been"
+        " installed into this environment)"
+    ).format(name=info.name)

@@ -49,18 +49,18 @@ def test_split_days_and_weekends():
 
 
 def test_round_the_clock_without_hours():
-    assert parse_calendar([], [], None) is None
+    assert parse_calendar([], [], "UTC") is None
     assert add_working_time(1000, 60, None) == 1060
 
 
 @pytest.mark.parametrize(
     ("hours", "holidays", "zone", "message"),
     [
-        (["Weekdays 9-5"], [], None, "Mon-Fri 09:00-18:00"),
-        (["Mon-Fri 18:00-09:00"], [], None, "end after it starts"),
-        (["Mon-Fry 09:00-18:00"], [], None, "days are written"),
-        (["Mon 25:00-26:00"], [], None, "not a time of day"),
-        (["Mon 09:00-18:00"], ["1 Oct"], None, "holidays are dates"),
+        (["Weekdays 9-5"], [], "UTC", "Mon-Fri 09:00-18:00"),
+        (["Mon-Fri 18:00-09:00"], [], "UTC", "end after it starts"),
+        (["Mon-Fry 09:00-18:00"], [], "UTC", "days are written"),
+        (["Mon 25:00-26:00"], [], "UTC", "not a time of day"),
+        (["Mon 09:00-18:00"], ["1 Oct"], "UTC", "holidays are dates"),
         (["Mon 09:00-18:00"], [], "Mars/Olympus", "unknown time zone"),
     ],
 )
@@ -97,6 +97,41 @@ def test_policy_due_times_use_working_time(tmp_path):
     assert due.first == at("2026-11-24T11:00")
     # 16 h: 2 on Friday, 9 on Tuesday, 5 on Wednesday.
     assert due.resolve == at("2026-11-25T14:00")
+
+
+@pytest.fixture
+def system_zone(monkeypatch):
+    """Set the system's zone as the OS would (TZ), for this test only."""
+    import tzlocal
+
+    from agentdesk.config.zone import system_zone_name
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        tzlocal.reload_localzone()
+        system_zone_name.cache_clear()
+
+    yield set_zone
+    monkeypatch.undo()
+    tzlocal.reload_localzone()
+    system_zone_name.cache_clear()
+
+
+def test_with_no_zone_configured_the_hours_are_the_systems(tmp_path, system_zone):
+    """A mail at 10:00 Beijing time, a 4-hour target, no `timezone` anywhere, on a machine
+    in Beijing: due at 14:00 Beijing time (it was 21:00 when UTC stood in)."""
+    system_zone("Asia/Shanghai")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sla.policies]]\nname = "E-mail"\nchannels = ["email"]\nfirst_response = "4h"\n'
+        'business_hours = ["Mon-Fri 09:00-18:00"]\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, tmp_path / "data", environ={})
+    assert settings.agent.zone_name == "Asia/Shanghai"
+    mon_10am = at("2026-11-23T10:00")
+    clock = TicketClock("email", None, "normal", (), "open", mon_10am, None, mon_10am, None, {})
+    assert due_times(settings.sla_policies, clock).first == at("2026-11-23T14:00")
 
 
 def test_at_risk_view_uses_each_policys_warning_window(tmp_path):

@@ -134,6 +134,17 @@ def test_doctor_on_the_demo(demo_dir):
     assert "connector demo (demo)" in r.stdout and "FAIL" not in r.stdout
 
 
+def test_doctor_json_names_the_zone_in_use(demo_dir):
+    """No zone in the config: the system's, named (here set as the OS would, with TZ)."""
+    env = {"AGENTDESK_CONFIG": "", "XDG_CONFIG_HOME": str(demo_dir / "nocfg")}
+    r = cli("--data-dir", str(demo_dir), "doctor", "--json", env={**env, "TZ": "Asia/Shanghai"})
+    out = json.loads(r.stdout)
+    assert out["healthy"] is True
+    checks = {c["check"]: c for c in out["checks"]}
+    assert checks["time zone"]["detail"].startswith("Asia/Shanghai (the system's")
+    assert checks["connector demo (demo)"]["status"] == "ok"
+
+
 def test_bench_reports_every_query(demo_dir):
     out = json.loads(cli("--data-dir", str(demo_dir), "bench", "--runs", "3", "--json").stdout)
     names = [q["name"] for q in out["queries"]]

@@ -424,8 +424,11 @@ def test_login_stores_the_secret_that_sync_then_uses(tmp_path, imap_server, smtp
     assert stored.returncode == 0, stored.stderr
     assert "stored the secret for shop-mail" in stored.stdout
     assert "mail-secret" not in config.read_text()
+    # A file keyring keeps it in clear text: said loudly, at login and by doctor.
+    assert "WARNING" in stored.stderr and "UNENCRYPTED" in stored.stderr
     doctor = subprocess.run([*base, "doctor"], capture_output=True, text=True, env=env, timeout=120)
     assert doctor.returncode == 0, doctor.stdout
+    assert "warn keyring" in doctor.stdout and "UNENCRYPTED" in doctor.stdout
     unknown = subprocess.run(
         [*base, "login", "nope", "--password-stdin"],
         input="x\n",

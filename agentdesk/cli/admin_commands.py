@@ -16,12 +16,20 @@ from agentdesk.text import json_text
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help=_("One JSON document, for scripts."))
 @pass_ctx
-def doctor(c: Context) -> None:
-    """Check the config, the data dir, the keyring and each connector."""
-    from agentdesk.cli.doctor import run_doctor
+def doctor(c: Context, as_json: bool) -> None:
+    """Check the config, the time zone, the data dir, the keyring and each connector."""
+    from rich.console import Console
 
-    if not run_doctor(c.config, c.data_dir):
+    from agentdesk.cli.doctor import findings_json, healthy, print_findings, run_doctor
+
+    findings = run_doctor(c.config, c.data_dir)
+    if as_json:
+        click.echo(json_text(findings_json(findings), indent=2))
+    else:
+        print_findings(Console(soft_wrap=True), findings)
+    if not healthy(findings):
         sys.exit(1)
 
 
@@ -35,7 +43,7 @@ def doctor(c: Context) -> None:
 @pass_ctx
 def login(c: Context, name: str, password_stdin: bool) -> None:
     """Store a connector's password or token in the keyring."""
-    from agentdesk.secrets import store_secret
+    from agentdesk.secrets import keyring_backend, plaintext_warning, store_secret
 
     settings = c.settings()
     if name not in {cs.name for cs in settings.connectors}:
@@ -53,6 +61,9 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
     )
     if not secret:
         raise Fail(_("an empty secret was not stored"), 2)
+    info = keyring_backend()
+    if info.plaintext:
+        click.secho(_("WARNING: ") + plaintext_warning(info), err=True, fg="red", bold=True)
     try:
         store_secret(name, secret)
     except Exception as e:  # keyring raises backend-specific errors

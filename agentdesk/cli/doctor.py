@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.text import Text
@@ -14,32 +15,66 @@ from agentdesk.i18n import _
 from agentdesk.text import one_line
 
 
-def _line(console: Console, ok: bool | None, what: str, detail: str) -> None:
-    mark = {True: ("ok", "green"), False: ("FAIL", "red"), None: ("warn", "yellow")}[ok]
-    # What a platform said is remote text: one line, no escapes, never markup.
-    console.print(
-        Text.assemble(
-            (f"{mark[0]:>4} ", mark[1]), (one_line(what), "bold"), f"  {one_line(detail)}"
+@dataclass
+class Finding:
+    status: str  # "ok", "warn" or "fail"
+    check: str
+    detail: str
+
+
+_MARKS = {"ok": ("ok", "green"), "fail": ("FAIL", "red"), "warn": ("warn", "yellow")}
+
+
+def print_findings(console: Console, findings: list[Finding]) -> None:
+    for f in findings:
+        mark, style = _MARKS[f.status]
+        # What a platform said is remote text: one line, no escapes, never markup.
+        console.print(
+            Text.assemble(
+                (f"{mark:>4} ", style), (one_line(f.check), "bold"), f"  {one_line(f.detail)}"
+            )
         )
-    )
 
 
-def run_doctor(config: str | None, data_dir: str | None) -> bool:
-    """Print one line per check; returns False if anything failed."""
-    console = Console(soft_wrap=True)
-    healthy = True
+def findings_json(findings: list[Finding]) -> dict:
+    return {
+        "healthy": healthy(findings),
+        "checks": [{"check": f.check, "status": f.status, "detail": f.detail} for f in findings],
+    }
+
+
+def healthy(findings: list[Finding]) -> bool:
+    return not any(f.status == "fail" for f in findings)
+
+
+def run_doctor(config: str | None, data_dir: str | None) -> list[Finding]:
+    """One finding per check, in the order a person would fix them."""
+    out: list[Finding] = []
+    add = lambda status, check, detail: out.append(Finding(status, check, detail))  # noqa: E731
     try:
         settings = load_settings(config, data_dir)
     except ConfigError as e:
-        _line(console, False, _("config"), str(e))
-        return False
+        add("fail", _("config"), str(e))
+        return out
     where = (
         str(settings.config_path)
         if settings.config_path
         else _("no config file: the built-in demo workspace")
     )
-    _line(console, True, _("config"), where)
+    add("ok", _("config"), where)
+    zone = settings.agent.zone_name
+    add(
+        "ok",
+        _("time zone"),
+        zone + ("" if settings.agent.timezone else _(" (the system's; [agent] timezone sets one)")),
+    )
+    _check_cache(settings, add)
+    _check_keyring(settings, add)
+    _check_connectors(settings, add)
+    return out
 
+
+def _check_cache(settings, add) -> None:
     from agentdesk.store import damage
     from agentdesk.store.db import Store, StoreError, data_dir_exposure
 
@@ -47,45 +82,48 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
         with Store.open_dir(settings.data_dir) as store:
             n = store.one("SELECT count(*) FROM tickets")[0]
             problem = damage.check(store.conn, quick=False)  # every page, every index
-        _line(
-            console,
-            True,
+        add(
+            "ok",
             _("data dir"),
             _("{dir} (writable, cache has {n:,} tickets)").format(dir=settings.data_dir, n=n),
         )
         if problem is None:
-            _line(console, True, _("cache"), _("every page checked"))
+            add("ok", _("cache"), _("every page checked"))
         else:
-            _line(console, False, _("cache"), str(damage.mark(settings.data_dir, problem)))
-            healthy = False
+            add("fail", _("cache"), str(damage.mark(settings.data_dir, problem)))
     except (StoreError, damage.CacheDamaged) as e:
-        _line(console, False, _("data dir"), str(e))
-        healthy = False
+        add("fail", _("data dir"), str(e))
     except sqlite3.DatabaseError as e:
         if not damage.is_damage(e):
             raise
-        _line(console, False, _("cache"), str(damage.mark(settings.data_dir, str(e))))
-        healthy = False
+        add("fail", _("cache"), str(damage.mark(settings.data_dir, str(e))))
     exposure = data_dir_exposure(settings.data_dir)
     if exposure:
-        _line(console, None, _("data dir"), exposure)
+        add("warn", _("data dir"), exposure)
 
-    from agentdesk.secrets import keyring_backend
 
-    usable, backend = keyring_backend()
+def _check_keyring(settings, add) -> None:
     from agentdesk.connectors.registry import spec_for
+    from agentdesk.secrets import keyring_backend, plaintext_warning
 
+    info = keyring_backend()
     needs = [c for c in settings.connectors if c.enabled and spec_for(c.type).needs_secret]
-    detail = (
-        backend
-        if usable
-        else _("no keyring backend ({backend}); use AGENTDESK_SECRET_<NAME> variables").format(
-            backend=backend
+    if info.plaintext:
+        add("warn", _("keyring"), plaintext_warning(info))
+    elif info.usable:
+        add("ok", _("keyring"), info.name)
+    else:
+        from_env = all(os.environ.get(_env(c.name)) for c in needs)
+        add(
+            "fail" if needs and not from_env else "warn",
+            _("keyring"),
+            _("no keyring backend ({backend}); use AGENTDESK_SECRET_<NAME> variables").format(
+                backend=info.name
+            ),
         )
-    )
-    _line(console, True if usable else (False if needs else None), _("keyring"), detail)
-    healthy &= usable or not needs or all(os.environ.get(_env(c.name)) for c in needs)
 
+
+def _check_connectors(settings, add) -> None:
     from agentdesk.connectors.registry import make_connector
     from agentdesk.secrets import SecretMissing
     from agentdesk.sync.engine import context_for
@@ -93,24 +131,15 @@ def run_doctor(config: str | None, data_dir: str | None) -> bool:
     for cs in settings.connectors:
         label = _("connector {name} ({type})").format(name=cs.name, type=cs.type)
         if not cs.enabled:
-            _line(console, None, label, _("disabled in the config"))
+            add("warn", label, _("disabled in the config"))
             continue
         try:
             connector = make_connector(cs.type, context_for(settings, cs))
-            result = asyncio.run(_check(connector, settings.sync.request_timeout))
-            _line(console, True, label, result)
+            add("ok", label, asyncio.run(_check(connector, settings.sync.request_timeout)))
         except SecretMissing as e:
-            _line(console, False, label, str(e))
-            healthy = False
+            add("fail", label, str(e))
         except Exception as e:  # any failure to reach the platform is a finding, not a crash
-            _line(
-                console,
-                False,
-                label,
-                _("unreachable: {err}").format(err=str(e) or type(e).__name__),
-            )
-            healthy = False
-    return healthy
+            add("fail", label, _("unreachable: {err}").format(err=str(e) or type(e).__name__))
 
 
 def _env(name: str) -> str:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from agentdesk.config import schema
+from agentdesk.config.zone import system_zone_name
 from agentdesk.connectors import registry
 from agentdesk.i18n import _
 from agentdesk.options import Key, SchemaError, check_table, check_value
@@ -39,9 +40,14 @@ class AgentSettings:
     idle_away_minutes: int
 
     @property
-    def zone(self) -> dt.tzinfo | None:
-        """The agent's time zone; None means the system's. Times are stored in UTC."""
-        return ZoneInfo(self.timezone) if self.timezone else None
+    def zone_name(self) -> str:
+        """The agent's time zone, or the system's when the config names none."""
+        return self.timezone or system_zone_name()
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """Times are stored in UTC and shown in this zone."""
+        return ZoneInfo(self.zone_name)
 
 
 @dataclass(frozen=True)
@@ -240,7 +246,9 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         c = check_table(schema.SLA_POLICY, p, f"sla.policies[{i}]")
         try:
             calendar = parse_calendar(
-                c["business_hours"], c["holidays"], c["timezone"] or agent["timezone"] or None
+                c["business_hours"],
+                c["holidays"],
+                c["timezone"] or agent["timezone"] or system_zone_name(),
             )
         except HoursError as e:
             key = (

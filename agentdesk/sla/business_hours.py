@@ -55,8 +55,9 @@ def _days(spec: str) -> list[int]:
     return out
 
 
-def parse_calendar(hours: list[str], holidays: list[str], zone: str | None) -> Calendar | None:
-    """None for an empty `hours` (round the clock)."""
+def parse_calendar(hours: list[str], holidays: list[str], zone: str) -> Calendar | None:
+    """None for an empty `hours` (round the clock). `zone` is a zone name, the config's or
+    the system's (the caller knows which)."""
     if not hours:
         return None
     week: list[list[tuple[int, int]]] = [[] for _ in DAYS]
@@ -76,7 +77,7 @@ def parse_calendar(hours: list[str], holidays: list[str], zone: str | None) -> C
         except ValueError:
             raise HoursError(f"{text!r}: holidays are dates such as 2026-10-01") from None
     try:
-        tz = ZoneInfo(zone) if zone else dt.UTC
+        tz = ZoneInfo(zone)
     except Exception:
         raise HoursError(f'unknown time zone "{zone}"') from None
     return Calendar(tz, tuple(tuple(sorted(r)) for r in week), frozenset(days))
