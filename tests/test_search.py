@@ -112,3 +112,52 @@ def test_search_pages_newest_first_through_every_match(filled_store):
         seen += [r["id"] for r in rows]
         after = reads.sort_key(rows[-1], "newest")
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen)) == total
+
+
+def ids(store, text) -> list[int]:
+    return [r["id"] for r in search(store, text)[0]]
+
+
+def test_a_ticket_number_typed_bare_or_as_shown(filled_store):
+    t = filled_store.one("SELECT id, remote_id FROM tickets WHERE remote_id = 'DEMO-288'")
+    assert t["id"] in ids(filled_store, "288"), "bare: the number or the text"
+    assert ids(filled_store, "#DEMO-288") == [t["id"]], "as the console shows it: only that"
+    assert ids(filled_store, "#288") == [t["id"]]
+    assert t["id"] in ids(filled_store, "DEMO-288") and t["id"] in ids(filled_store, "demo-288")
+    other = filled_store.one("SELECT id FROM tickets WHERE remote_id = 'DEMO-289'")[0]
+    assert sorted(ids(filled_store, "number:288,289")) == sorted([t["id"], other])
+    assert ids(filled_store, "#288 #289") == [], "two numbers as terms: both must match"
+
+
+def test_a_tracking_number_finds_the_customers_tickets(filled_store):
+    """The tracking number of any of the customer's orders, not only the ticket's own."""
+    row = filled_store.one(
+        "SELECT t.id, o.number, o.tracking_number FROM tickets t"
+        " JOIN orders o ON o.customer_id = t.customer_id"
+        " WHERE o.tracking_number IS NOT NULL AND (t.order_id IS NULL OR t.order_id != o.id)"
+        " LIMIT 1"
+    )
+    for text in (row["tracking_number"], f"order:{row['tracking_number']}", row["number"]):
+        assert row["id"] in ids(filled_store, text), text
+
+
+def test_a_phone_number_or_an_email_typed_bare(filled_store):
+    row = filled_store.one(
+        "SELECT t.id, c.phone, c.email FROM tickets t JOIN customers c ON c.id = t.customer_id"
+        " WHERE c.phone GLOB '1[0-9]*' AND length(c.phone) = 11 AND c.email IS NOT NULL LIMIT 1"
+    )
+    p = row["phone"]
+    for text in (p, f"+86 {p[:3]} {p[3:7]} {p[7:]}", f"{p[:3]}-{p[3:7]}-{p[7:]}", row["email"]):
+        assert row["id"] in ids(filled_store, text), text
+    assert row["id"] in ids(filled_store, row["email"].upper())
+    assert row["id"] in ids(filled_store, f"from:+86-{p[:3]}-{p[3:7]}-{p[7:]}")
+
+
+def test_identifiers_are_told_from_words():
+    q = parse("refund SF773432959305 +86 138 0013 8000 #DEMO-1 li@example.cn 退款 iphone-15")
+    assert q.terms == ["refund", "退款"]
+    assert q.identifiers == ["SF773432959305", "+8613800138000", "li@example.cn", "iphone-15"]
+    assert q.numbers == [["DEMO-1"]]
+    assert parse("refund 2 288").identifiers == ["2", "288"], "short numbers are not a phone"
+    with pytest.raises(QueryError, match="number: expected a ticket number"):
+        parse("number:abc")

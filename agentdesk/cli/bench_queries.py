@@ -83,6 +83,23 @@ def run_bench(store: Store, settings: Settings, runs: int) -> dict:
     ):
         f = compile_query(parse(text), me)
         cases.append((f"search: {text}", lambda f=f: reads.search(store, f, 50)))
+    # Identifiers typed bare, as agents search: a ticket number, a tracking number and a
+    # phone number of a customer with several tickets.
+    known = store.one(
+        "SELECT t.remote_id, o.tracking_number, c.phone FROM tickets t"
+        " JOIN orders o ON o.customer_id = t.customer_id JOIN customers c ON c.id = t.customer_id"
+        " WHERE o.tracking_number IS NOT NULL AND c.phone IS NOT NULL"
+        " ORDER BY t.id DESC LIMIT 1"
+    )
+    if known:
+        number = known["remote_id"].rpartition("-")[2]
+        for label, text in (
+            ("ticket number", number),
+            ("tracking number", known["tracking_number"]),
+            ("phone", known["phone"]),
+        ):
+            f = compile_query(parse(text), me)
+            cases.append((f"search: a {label}", lambda f=f: reads.search(store, f, 50)))
     f = compile_query(parse("refund"), me)
     cases.append(("search count: refund", lambda: reads.count(store, f)))
     # The supervisor's reads: whole-period figures, seconds rather than milliseconds, so

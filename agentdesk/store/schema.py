@@ -312,8 +312,22 @@ CREATE INDEX outbox_due ON outbox (connector, state, next_attempt_at);
 CREATE INDEX outbox_ticket ON outbox (ticket_id, state);
 """
 
+# v5: agents find tickets the way customers name them (store/filters.py, `_identifier`):
+# by ticket number, order or tracking number, phone and handle, each through an index.
+_V5 = """
+CREATE INDEX tickets_number ON tickets (substr(remote_id, instr(remote_id, '-') + 1));
+CREATE INDEX tickets_order ON tickets (order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX orders_number ON orders (number);
+CREATE INDEX orders_tracking ON orders (tracking_number) WHERE tracking_number IS NOT NULL;
+CREATE INDEX customers_phone ON customers (
+    replace(replace(replace(replace(replace(replace(phone, ' ', ''), '-', ''), '(', ''),
+    ')', ''), '+', ''), '.', '')
+);
+CREATE INDEX customer_handles_handle ON customer_handles (handle);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

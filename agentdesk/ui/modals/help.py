@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from agentdesk.i18n import _
+from agentdesk.query import SEARCH_SYNTAX
 from agentdesk.ui.keys import COMPOSER_KEYS, MAIN_KEYS, effective_keys, key_label
 
 
@@ -51,6 +52,16 @@ def keys_table(keymap: dict[str, str], unavailable: dict[str, str] | None = None
     return table
 
 
+def search_table() -> Table:
+    """What the `/` bar understands: agents search the way customers talk."""
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column(Text(_("type")), style="bold cyan", no_wrap=True)
+    table.add_column(Text(_("finds")), ratio=1)
+    for example, meaning in SEARCH_SYNTAX:
+        table.add_row(Text(example), Text(meaning))
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", _("Close"), id="help_close")]
 
@@ -63,6 +74,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help", classes="wide-dialog"):
             yield Static(Text(_("Keys"), "bold"), id="dialog-title")
             yield Static(keys_table(self.keymap, self.unavailable))
+            yield Static(Text("\n" + _("Search ( / )"), "bold"))
+            yield Static(search_table())
             yield Static(Text(_("esc / q / ? close"), "dim"))
 
     def action_close(self) -> None:
