@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def _open_console(settings: Settings, theme: str | None = None) -> None:
         Store.open_dir(settings.data_dir).close()  # fail here, with a clear line, not in the UI
     except StoreError as e:
         raise Fail(str(e)) from None
+    need_terminal(_("the console"))
     keeper = SyncKeeper(settings)
     in_process = keeper.start()
     if not in_process and keeper.problem():
@@ -45,9 +47,29 @@ def _open_console(settings: Settings, theme: str | None = None) -> None:
     try:
         from agentdesk.ui.app import AgentDeskApp
 
-        AgentDeskApp(settings, engine_in_process=in_process, keeper=keeper, theme=theme).run()
+        app = AgentDeskApp(settings, engine_in_process=in_process, keeper=keeper, theme=theme)
+        app.run()
     finally:
         keeper.stop()
+    exit_as(app)
+
+
+def need_terminal(what: str) -> None:
+    """A full-screen app writes escape sequences for a terminal and reads keys from one:
+    piped or redirected, it would fill a file with codes and wait for keys that never come."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise Fail(
+            _(
+                "{what} needs a terminal, and standard input or output is not one"
+                " (over SSH: ssh -t; for scripts: agentdesk search, stats, report)"
+            ).format(what=what)
+        )
+
+
+def exit_as(app) -> None:
+    """A crash inside the app (Textual printed its traceback) exits non-zero."""
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -92,6 +114,9 @@ def demo(
 ) -> None:
     """Open the console on the built-in demo shop (or just fill it with --no-console)."""
     from agentdesk.cli.demo_workspace import DemoMismatch, demo_settings, prepare
+
+    if not no_console:
+        need_terminal(_("the console"))  # before filling the shop, not after
 
     base = c.settings()
     data_dir = (
@@ -139,6 +164,9 @@ def monitor(c: Context, follow: str | None, theme: str | None) -> None:
     """The supervisor's read-only wallboard: queues, SLA, agents, KPIs; read any conversation."""
     settings = c.settings()
     open_store(settings, readonly=True).close()  # a clear line here, not a crash in the UI
+    need_terminal(_("the monitor"))
     from agentdesk.ui.monitor.app import MonitorApp
 
-    MonitorApp(settings, follow=follow, theme=theme).run()
+    app = MonitorApp(settings, follow=follow, theme=theme)
+    app.run()
+    exit_as(app)

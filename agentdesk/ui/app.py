@@ -109,8 +109,11 @@ class AgentDeskApp(SafeNotify):
 
     def on_unmount(self) -> None:
         key = self.settings.agent.email
-        self.writer.submit(lambda s: (set_viewing(s, key, None), set_presence(s, key, "offline")))
-        self.writer.flush()
+        if self.writer.running:  # not when the app failed before it started the writer
+            self.writer.submit(
+                lambda s: (set_viewing(s, key, None), set_presence(s, key, "offline"))
+            )
+            self.writer.flush()
         self.writer.stop()
         self.store.close()
         self.reader.close()

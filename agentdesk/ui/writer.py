@@ -45,14 +45,22 @@ class Writer:
             self._pending += 1
         self._jobs.put((job, on_done, on_error))
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def flush(self, timeout: float = 15.0) -> bool:
-        """Wait until every submitted write is done (on exit); False if it took too long."""
+        """Wait until every submitted write is done (on exit); False if it took too long.
+        A writer that never started (the app failed while starting) has nothing to wait for."""
+        if not self.running:
+            return self._pending == 0
         with self._lock:
             return self._lock.wait_for(lambda: self._pending == 0, timeout)
 
     def stop(self, timeout: float = 15.0) -> None:
         self._jobs.put(None)
-        self._thread.join(timeout)
+        if self.running:
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         store = Store.open_dir(self._data_dir)
