@@ -11,6 +11,7 @@ import tomllib
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from rich.terminal_theme import TerminalTheme
 from textual.app import App
 from textual.color import Color
 from textual.theme import Theme
@@ -74,8 +75,64 @@ def load_theme(path: Traversable) -> Theme:
         raise ValueError(f"{path}: {e}") from None
 
 
+# How named colours in our renderables ("yellow", "cyan") look. Textual's default light
+# palette has a yellow and a cyan that read at about 2.5:1 on a near-white background, and
+# its dark one a red under 4.5:1 on near-black; these are the same hues at 4.5:1 or better
+# on the built-in themes' backgrounds (tests/test_themes.py).
+READABLE_ON_DARK = TerminalTheme(
+    (18, 18, 18),
+    (228, 228, 228),
+    [
+        (38, 38, 38),
+        (255, 95, 95),
+        (135, 215, 95),
+        (255, 215, 95),
+        (110, 150, 255),
+        (255, 110, 215),
+        (95, 215, 235),
+        (228, 228, 228),
+    ],
+    [
+        (138, 138, 138),
+        (255, 135, 135),
+        (175, 235, 135),
+        (255, 235, 135),
+        (150, 180, 255),
+        (255, 150, 230),
+        (135, 235, 250),
+        (255, 255, 255),
+    ],
+)
+READABLE_ON_LIGHT = TerminalTheme(
+    (250, 250, 250),
+    (28, 28, 28),
+    [
+        (0, 0, 0),
+        (175, 0, 0),
+        (0, 115, 0),
+        (125, 92, 0),
+        (0, 70, 170),
+        (135, 0, 135),
+        (0, 105, 130),
+        (250, 250, 250),
+    ],
+    [
+        (90, 90, 90),
+        (190, 0, 0),
+        (0, 120, 0),
+        (130, 96, 0),
+        (0, 85, 190),
+        (150, 0, 150),
+        (0, 110, 136),
+        (250, 250, 250),
+    ],
+)
+
+
 def install_themes(app: App, config_dir: Path, wanted: str) -> list[str]:
     """Register every theme found and switch to `wanted`; returns problems to show."""
+    app.ansi_theme_light = READABLE_ON_LIGHT
+    app.ansi_theme_dark = READABLE_ON_DARK
     problems: list[str] = []
     for path in theme_files(config_dir):
         try:
