@@ -76,6 +76,7 @@ class ConnectorSettings:
     index: int  # position in the file, for error messages: connectors[index]
     platform: str = ""  # the platform's name for people, from the type's package
     ops: frozenset[str] = frozenset()  # the op kinds the platform can carry
+    reply_status: str | None = None  # what a reply does to the ticket's status there
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,7 @@ def _connectors(tables: list[Any]) -> tuple[ConnectorSettings, ...]:
                 index=i,
                 platform=spec.platform,
                 ops=spec.ops,
+                reply_status=spec.reply_status,
             )
         )
     return tuple(out)

@@ -33,6 +33,9 @@ class ConnectorSpec:
     options: Mapping[str, Key] = field(default_factory=dict)
     ops: frozenset[str] = ALL_KINDS  # the op kinds (ops.KINDS) this platform can carry
     needs_secret: bool = True
+    # The status a ticket takes when an agent's reply lands, where the platform changes it
+    # ("pending": waiting on the customer); the composer says so and offers to keep it open.
+    reply_status: str | None = None
     secret: str = ""  # what `agentdesk login NAME` stores, for people
 
     def __post_init__(self) -> None:

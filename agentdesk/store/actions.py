@@ -55,6 +55,7 @@ class Platform:
 
     name: str
     ops: frozenset[str]
+    reply_status: str | None = None  # the status a reply gives a ticket there, if any
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,15 @@ class ActionContext:
         return cls(
             Actor(settings.agent.email, settings.agent.name),
             settings.sla_policies,
-            {c.name: Platform(c.platform or c.type, c.ops) for c in settings.connectors},
+            {
+                c.name: Platform(c.platform or c.type, c.ops, c.reply_status)
+                for c in settings.connectors
+            },
         )
+
+    def reply_status(self, connector: str) -> str | None:
+        platform = self.platforms.get(connector)
+        return platform.reply_status if platform else None
 
     def unsupported(self, connector: str, kind: str) -> str | None:
         """Why a connector's tickets cannot take an op of `kind`, or None if they can."""
@@ -257,10 +265,13 @@ def send_message(
     internal: bool = False,
     macro: Mapping[str, Any] | None = None,
     solve: bool = False,
+    keep_open: bool = False,
     action_id: str | None = None,
 ) -> Outcome:
-    """A reply (or internal note), its canned reply's effects, a solve if asked, and the
-    agent's draft removed: all queued, or nothing and ActionRefused saying why."""
+    """A reply (or internal note), its canned reply's effects, a solve or a keep-open if
+    asked, and the agent's draft removed: all queued, or nothing and ActionRefused saying
+    why. Keep-open is a status change queued after the reply, so it lands after whatever
+    the platform itself does on a reply (most set pending)."""
     macro = dict(macro or {})
 
     def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
@@ -276,6 +287,8 @@ def send_message(
         changes += effects
         if solve and macro.get("status") != "solved":
             changes.append(SetStatus("solved"))
+        elif keep_open:
+            changes.append(SetStatus("open"))
         return changes
 
     def drop_draft(conn: sqlite3.Connection, ticket: sqlite3.Row) -> None:

@@ -56,20 +56,16 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("quit", "q", "quit", _("Quit"), show=True),
 ]
 
+# Shown in the footer while the agent types, so the descriptions are short.
 COMPOSER_KEYS: list[KeySpec] = [
-    KeySpec("composer_send", "ctrl+s", "send", _("Send")),
+    KeySpec("composer_send", "ctrl+s", "send", _("Send"), show=True),
+    KeySpec("composer_send_keep_open", "ctrl+o", "send_keep_open", _("Send, keep open"), show=True),
     KeySpec(
-        "composer_send_solve_next",
-        "ctrl+g",
-        "send_solve_next",
-        _("Send, solve and go to the next ticket"),
+        "composer_send_solve_next", "ctrl+g", "send_solve_next", _("Send, solve, next"), show=True
     ),
-    KeySpec("composer_leave", "escape", "leave", _("Leave the composer, keep the draft")),
+    KeySpec("composer_leave", "escape", "leave", _("Keep draft"), show=True),
     KeySpec(
-        "composer_drop_effects",
-        "ctrl+r",
-        "drop_effects",
-        _("Drop the canned reply's effects (status, priority, tags, team)"),
+        "composer_drop_effects", "ctrl+r", "drop_effects", _("Drop the canned reply's effects")
     ),
 ]
 

@@ -26,4 +26,5 @@ SPEC = ConnectorSpec(
     },
     ops=ALL_KINDS,
     needs_secret=False,
+    reply_status="pending",
 )

@@ -36,5 +36,6 @@ SPEC = ConnectorSpec(
         ),
     },
     ops=ALL_KINDS,
+    reply_status="pending",
     secret=_("the mailbox password (or an app password)"),
 )

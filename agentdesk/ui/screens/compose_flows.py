@@ -15,6 +15,7 @@ from agentdesk.text import one_line
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.type_ahead import focus_now
 from agentdesk.ui.widgets.composer import Composer
+from agentdesk.ui.widgets.conversation import ConversationPane
 
 DRAFT_DEBOUNCE = 0.4  # seconds of quiet typing before the draft is written
 
@@ -52,6 +53,7 @@ class ComposeFlows:
         self._editing_op = None
         self._limit_composer(row)
         self.composer.open(tid, kind, text, basis, customer, saved_macro)
+        self.query_one(ConversationPane).show_newest()  # what is being answered
         if body or macro:
             self._save_draft_now()
         self._publish_viewing()
@@ -77,9 +79,12 @@ class ComposeFlows:
         self.app.writer.submit(lambda s: keep_draft(s, tid, key, kind, body, basis))
 
     def _limit_composer(self, row) -> None:
-        """The composer marks a canned reply's effects the ticket's platform cannot carry."""
+        """The composer marks a canned reply's effects the ticket's platform cannot carry,
+        and says what a reply does to the status there."""
         connector = row["connector"] if row is not None else ""
         self.composer.why_not = lambda kind: self.ctx.unsupported(connector, kind)
+        sets = self.ctx.reply_status(connector)
+        self.composer.reply_sets = sets if row is not None and row["status"] != sets else None
 
     def on_composer_effects_dropped(self, message: Composer.EffectsDropped) -> None:
         self._save_draft_now()
@@ -122,7 +127,7 @@ class ComposeFlows:
 
             def answer(send_anyway: bool | None) -> None:
                 if send_anyway:
-                    self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
+                    self._send(tid, kind, body, dict(c.macro), message)
                 else:
                     # The agent has now seen the change: the draft is written against it.
                     c.basis = ticket_basis(self.app.store, tid)
@@ -139,9 +144,9 @@ class ComposeFlows:
                 answer,
             )
             return
-        self._send(tid, kind, body, dict(c.macro), message.solve_and_next)
+        self._send(tid, kind, body, dict(c.macro), message)
 
-    def _send(self, tid: int, kind: str, body: str, macro: dict, solve_next: bool) -> None:
+    def _send(self, tid: int, kind: str, body: str, macro: dict, how: Composer.Send) -> None:
         """The agent commits: the composer freezes ("sending…") until the write is done, and
         the send's identity is fixed now, so however often this text is sent (a repeated key,
         a write tried again after an error) it is queued once."""
@@ -149,6 +154,7 @@ class ComposeFlows:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         action_id = c.commit()
+        solve_next, keep_open = how.solve_and_next, how.keep_open and kind == "reply"
 
         def done(_result) -> None:
             self._composer_done()
@@ -164,9 +170,12 @@ class ComposeFlows:
                 internal=kind == "note",
                 macro=macro,
                 solve=solve_next,
+                keep_open=keep_open,
                 action_id=action_id,
             )
-            return _("note queued") if kind == "note" else _("reply queued")
+            if kind == "note":
+                return _("note queued")
+            return _("reply queued; the ticket stays open") if keep_open else _("reply queued")
 
         self.write(job, on_done=done, on_error=self._send_failed)
 
@@ -178,6 +187,7 @@ class ComposeFlows:
 
     def _composer_done(self, _result=None) -> None:
         self.composer.close()
+        self.query_one(ConversationPane).show_newest()  # the reply just sent, and its state
         self._editing_op = None
         self._typing_published = False
         focus_now(self.inbox)

@@ -46,9 +46,10 @@ class Composer(Vertical):
     BINDINGS = bindings(COMPOSER_KEYS)
 
     class Send(Message):
-        def __init__(self, solve_and_next: bool) -> None:
+        def __init__(self, solve_and_next: bool, keep_open: bool = False) -> None:
             super().__init__()
             self.solve_and_next = solve_and_next
+            self.keep_open = keep_open
 
     class Leave(Message):
         pass
@@ -71,6 +72,8 @@ class Composer(Vertical):
         self._commit_id: str | None = None  # this text's send, kept until the text changes
         # Why the ticket's platform cannot carry an op kind (None: it can); set by the screen.
         self.why_not: Callable[[str], str | None] = lambda kind: None
+        # What a reply will do to the ticket's status there ("pending"), if it changes it.
+        self.reply_sets: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="composer-title")
@@ -146,7 +149,13 @@ class Composer(Vertical):
             title.append("  " + _("on send: ") + "; ".join(effects), "red" if blocked else "")
         if blocked:
             title.append("  " + blocked[0] + " — " + _("ctrl+r drops them"), "bold red")
-        title.append("   " + _("ctrl+s send · ctrl+g send+solve+next · esc keep draft"), "dim")
+        if self.kind == "reply" and self.reply_sets and "status" not in self.macro:
+            # The keys themselves are in the footer; what the agent would not guess is here.
+            title.append(
+                "  "
+                + _("sending sets {status}; ctrl+o keeps it open").format(status=self.reply_sets),
+                "dim",
+            )
         self.query_one("#composer-title", Static).update(title)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -161,6 +170,10 @@ class Composer(Vertical):
     def action_send_solve_next(self) -> None:
         if not self.sending:
             self.post_message(self.Send(solve_and_next=True))
+
+    def action_send_keep_open(self) -> None:
+        if not self.sending:
+            self.post_message(self.Send(solve_and_next=False, keep_open=True))
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())

@@ -132,6 +132,11 @@ class ConversationPane(Widget, can_focus=True):
         self._clamp()
         self._repaint_changed()
 
+    def show_newest(self) -> None:
+        """Scroll to the newest message and stay there as messages arrive (the agent is
+        about to answer it, or has just sent a reply and wants to see it go out)."""
+        self.action_scroll_edge(True)
+
     def on_resize(self) -> None:
         self._layout(to_end=self.pinned)
 
