@@ -22,12 +22,18 @@ def make_settings(
     seed: int = 3,
     rate: float = 0.0,
     config: Path | None = None,
+    undo_window: int = 0,
 ) -> Settings:
-    """Settings as `agentdesk --data-dir D` builds them with no config file: the demo shop."""
+    """Settings as `agentdesk --data-dir D` builds them with no config file: the demo shop.
+    Actions are sent at once unless a test asks for an undo window (the product's is 10 s)."""
     base = load_settings(config, data_dir, environ={})
     demo = base.connectors[0]
     opts = {**demo.options, "tickets": tickets, "seed": seed, "rate": rate}
-    return dataclasses.replace(base, connectors=(dataclasses.replace(demo, options=opts),))
+    return dataclasses.replace(
+        base,
+        connectors=(dataclasses.replace(demo, options=opts),),
+        ui=dataclasses.replace(base.ui, undo_window=undo_window),
+    )
 
 
 @pytest.fixture

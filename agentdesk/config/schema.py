@@ -30,6 +30,9 @@ UI = {
     "theme": Key("str", "agentdesk-dark"),
     "sort": Key("choice", "sla", choices=SORT_ORDERS),
     "sla_warning": Key("duration", 1800),
+    # How long a solve, a transfer or a bulk action waits before it is sent, so `u` can take
+    # it back; 0 sends at once.
+    "undo_window": Key("duration", 10, minimum=0, maximum=600),
 }
 
 VIEW = {

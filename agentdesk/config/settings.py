@@ -64,6 +64,7 @@ class UISettings:
     theme: str
     sort: str
     sla_warning: int
+    undo_window: int = 10
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ from agentdesk.ops import (
     describe,
 )
 from agentdesk.sla.policy import SLAPolicy
-from agentdesk.store.db import Store
+from agentdesk.store import undo
+from agentdesk.store.db import Store, now
 from agentdesk.store.outbox import Actor, OutboxError, my_agent, queue
 
 _OP_NAMESPACE = uuidlib.UUID("5a0c3f62-6f4e-4f43-9b4e-6d1c0e2a7d11")
@@ -98,6 +99,7 @@ class Outcome:
     done: list[int] = field(default_factory=list)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # id, "#remote", why
     op_uuids: list[str] = field(default_factory=list)
+    held: undo.Held | None = None  # a held action: it can be taken back until released
 
     def summary(self, verb: str) -> str:
         """One line for the agent: what was done, and which tickets were skipped and why."""
@@ -128,8 +130,15 @@ def _act(
     *,
     action_id: str | None = None,
     after: Callable[[sqlite3.Connection, sqlite3.Row], None] | None = None,
+    hold: int = 0,
 ) -> Outcome:
+    """Plan and queue one action's ops on each ticket. `hold`: seconds the ops wait before
+    the engine may send them, so the agent can take the action back (store/undo.py)."""
     out = Outcome()
+    if hold and action_id is None:
+        action_id = str(uuidlib.uuid4())  # an undo names the action
+    hold_until = now() + hold if hold else None
+    before: dict[int, dict] = {}
     with store.write() as conn:
         for tid in ticket_ids:
             ticket = conn.execute(
@@ -154,8 +163,10 @@ def _act(
                 continue
             conn.execute("SAVEPOINT ticket_action")
             try:
+                if hold:
+                    before[tid] = undo.snapshot(conn, tid)
                 for change, op_uuid in zip(changes, uuids, strict=True):
-                    queue(conn, ticket, change, ctx.actor, ctx.policies, op_uuid)
+                    queue(conn, ticket, change, ctx.actor, ctx.policies, op_uuid, hold_until)
                 if after is not None:
                     after(conn, ticket)
             except (OutboxError, InvalidOp) as e:
@@ -166,6 +177,9 @@ def _act(
             conn.execute("RELEASE ticket_action")
             out.done.append(tid)
             out.op_uuids.extend(uuids)
+        if hold and out.op_uuids:
+            undo.record(conn, action_id, ctx.actor.key, hold_until, out.op_uuids, before)
+            out.held = undo.Held(action_id, hold_until)
     return out
 
 
@@ -307,13 +321,14 @@ def send_canned(
     macro: Mapping[str, Any],
     *,
     action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
     """A canned reply filled in per ticket, to each marked ticket, with its effects."""
 
     def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
         return [Reply(bodies[ticket["id"]]), *macro_changes(conn, ticket, macro)]
 
-    return _act(store, ctx, list(bodies), plan, action_id=action_id)
+    return _act(store, ctx, list(bodies), plan, action_id=action_id, hold=hold)
 
 
 def set_status(
@@ -323,8 +338,11 @@ def set_status(
     status: str,
     *,
     action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
-    return _act(store, ctx, ticket_ids, lambda c, t: [SetStatus(status)], action_id=action_id)
+    return _act(
+        store, ctx, ticket_ids, lambda c, t: [SetStatus(status)], action_id=action_id, hold=hold
+    )
 
 
 def set_priority(
@@ -334,16 +352,29 @@ def set_priority(
     priority: str,
     *,
     action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
-    return _act(store, ctx, ticket_ids, lambda c, t: [SetPriority(priority)], action_id=action_id)
+    return _act(
+        store, ctx, ticket_ids, lambda c, t: [SetPriority(priority)], action_id=action_id, hold=hold
+    )
 
 
 def take(
-    store: Store, ctx: ActionContext, ticket_ids: Sequence[int], *, action_id: str | None = None
+    store: Store,
+    ctx: ActionContext,
+    ticket_ids: Sequence[int],
+    *,
+    action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
     """Assign each ticket to the agent's own account on its connector."""
     return _act(
-        store, ctx, ticket_ids, lambda c, t: [Assign(_me(c, t, ctx.actor))], action_id=action_id
+        store,
+        ctx,
+        ticket_ids,
+        lambda c, t: [Assign(_me(c, t, ctx.actor))],
+        action_id=action_id,
+        hold=hold,
     )
 
 
@@ -354,13 +385,14 @@ def assign(
     agent_id: int | None,
     *,
     action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
     """Assign to an agent of the ticket's connector (None: unassign)."""
 
     def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
         return [Assign(_agent(conn, ticket, agent_id) if agent_id is not None else None)]
 
-    return _act(store, ctx, ticket_ids, plan, action_id=action_id)
+    return _act(store, ctx, ticket_ids, plan, action_id=action_id, hold=hold)
 
 
 def change_tags(
@@ -371,6 +403,7 @@ def change_tags(
     add: Sequence[str] = (),
     remove: Sequence[str] = (),
     action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
     return _act(
         store,
@@ -378,6 +411,7 @@ def change_tags(
         ticket_ids,
         lambda c, t: [Tags(tuple(add), tuple(remove))],
         action_id=action_id,
+        hold=hold,
     )
 
 
@@ -390,6 +424,7 @@ def transfer(
     agent_id: int | None = None,
     note: str = "",
     action_id: str | None = None,
+    hold: int = 0,
 ) -> Outcome:
     """The handoff note lands in the thread first, then the ticket moves; per ticket, both
     or neither."""
@@ -401,4 +436,4 @@ def transfer(
         )
         return [Note(note), move] if note.strip() else [move]
 
-    return _act(store, ctx, ticket_ids, plan, action_id=action_id)
+    return _act(store, ctx, ticket_ids, plan, action_id=action_id, hold=hold)

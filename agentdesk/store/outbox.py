@@ -68,11 +68,13 @@ def queue(
     actor: Actor,
     policies: Sequence[SLAPolicy],
     op_uuid: str | None = None,
+    hold_until: int | None = None,
 ) -> str:
     """Write one op and show its effect, inside the caller's open write transaction.
 
     `ticket` is the ticket's row (id, connector, remote_id). A reply or note appears in
     the thread at once, marked queued; a field change shows on the ticket at once.
+    `hold_until`: the engine leaves the op alone until then (an undo window).
     """
     op_uuid = op_uuid or str(uuidlib.uuid4())
     ts = now()
@@ -115,7 +117,7 @@ def queue(
             tid,
             change.kind,
             json.dumps(encode(change), ensure_ascii=False),
-            ts,
+            hold_until or ts,
             message_id,
             actor.key,
             ts,

@@ -326,8 +326,20 @@ CREATE INDEX customers_phone ON customers (
 CREATE INDEX customer_handles_handle ON customer_handles (handle);
 """
 
+# v6: an action held for its undo window (store/undo.py): its ops and what the tickets
+# looked like before it.
+_V6 = """
+CREATE TABLE held_actions (
+    action_id TEXT PRIMARY KEY,
+    agent_key TEXT NOT NULL,
+    release_at INTEGER NOT NULL,
+    op_uuids TEXT NOT NULL,
+    before TEXT NOT NULL
+);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -37,7 +37,10 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("solve", "s", "status('solved')", _("Solve"), show=True, needs="status"),
     KeySpec("pending", "p", "status('pending')", _("Pending"), needs="status"),
     KeySpec("reopen", "o", "status('open')", _("Reopen"), needs="status"),
-    KeySpec("mark", "x", "mark", _("Mark for bulk")),
+    KeySpec("mark", "x", "mark", _("Mark (or unmark) for a bulk action and move down")),
+    KeySpec(
+        "undo", "u", "undo", _("Undo the last solve, transfer, tag or bulk action (while held)")
+    ),
     KeySpec("clear_marks", "escape", "back", _("Clear marks / back to the inbox")),
     KeySpec("tag", "number_sign", "tag", _("Add or remove tags"), needs="tags"),
     KeySpec("save_attachments", "A", "save_attachments", _("Save the ticket's attachments")),

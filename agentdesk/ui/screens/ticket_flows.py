@@ -9,6 +9,7 @@ PRAGMA data_version, and the writer's commits must show at once).
 from __future__ import annotations
 
 import json
+import time
 
 from rich.text import Text
 
@@ -16,11 +17,12 @@ from agentdesk.canned.library import from_files, merge
 from agentdesk.canned.render import render, ticket_values
 from agentdesk.canned.search import CannedIndex
 from agentdesk.i18n import _
-from agentdesk.store import actions, reads
+from agentdesk.store import actions, reads, undo
 from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.canned import synced_canned
 from agentdesk.store.presence import my_agent_ids, transfer_targets
+from agentdesk.store.undo import Held
 from agentdesk.text import one_line
 from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
 from agentdesk.ui.modals.confirm import Confirm
@@ -33,6 +35,7 @@ class TicketFlows:
     """Mixed into MainScreen; uses its inbox, composer and refresh_data."""
 
     _advance_from: int | None = None
+    _held: Held | None = None  # the last action that `u` can still take back
     _canned_index: CannedIndex | None = None
     _canned_version: int | None = None
 
@@ -57,10 +60,16 @@ class TicketFlows:
         def done(result) -> None:
             if isinstance(result, Outcome):
                 text = result.summary(done_message or _("done"))
+                timeout = 8 if result.skipped else 3
+                if result.held is not None:
+                    self._held = result.held
+                    left = max(1, result.held.until - int(time.time()))
+                    text += "  " + _("u undoes ({n} s)").format(n=left)
+                    timeout = max(timeout, left)
                 self.notify(
                     text,
                     severity="warning" if result.skipped else "information",
-                    timeout=8 if result.skipped else 3,
+                    timeout=timeout,
                 )
             elif isinstance(result, str):
                 self.notify(result, timeout=2)
@@ -83,19 +92,39 @@ class TicketFlows:
                 self.inbox.move(1)
             self._advance_from = None
 
+    @property
+    def hold(self) -> int:
+        """Seconds an undoable action waits before it is sent."""
+        return self.app.settings.ui.undo_window
+
+    def action_undo(self) -> None:
+        held = self._held
+        if held is None or held.until <= time.time():
+            self.notify(_("Nothing to undo."), timeout=2)
+            return
+        self._held = None
+        policies = self.ctx.policies
+        self.write(
+            lambda s: _("undone: {n} ticket(s)").format(n=undo.undo(s, held.action_id, policies))
+        )
+
     # -- status, take, tags, marks ------------------------------------------------------
 
     def action_take(self) -> None:
         ids = self.targets()
         if ids:
-            self.write(lambda s: actions.take(s, self.ctx, ids), _("taken"), self._clear_marks)
+            hold = self.hold
+            self.write(
+                lambda s: actions.take(s, self.ctx, ids, hold=hold), _("taken"), self._clear_marks
+            )
 
     def action_status(self, status: str) -> None:
         ids = self.targets()
         if ids:
             verb = {"solved": _("solved"), "pending": _("set pending"), "open": _("reopened")}
+            hold = self.hold
             self.write(
-                lambda s: actions.set_status(s, self.ctx, ids, status),
+                lambda s: actions.set_status(s, self.ctx, ids, status, hold=hold),
                 verb.get(status, status),
                 self._clear_marks,
             )
@@ -139,7 +168,9 @@ class TicketFlows:
             add = [w for w in words if not w.startswith("-")]
             remove = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
             self.write(
-                lambda s: actions.change_tags(s, self.ctx, ids, add=add, remove=remove),
+                lambda s: actions.change_tags(
+                    s, self.ctx, ids, add=add, remove=remove, hold=self.hold
+                ),
                 _("tagged"),
                 self._clear_marks,
             )
@@ -244,7 +275,7 @@ class TicketFlows:
             if yes:
                 macro = dict(picked.entry.actions)
                 self.write(
-                    lambda s: actions.send_canned(s, self.ctx, bodies, macro),
+                    lambda s: actions.send_canned(s, self.ctx, bodies, macro, hold=self.hold),
                     _("canned reply queued"),
                     self._clear_marks,
                 )
@@ -269,7 +300,13 @@ class TicketFlows:
             team_id = t.id if t.kind == "team" else None
             self.write(
                 lambda s: actions.transfer(
-                    s, self.ctx, ids, agent_id=agent_id, team_id=team_id, note=choice.note
+                    s,
+                    self.ctx,
+                    ids,
+                    agent_id=agent_id,
+                    team_id=team_id,
+                    note=choice.note,
+                    hold=self.hold,
                 ),
                 _("transferred to {name}").format(name=one_line(t.name)),
                 self._clear_marks,
