@@ -47,6 +47,22 @@ class Aggregates:
     def preview(self) -> str:
         return one_line(self.preview_body)[:PREVIEW_CHARS]
 
+    # The ticket columns these figures are written to, in the order of values().
+    COLUMNS = (
+        "message_count = ?, last_message_at = ?, last_customer_at = ?, last_agent_at = ?,"
+        " first_response_at = ?, preview = ?"
+    )
+
+    def values(self) -> tuple:
+        return (
+            self.message_count,
+            self.last_message_at,
+            self.last_customer_at,
+            self.last_agent_at,
+            self.first_response_at,
+            self.preview,
+        )
+
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Aggregates:
         return cls(

@@ -457,19 +457,9 @@ class _Ingest:
             if row["status"] in DONE:
                 agg.unread = False
             conn.execute(
-                "UPDATE tickets SET message_count = ?, last_message_at = ?, last_customer_at = ?, last_agent_at = ?,"
-                " first_response_at = ?, preview = ?, unread = ?, updated_at = max(updated_at, ?) WHERE id = ?",
-                (
-                    agg.message_count,
-                    agg.last_message_at,
-                    agg.last_customer_at,
-                    agg.last_agent_at,
-                    agg.first_response_at,
-                    agg.preview,
-                    int(agg.unread),
-                    agg.last_message_at or 0,
-                    tid,
-                ),
+                f"UPDATE tickets SET {Aggregates.COLUMNS}, unread = ?,"
+                " updated_at = max(updated_at, ?) WHERE id = ?",
+                (*agg.values(), int(agg.unread), agg.last_message_at or 0, tid),
             )
             self.conn.executemany(EVENT_INSERT, self._message_events(tid, inserted))
         return inserted

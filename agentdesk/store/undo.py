@@ -115,16 +115,4 @@ def _recount(conn: sqlite3.Connection, tid: int) -> None:
         (tid,),
     ):
         agg.add(MessageFacts(m[0], bool(m[1]), m[2], m[3]))
-    conn.execute(
-        "UPDATE tickets SET message_count = ?, last_message_at = ?, last_customer_at = ?,"
-        " last_agent_at = ?, first_response_at = ?, preview = ? WHERE id = ?",
-        (
-            agg.message_count,
-            agg.last_message_at,
-            agg.last_customer_at,
-            agg.last_agent_at,
-            agg.first_response_at,
-            agg.preview,
-            tid,
-        ),
-    )
+    conn.execute(f"UPDATE tickets SET {Aggregates.COLUMNS} WHERE id = ?", (*agg.values(), tid))
