@@ -243,3 +243,23 @@ def _names(store: Store, table: str, ids: set[int]) -> dict[int, str]:
 
 def connector_states(store: Store) -> list[sqlite3.Row]:
     return store.query("SELECT * FROM connector_state ORDER BY connector")
+
+
+def references(store: Store, ticket_id: int) -> list[tuple[str, str]]:
+    """What an agent copies to quote elsewhere: the ticket's number, then its order's number
+    and tracking number (the ticket's own order, else the customer's newest)."""
+    t = store.one("SELECT remote_id, order_id, customer_id FROM tickets WHERE id = ?", (ticket_id,))
+    if t is None:
+        return []
+    out = [("ticket", f"#{t['remote_id']}")]
+    order = store.one(
+        "SELECT number, tracking_number FROM orders WHERE id = ?"
+        " UNION ALL SELECT number, tracking_number FROM"
+        " (SELECT * FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 1)",
+        (t["order_id"], t["customer_id"]),
+    )
+    if order is not None:
+        out.append(("order", order["number"]))
+        if order["tracking_number"]:
+            out.append(("tracking number", order["tracking_number"]))
+    return out

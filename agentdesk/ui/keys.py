@@ -44,6 +44,12 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("clear_marks", "escape", "back", _("Clear marks / back to the inbox")),
     KeySpec("tag", "number_sign", "tag", _("Add or remove tags"), needs="tags"),
     KeySpec("save_attachments", "A", "save_attachments", _("Save the ticket's attachments")),
+    KeySpec(
+        "copy",
+        "y",
+        "copy_reference",
+        _("Copy the ticket's number; y again: its order number, then its tracking number"),
+    ),
     KeySpec("search", "slash", "search", _("Search"), show=True),
     *[
         KeySpec(f"view_{n}", str(n), f"select_view({n - 1})", _("View {n}").format(n=n))

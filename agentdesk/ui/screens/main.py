@@ -304,6 +304,10 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.query_one(ViewList).show(self.views, self.counts, self.selected)
         self.refresh_data(reset_cursor=True)
 
+    def on_view_list_clicked(self, message: ViewList.Clicked) -> None:
+        self.action_select_view(message.index)
+        focus_now(self.inbox)
+
     def action_select_view(self, index: int) -> None:
         views = self.views
         if 0 <= index < len(views):

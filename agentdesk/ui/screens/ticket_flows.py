@@ -9,6 +9,7 @@ PRAGMA data_version, and the writer's commits must show at once).
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from rich.text import Text
@@ -30,12 +31,16 @@ from agentdesk.ui.modals.prompt import Prompt
 from agentdesk.ui.modals.transfer import TransferChoice, TransferDialog, targets_from_rows
 from agentdesk.ui.type_ahead import focus_now
 
+# What `y` may put on the clipboard: identifiers, nothing a terminal or a shell would read.
+_COPYABLE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+
 
 class TicketFlows:
     """Mixed into MainScreen; uses its inbox, composer and refresh_data."""
 
     _advance_from: int | None = None
     _held: Held | None = None  # the last action that `u` can still take back
+    _copied: tuple[int | None, int, float] = (None, -1, 0.0)  # ticket, which, when: for y
     _canned_index: CannedIndex | None = None
     _canned_version: int | None = None
 
@@ -128,6 +133,29 @@ class TicketFlows:
                 verb.get(status, status),
                 self._clear_marks,
             )
+
+    def action_copy_reference(self) -> None:
+        """y: the ticket's number to the clipboard (OSC 52); y again within a few seconds: its
+        order number, then its tracking number. Only such identifiers are copied, never
+        free text, so nothing a customer wrote reaches the clipboard."""
+        tid = self.inbox.current_id()
+        if tid is None:
+            return
+        refs = [
+            (what, v) for what, v in reads.references(self.app.store, tid) if _COPYABLE.fullmatch(v)
+        ]
+        if not refs:
+            return
+        last_tid, last_i, at = self._copied
+        i = (last_i + 1) % len(refs) if last_tid == tid and time.monotonic() - at < 5 else 0
+        self._copied = (tid, i, time.monotonic())
+        what, value = refs[i]
+        self.app.copy_to_clipboard(value)
+        following = refs[(i + 1) % len(refs)][0] if len(refs) > 1 else None
+        text = _("Copied the {what}: {value}").format(what=what, value=value)
+        if following:
+            text += "  " + _("(y again: the {what})").format(what=following)
+        self.notify(text, timeout=3)
 
     def action_save_attachments(self) -> None:
         tid = self.inbox.current_id()

@@ -155,6 +155,16 @@ class Inbox(ScrollView, can_focus=True):
         if self.window is not None:
             self.move_to(self.window.total - 1)
 
+    def on_click(self, event) -> None:
+        """A click selects the row under the pointer (the keyboard stays primary; the wheel
+        scrolls the list as any scroll view does)."""
+        if self.window is None or not self.window.total:
+            return
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < self.window.total:
+            self.focus()
+            self.move_to(index)
+
     def toggle_mark(self) -> None:
         row = self.current_row()
         if row is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.message import Message
 from textual.widgets import Static
 
 from agentdesk.text import one_line, pad_cells
@@ -10,6 +11,11 @@ from agentdesk.ui.widgets.quiet import update_if_changed
 
 
 class ViewList(Static):
+    class Clicked(Message):
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
     def show(self, views, counts: dict[str, int], selected: str) -> None:
         text = Text(no_wrap=True)
         width = max(6, self.size.width - 8)
@@ -22,3 +28,6 @@ class ViewList(Static):
             text.append("\n")
         text.rstrip()
         update_if_changed(self, text)
+
+    def on_click(self, event) -> None:
+        self.post_message(self.Clicked(event.y))  # one view a line, as 1-9 number them
