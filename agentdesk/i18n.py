@@ -18,3 +18,8 @@ _translation = gettext.translation(
 def _(message: str) -> str:
     """Translate a user-facing string (identity until a catalogue exists)."""
     return _translation.gettext(message)
+
+
+def n_(singular: str, plural: str, n: int) -> str:
+    """The form for `n` ("1 ticket", "2 tickets"); a catalogue gives each language its own."""
+    return _translation.ngettext(singular, plural, n)

@@ -202,7 +202,7 @@ def parse(text: str, tz: dt.tzinfo | None = None) -> Query:
                 else:
                     raise QueryError(
                         _("status: unknown status {value!r} (expected one of: {known})").format(
-                            value=v, known=", ".join((*STATUSES, *STATUS_GROUPS))
+                            value=v, known=", ".join(dict.fromkeys((*STATUSES, *STATUS_GROUPS)))
                         )
                     )
         elif key == "channel":

@@ -136,7 +136,7 @@ def test_a_bulk_action_over_mixed_platforms_skips_and_names_what_it_cannot_do(de
     assert out.done == demo
     assert [s[0] for s in out.skipped] == rt
     summary = out.summary("tagged")
-    assert summary.startswith("tagged: 2 ticket(s); skipped 2: #1, #2 (tags are not available")
+    assert summary.startswith("tagged: 2 tickets; skipped 2: #1, #2 (tags are not available")
     assert {t for t, _k, _p in outbox_rows(filled_store)} == set(demo)
 
 

@@ -60,8 +60,9 @@ def test_every_demo_reply_renders_with_a_full_context():
 
 def test_macro_effects_in_words():
     assert macro_effects({"status": "solved", "tags": ["refund"], "team": "returns"}) == [
-        "set status to solved",
-        "add tags refund",
-        "transfer to team returns",
+        "sets the status to solved",
+        "adds the tag refund",
+        "transfers it to the team returns",
     ]
+    assert macro_effects({"tags": ["refund", "vip"]}) == ["adds the tags refund, vip"]
     assert macro_effects({}) == []

@@ -161,3 +161,10 @@ def test_identifiers_are_told_from_words():
     assert parse("refund 2 288").identifiers == ["2", "288"], "short numbers are not a phone"
     with pytest.raises(QueryError, match="number: expected a ticket number"):
         parse("number:abc")
+
+
+def test_a_bad_status_lists_each_status_once():
+    with pytest.raises(QueryError) as e:
+        parse("status:opened")
+    known = str(e.value).split("expected one of: ")[1].rstrip(")").split(", ")
+    assert len(known) == len(set(known)) and "unsolved" in known

@@ -122,7 +122,7 @@ async def test_u_takes_a_solve_back_in_the_console(filled, filled_store):
         await wait_until(pilot, lambda: "u undoes" in notices(app), what="the undo notice")
         assert ticket(filled_store, tid)["status"] == "solved"
         await pilot.press("u")
-        await wait_until(pilot, lambda: "undone: 1 ticket(s)" in notices(app), what="undone")
+        await wait_until(pilot, lambda: "undone: 1 ticket" in notices(app), what="undone")
         assert ticket(filled_store, tid) == before
         assert filled_store.one("SELECT count(*) FROM outbox")[0] == 0
         await pilot.press("u")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from agentdesk.i18n import _
+from agentdesk.i18n import _, n_
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(?:\|([^}]*))?\}\}")
 
@@ -96,13 +96,18 @@ def macro_effects(actions: Mapping) -> list[str]:
     """What applying a canned reply will also do, in words, for the picker's preview."""
     out = []
     if actions.get("status"):
-        out.append(_("set status to {status}").format(status=actions["status"]))
+        out.append(_("sets the status to {status}").format(status=actions["status"]))
     if actions.get("priority"):
-        out.append(_("set priority to {priority}").format(priority=actions["priority"]))
+        out.append(_("sets the priority to {priority}").format(priority=actions["priority"]))
     if actions.get("tags"):
-        out.append(_("add tags {tags}").format(tags=", ".join(actions["tags"])))
+        tags = actions["tags"]
+        out.append(
+            n_("adds the tag {tags}", "adds the tags {tags}", len(tags)).format(
+                tags=", ".join(tags)
+            )
+        )
     if actions.get("team"):
-        out.append(_("transfer to team {team}").format(team=actions["team"]))
+        out.append(_("transfers it to the team {team}").format(team=actions["team"]))
     return out
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentdesk.config.settings import Settings
-from agentdesk.i18n import _
+from agentdesk.i18n import _, n_
 from agentdesk.ops import (
     AgentRef,
     Assign,
@@ -103,7 +103,8 @@ class Outcome:
 
     def summary(self, verb: str) -> str:
         """One line for the agent: what was done, and which tickets were skipped and why."""
-        text = _("{verb}: {n} ticket(s)").format(verb=verb, n=len(self.done))
+        n = len(self.done)
+        text = n_("{verb}: {n} ticket", "{verb}: {n} tickets", n).format(verb=verb, n=n)
         if self.skipped:
             by_reason: dict[str, list[str]] = {}
             for _tid, label, why in self.skipped:

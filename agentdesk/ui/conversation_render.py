@@ -11,7 +11,7 @@ import json
 
 from rich.text import Text
 
-from agentdesk.i18n import _
+from agentdesk.i18n import _, n_
 from agentdesk.store.reads import Conversation
 from agentdesk.store.schema import NO_DUE
 from agentdesk.store.views import channel_title
@@ -87,7 +87,11 @@ def customer_card(conv: Conversation, zone: dt.tzinfo | None, now: float) -> Tex
     text.append(one_line(c["name"]), "bold")
     if c["vip"]:
         text.append("  VIP", "bold magenta")
-    text.append("  " + _("{n} past tickets").format(n=conv.past_tickets), "dim")
+    text.append(
+        "  "
+        + n_("{n} past ticket", "{n} past tickets", conv.past_tickets).format(n=conv.past_tickets),
+        "dim",
+    )
     handles = [f"{channel_title(ch)}: {one_line(h)}" for ch, h in sorted(conv.handles.items())]
     if c["email"] and "email" not in conv.handles:
         handles.insert(0, one_line(c["email"]))

@@ -127,7 +127,9 @@ class CannedPicker(TypeAhead, ModalScreen[Picked | None]):
             return
         preview.update(preview_text(hit.entry.body, self.values, "bold reverse red"))
         words = macro_effects(hit.entry.actions)
-        effects.update(Text(_("Also: ") + "; ".join(words), "bold yellow") if words else Text(""))
+        effects.update(
+            Text(_("Sending it also ") + "; ".join(words), "bold yellow") if words else Text("")
+        )
         self._status(Text(_("enter insert · ↑↓ choose · esc cancel"), "dim"))
 
     def _status(self, text: Text) -> None:

@@ -58,7 +58,8 @@ class Target:
         text.append(one_line(self.name))
         text.append(f"  {self.presence}", _PRESENCE_STYLE.get(self.presence, ""))
         full = self.capacity and self.load >= self.capacity
-        text.append(f"  {self.load}/{self.capacity}", "bold red" if full else "")
+        load = _("{load}/{cap} open").format(load=self.load, cap=self.capacity)
+        text.append(f"  {load}", "bold red" if full else "")
         if self.detail:
             text.append(f"  {one_line(self.detail)}", "dim")
         return text

@@ -17,7 +17,7 @@ from rich.text import Text
 from agentdesk.canned.library import from_files, merge
 from agentdesk.canned.render import render, ticket_values
 from agentdesk.canned.search import CannedIndex
-from agentdesk.i18n import _
+from agentdesk.i18n import _, n_
 from agentdesk.store import actions, reads, undo
 from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
@@ -33,6 +33,10 @@ from agentdesk.ui.type_ahead import focus_now
 
 # What `y` may put on the clipboard: identifiers, nothing a terminal or a shell would read.
 _COPYABLE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+
+
+def _undone(n: int) -> str:
+    return n_("undone: {n} ticket", "undone: {n} tickets", n).format(n=n)
 
 
 class TicketFlows:
@@ -109,9 +113,7 @@ class TicketFlows:
             return
         self._held = None
         policies = self.ctx.policies
-        self.write(
-            lambda s: _("undone: {n} ticket(s)").format(n=undo.undo(s, held.action_id, policies))
-        )
+        self.write(lambda s: _undone(undo.undo(s, held.action_id, policies)))
 
     # -- status, take, tags, marks ------------------------------------------------------
 
@@ -205,7 +207,7 @@ class TicketFlows:
 
         self.app.push_screen(
             Prompt(
-                _("Tags for {n} ticket(s)").format(n=len(ids)),
+                n_("Tags for {n} ticket", "Tags for {n} tickets", len(ids)).format(n=len(ids)),
                 _("words to add, -word to remove; enter apply · esc cancel"),
             ),
             chosen,

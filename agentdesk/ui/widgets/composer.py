@@ -146,7 +146,7 @@ class Composer(Vertical):
         effects = macro_effects(self.macro)
         blocked = [w for k in self.macro if self.macro[k] and (w := self.why_not(MACRO_KINDS[k]))]
         if effects:
-            title.append("  " + _("on send: ") + "; ".join(effects), "red" if blocked else "")
+            title.append("  " + _("sending also ") + "; ".join(effects), "red" if blocked else "")
         if blocked:
             title.append("  " + blocked[0] + " — " + _("ctrl+r drops them"), "bold red")
         if self.kind == "reply" and self.reply_sets and "status" not in self.macro:
