@@ -14,7 +14,9 @@ from typing import Any
 
 from agentdesk.i18n import _
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+# One or more amounts with a unit, largest first or not: "15m", "1d12h", "1h 30m".
+_DURATION = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[smhdw]\s*)+$")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -44,7 +46,7 @@ _INT_LIMIT = 2**63 - 1  # what SQLite stores
 
 
 def parse_duration(value: Any, path: str) -> int:
-    """Seconds from an int (seconds) or a string like "15m", "8h", "7d"."""
+    """Seconds from an int (seconds) or a string like "15m", "8h", "7d", "1d12h"."""
     if isinstance(value, bool):
         raise SchemaError(path, _('expected a duration such as "15m", "8h" or "7d"'))
     seconds = None
@@ -53,9 +55,11 @@ def parse_duration(value: Any, path: str) -> int:
             raise SchemaError(path, _("expected a duration that is not negative"))
         seconds = value
     elif isinstance(value, str):
-        m = _DURATION.match(value)
-        if m:
-            seconds = float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+        if _DURATION.match(value):
+            seconds = sum(
+                float(amount) * _DURATION_UNITS[unit]
+                for amount, unit in _DURATION_PART.findall(value)
+            )
     if seconds is not None:
         if seconds > MAX_DURATION:
             raise SchemaError(

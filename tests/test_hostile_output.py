@@ -119,6 +119,7 @@ def clean(output: bytes, where: str) -> str:
         ("report", "--since", "7d", "--by", "channel"),
         ("report", "--since", "7d", "--by", "agent", "--format", "json"),
         ("report", "--since", "7d", "--by", "agent", "--format", "csv"),
+        ("report", "--since", "7d", "--by", "agent", "--format", "table"),
     ],
     ids=" ".join,
 )
@@ -134,7 +135,9 @@ def test_every_cli_output_is_clean(hostile_cache, args):
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@")), f"formula cell {cell!r}"
         assert "'=cmd|' /C calc'!A0" in out, "the formula stays readable, as text"
-    if args[0] == "report" and "--format" not in args and args[-1] == "agent":
+    if args[0] == "report" and "table" in args:
+        assert "Mallory" in out and "…" in out, "the name as text, cut to its column"
+    elif args[0] == "report" and "--format" not in args and args[-1] == "agent":
         assert "[/]" in out and "[link=https://evil.example/pwn]" in out, "names shown as text"
 
 

@@ -53,14 +53,14 @@ def test_percentiles():
     assert metrics.p90(list(range(1, 11))) == 9 and metrics.p90([5]) == 5
 
 
-def report(settings, *args: str) -> subprocess.CompletedProcess:
+def report(settings, *args: str, columns: int = 200) -> subprocess.CompletedProcess:
     env = clean_env()
     return subprocess.run(
         [sys.executable, "-m", "agentdesk", "--config", str(settings.config_path)]
         + ["--data-dir", str(settings.data_dir), "report", *args],
         capture_output=True,
         text=True,
-        env={**env, "COLUMNS": "200"},
+        env={**env, "COLUMNS": str(columns)},
         timeout=120,
     )
 
@@ -73,22 +73,13 @@ def test_report_json_csv_and_table(history):
     [row] = data["rows"]
     assert {k: row[k] for k in EXPECTED_ALL} == EXPECTED_ALL
 
-    csv_out = report(
-        history,
-        "--since",
-        "2026-11-16",
-        "--until",
-        "2026-11-23",
-        "--by",
-        "agent",
-        "--format",
-        "csv",
-    )
+    week = ("--since", "2026-11-16", "--until", "2026-11-23")
+    csv_out = report(history, *week, "--by", "agent", "--format", "csv")
     lines = csv_out.stdout.splitlines()
-    assert lines[0].startswith("group,handled,first_response_median")
-    assert [line.split(",")[0] for line in lines[1:]] == ["(unassigned)", "ann", "bob"]
+    assert lines[0].startswith("period_start,period_end,group,handled,first_response_median")
+    assert [line.split(",")[2] for line in lines[1:]] == ["(unassigned)", "ann", "bob"]
 
-    table = report(history, "--since", "2026-11-16", "--until", "2026-11-23", "--by", "channel")
+    table = report(history, *week, "--by", "channel", "--format", "table")
     assert table.returncode == 0 and "First reply" in table.stdout and "email" in table.stdout
 
     bad = report(history, "--since", "last tuesday")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import click
@@ -80,38 +81,61 @@ def stats(c: Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--since", default="7d", show_default=True, help=_('"7d", "today" or a date.'))
-@click.option("--until", default="now", show_default=True, help=_('"now" or a date.'))
-@click.option("--by", type=click.Choice(["agent", "team", "channel"]), default=None)
+@click.option(
+    "--since",
+    default="7d",
+    show_default=True,
+    help=_('"7d", "1d12h", "today", "yesterday", "this week", "last month", "上周" or a date.'),
+)
+@click.option(
+    "--until",
+    default=None,
+    help=_(
+        '"now" (the default; a period that is over, such as "last week", ends there) or a date.'
+    ),
+)
+@click.option(
+    "--by",
+    type=click.Choice(["agent", "team", "channel", "day"]),
+    default=None,
+    help=_("A column per agent, team or channel; per day with a trend."),
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
+    type=click.Choice(["table", "tsv", "csv", "json"]),
+    default=None,
+    help=_("table on a terminal, tsv when piped (durations in seconds)."),
 )
+@click.option("--json", "as_json", is_flag=True, help=_("The same as --format json."))
 @pass_ctx
-def report(c: Context, since: str, until: str, by: str | None, fmt: str) -> None:
+def report(
+    c: Context, since: str, until: str | None, by: str | None, fmt: str | None, as_json: bool
+) -> None:
     """KPIs of a period: first and next reply, resolution, SLA, backlog, satisfaction."""
     from agentdesk.cli import report_output as out
-    from agentdesk.kpi.period import PeriodError, parse_moment
+    from agentdesk.kpi.period import PeriodError, parse_period
     from agentdesk.store.kpi_facts import period_figures
 
     settings = c.settings()
     zone = settings.agent.zone
     try:
-        at = time.time()
-        start = parse_moment(since, zone, at, "--since")
-        end = parse_moment(until, zone, at, "--until")
+        start, end = parse_period(since, until, zone, time.time())
     except PeriodError as e:
         raise Fail(str(e), 2) from None
-    if end <= start:
-        raise Fail(_("--until must come after --since"), 2)
     with open_store(settings, readonly=True) as store:
-        rows = period_figures(store, start, end, settings.sla_policies, settings.presales_teams, by)
+        rows = period_figures(
+            store, start, end, settings.sla_policies, settings.presales_teams, by, zone
+        )
+    if as_json:
+        fmt = "json"
+    elif fmt is None:
+        fmt = "table" if sys.stdout.isatty() else "tsv"
     if fmt == "json":
         click.echo(out.to_json(rows, start, end, zone, by))
     elif fmt == "csv":
-        click.echo(out.to_csv(rows), nl=False)
+        click.echo(out.to_csv(rows, start, end, zone), nl=False)
+    elif fmt == "tsv":
+        click.echo(out.to_tsv(rows, start, end, zone), nl=False)
     else:
         out.print_table(rows, start, end, zone, by)

@@ -25,12 +25,12 @@ import datetime as dt
 import math
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from agentdesk.sla.business_hours import Calendar, add_working_time
 
 CONVERSION_WINDOW = 7 * 86400
-GROUPINGS = ("agent", "team", "channel")
+GROUPINGS = ("agent", "team", "channel", "day")
 
 
 @dataclass(frozen=True)
@@ -229,3 +229,29 @@ def total(facts: Facts) -> dict:
     """The period's figures over everything, for tiles."""
     rows = compute(facts, None)
     return rows[0] if rows else Figures("all").as_dict()
+
+
+def by_day(facts: Facts, zone: dt.tzinfo | None) -> list[dict]:
+    """One row per calendar day of the period in `zone` (the first and last may be partial),
+    oldest first, each labelled "2026-11-24 Tue". A day's figures are the period's
+    definitions applied to that day; backlog is a figure of now, so a day has none."""
+    rows = []
+    for label, start, end in day_windows(facts.start, facts.end, zone):
+        day = compute(replace(facts, start=start, end=end), None)
+        figures = day[0] if day else Figures("all").as_dict()
+        rows.append({**figures, "group": label, "backlog": None})
+    return rows
+
+
+def day_windows(start: int, end: int, zone: dt.tzinfo | None) -> list[tuple[str, int, int]]:
+    """[start, end) cut at local midnights: (label, from, to) per day."""
+    windows = []
+    at = start
+    while at < end:
+        local = dt.datetime.fromtimestamp(at, zone).astimezone(zone)
+        following = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time())
+        following = following.replace(tzinfo=zone) if zone else following.astimezone()
+        upto = min(end, int(following.timestamp()))
+        windows.append((local.strftime("%Y-%m-%d %a"), at, upto))
+        at = upto
+    return windows

@@ -6,6 +6,7 @@ may only read.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -123,8 +124,13 @@ def period_figures(
     policies: Sequence[SLAPolicy],
     presales_teams: Sequence[str],
     by: str | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> list[dict]:
-    """The KPIs of [start, end), grouped `by` agent, team or channel (None: one row)."""
+    """The KPIs of [start, end), grouped `by` agent, team, channel or day (in `zone`;
+    None: the system's), or one row for the whole period (by None)."""
     from agentdesk.kpi import metrics
 
-    return metrics.compute(load_facts(store, start, end, policies, presales_teams), by)
+    facts = load_facts(store, start, end, policies, presales_teams)
+    if by == "day":
+        return metrics.by_day(facts, zone)
+    return metrics.compute(facts, by)
