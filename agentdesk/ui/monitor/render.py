@@ -13,6 +13,7 @@ from agentdesk.kpi.labels import duration_label, share_label
 from agentdesk.store.wallboard import Wallboard
 from agentdesk.text import one_line, pad_cells, truncate_cells
 from agentdesk.ui.format import countdown
+from agentdesk.ui.monitor.chart import BarChart
 
 
 def banner(what: str, now: float, zone: dt.tzinfo | None, frozen: bool = False) -> Text:
@@ -27,38 +28,49 @@ def banner(what: str, now: float, zone: dt.tzinfo | None, frozen: bool = False) 
 
 
 _PRESENCE = {"online": ("●", "green"), "away": ("◐", "yellow"), "offline": ("○", "dim")}
-_BARS = " ▁▂▃▄▅▆▇█"
 
 
-def queues(wb: Wallboard) -> Text:
+def queues(wb: Wallboard, narrow: bool = False) -> Text:
     text = Text(_("Queues") + "\n", "bold")
+    name_width, count_width = (13, 6) if narrow else (16, 7)
     for n, v in enumerate(wb.views, start=1):
         key = f"{n}" if n <= 9 else " "
         count = wb.queue_counts.get(v.id, 0)
         style = "bold red" if v.id == "at_risk" and count else None
         text.append(f"{key} ")
-        text.append(pad_cells(one_line(v.title), 16))
-        text.append(f"{count:>7,}\n", style)
+        text.append(pad_cells(one_line(v.title), name_width))
+        text.append(f"{count:>{count_width},}\n", style)
     return text
 
 
-def agents(wb: Wallboard) -> Table:
-    table = Table(title=_("Agents"), title_justify="left", expand=True, box=None, padding=(0, 1))
-    table.add_column(_("Agent"), no_wrap=True, max_width=17)
-    table.add_column(_("Load"), justify="right")
-    table.add_column(_("Today"), justify="right")
-    table.add_column(_("1st"), justify="right")
-    table.add_column(_("Has open"), no_wrap=True, min_width=16, ratio=1)
+def agents(wb: Wallboard, narrow: bool = False) -> Table:
+    """Presence, load against capacity, handled and first reply today, the ticket open; a
+    narrow wallboard drops the ticket (f follows an agent) and keeps the figures."""
+    table = Table(
+        title=_("Agents"),
+        title_justify="left",
+        expand=True,
+        box=None,
+        padding=(0, 0, 0, 1) if narrow else (0, 1),
+    )
+    table.add_column(_("Agent"), no_wrap=True, max_width=17, ratio=1 if narrow else None)
+    table.add_column(_("Load"), justify="right", no_wrap=True)
+    table.add_column(_("Today"), justify="right", no_wrap=True)
+    table.add_column(_("1st"), justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column(_("Has open"), no_wrap=True, min_width=16, ratio=1)
     for a in wb.agents:
         mark, style = _PRESENCE.get(a.presence, ("?", "dim"))
         load_style = "bold red" if a.open_load > a.capacity else None
-        table.add_row(
-            Text.assemble((mark, style), " ", one_line(a.name)),
+        cells = [
+            Text.assemble((mark, style), " ", one_line(a.name), overflow="ellipsis"),
             Text(f"{a.open_load}/{a.capacity}", load_style),
             str(a.handled_today),
-            duration_label(a.first_reply_today),
-            Text(one_line(a.viewing or ""), "cyan"),
-        )
+            duration_label(a.first_reply_today, short=narrow),
+        ]
+        if not narrow:
+            cells.append(Text(one_line(a.viewing or ""), "cyan"))
+        table.add_row(*cells)
     return table
 
 
@@ -99,25 +111,27 @@ TILES = (
 )
 
 
-def tiles(wb: Wallboard) -> Table:
-    table = Table(title=_("KPIs (times: median)"), title_justify="left", box=None, padding=(0, 1))
+def tiles(wb: Wallboard, narrow: bool = False) -> Table:
+    """Today's KPIs and the last 7 days'; a narrow wallboard shows today's."""
+    table = Table(
+        title=_("KPIs (times: median)"),
+        title_justify="left",
+        box=None,
+        padding=(0, 0, 0, 1) if narrow else (0, 1),
+    )
     table.add_column("", no_wrap=True)
     table.add_column(_("Today"), justify="right")
-    table.add_column(_("7 days"), justify="right")
+    if not narrow:
+        table.add_column(_("7 days"), justify="right")
     for key, label, fmt in TILES:
-        table.add_row(label, fmt(wb.today.get(key)), fmt(wb.week.get(key)))
+        values = [fmt(wb.today.get(key))] + ([] if narrow else [fmt(wb.week.get(key))])
+        table.add_row(label, *values)
     return table
 
 
-def hourly(wb: Wallboard, zone: dt.tzinfo | None) -> Text:
-    """New tickets per hour over the last 24 hours, as a bar per hour."""
+def hourly(wb: Wallboard, zone: dt.tzinfo | None, height: int = 5) -> Group:
+    """New tickets per hour over the last 24 hours, a bar per hour, `height` rows tall."""
     top = max(wb.hourly) if wb.hourly else 0
-    text = Text(_("New tickets per hour, last 24 h") + f"  (max {top})\n", "bold")
-    for n in wb.hourly:
-        text.append(_BARS[round(n / top * 8)] * 3 if top else "   ", "cyan")
+    title = Text(_("New tickets per hour, last 24 h") + f"  (max {top})", "bold")
     first = (wb.now // 3600 - 23) * 3600
-    text.append("\n")
-    for i in range(0, 24, 4):
-        label = dt.datetime.fromtimestamp(first + i * 3600, zone).strftime("%H:00")
-        text.append(label.ljust(12), "dim")
-    return text
+    return Group(title, BarChart(wb.hourly, first, height=height, zone=zone))

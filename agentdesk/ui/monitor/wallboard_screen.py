@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,9 @@ from agentdesk.ui.monitor import render
 from agentdesk.ui.monitor.live import LiveScreen
 from agentdesk.ui.monitor.pick import Pick
 from agentdesk.ui.monitor.render import banner
+
+NARROW = 110
+SHORT = 30
 
 
 class WallboardScreen(LiveScreen):
@@ -42,17 +46,27 @@ class WallboardScreen(LiveScreen):
     def read(self, store) -> Wallboard:
         return read_wallboard(store, self.app.settings, self.app.clock())
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Below NARROW columns the panels give up their least needed columns so that every
+        # agent's figures stay; below SHORT rows the chart is three rows tall, not five.
+        self.set_class(event.size.width < NARROW, "narrow")
+        self.set_class(event.size.height < SHORT, "short")
+        if self.board is not None:
+            self.show(self.board)
+
     def show(self, wb: Wallboard) -> None:
         self.board = wb
         zone = self.app.settings.agent.zone
+        narrow = self.has_class("narrow")
         self.query_one("#banner", Static).update(
             banner(_("wallboard"), wb.now, zone, self.app.store.frozen)
         )
-        self.query_one("#queues", Static).update(render.queues(wb))
-        self.query_one("#agents", Static).update(render.agents(wb))
+        self.query_one("#queues", Static).update(render.queues(wb, narrow))
+        self.query_one("#agents", Static).update(render.agents(wb, narrow))
         self.query_one("#risk", Static).update(render.risk(wb))
-        self.query_one("#tiles", Static).update(render.tiles(wb))
-        self.query_one("#hourly", Static).update(render.hourly(wb, zone))
+        self.query_one("#tiles", Static).update(render.tiles(wb, narrow))
+        height = 3 if self.has_class("short") else 5
+        self.query_one("#hourly", Static).update(render.hourly(wb, zone, height))
 
     def action_open_queue(self, index: int) -> None:
         from agentdesk.ui.monitor.queue_screen import QueueScreen
