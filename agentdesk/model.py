@@ -111,6 +111,15 @@ class Agent:
 
 
 @dataclass(slots=True)
+class Viewing:
+    """A colleague has a ticket open on the platform (or none), reading or typing in it."""
+
+    agent_remote_id: str
+    ticket_remote_id: str | None
+    mode: str = "viewing"  # or "typing"
+
+
+@dataclass(slots=True)
 class Team:
     remote_id: str
     name: str
@@ -139,6 +148,8 @@ class PullBatch:
     messages: list[Message] = field(default_factory=list)
     # People a pull met that the directory may not list yet (names and e-mails only).
     agents: list[Agent] = field(default_factory=list)
+    # What colleagues have open on the platform now, where it says (agent collision).
+    viewing: list[Viewing] = field(default_factory=list)
 
 
 @dataclass(slots=True)

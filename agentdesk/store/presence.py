@@ -16,7 +16,8 @@ from agentdesk.store.db import Store, now
 from agentdesk.store.filters import MY_AGENT_IDS
 
 PRESENCES = ("online", "away", "offline")
-VIEWING_FRESH = 90  # seconds; consoles refresh their mark every 30
+VIEWING_FRESH = 90  # seconds a viewing mark counts
+VIEWING_REFRESH = 30  # seconds between renewals of a mark (consoles', and platforms' marks)
 
 
 def live_presence(alias: str = "a") -> str:

@@ -18,10 +18,16 @@ import time
 from pathlib import Path
 
 from agentdesk.connectors.demo import people as P
-from agentdesk.connectors.demo.topics import GENERIC_CUSTOMER, TOPICS
+from agentdesk.connectors.demo.topics import (
+    AGENT_CLOSING,
+    CUSTOMER_THANKS,
+    GENERIC_CUSTOMER,
+    TOPICS,
+    is_thanks,
+)
 from agentdesk.connectors.demo.world import ME, World
 from agentdesk.file_modes import create_private, private_dir
-from agentdesk.model import Message, PullBatch, Ticket
+from agentdesk.model import Message, PullBatch, Ticket, Viewing
 from agentdesk.ops import (
     Assign,
     Note,
@@ -39,6 +45,10 @@ CUSTOMER_BATCH = 5000
 LIVE_BATCH = 200
 MAX_TOUCHED = 5000
 MAX_DELIVERED = 2000
+REOPEN_SHARE = 0.03  # customers who write again after their ticket was solved
+THANKS_SHARE = 0.6  # answers to an agent that say thanks rather than ask on
+SILENCE = 6  # a pending ticket whose customer is silent this many reply_delays is solved
+VIEWING_FOR = 600  # seconds a colleague keeps the ticket they worked on open
 
 
 class DemoShop:
@@ -124,7 +134,19 @@ class DemoShop:
         # Only the latest state of a ticket matters within a batch.
         latest = {t.remote_id: self._ticket(t.remote_id) for t in batch.tickets}
         batch.tickets = list(latest.values())
+        batch.viewing = self._viewing(int(time.time()))
         return batch
+
+    def _viewing(self, now: int) -> list[Viewing]:
+        """What each colleague has open: the ticket they last worked on, for a while after,
+        while they are online (the monitor's "follow an agent" shows it)."""
+        working = self.state.get("working", {})
+        marks = []
+        for rid, *_rest in P.AGENTS:
+            entry = working.get(rid)
+            on = entry and now - entry[1] < VIEWING_FOR and self.presence(rid, now) == "online"
+            marks.append(Viewing(rid, entry[0] if on else None))
+        return marks
 
     def _pull_customers(self, start: int) -> PullBatch:
         """The customer base first, as a platform's contact sync would: tickets then refer to it."""
@@ -200,7 +222,10 @@ class DemoShop:
         self.state["schedule"] = [s for s in self.state["schedule"] if s[0] > now]
         for at, kind, rid in due:
             if kind == "answer":
-                self._customer_writes(rng, rid, at)
+                # Most customers whose ticket was solved meanwhile are content; a few write again.
+                solved = self._ticket(rid).status in ("solved", "closed")
+                if not solved or rng.random() < REOPEN_SHARE:
+                    self._customer_writes(rng, rid, at)
             elif kind == "rate":
                 t = self._ticket(rid)
                 if t.status in ("solved", "closed") and t.satisfaction is None:
@@ -281,33 +306,62 @@ class DemoShop:
         self._log(g.ticket, g.messages[0])
 
     def _customer_writes(self, rng: random.Random, rid: str, at: int) -> None:
+        """The customer answers: thanks (then the ticket can be solved) or a further question,
+        never the same line as their last."""
         t = self._ticket(rid)
         lang = t.fields.get("lang", "en")
         topic = next((tp for tp in TOPICS if t.tags and tp.tags[0] == t.tags[0]), None)
-        pool = (topic.customer.get(lang) if topic else None) or GENERIC_CUSTOMER[lang]
-        body = rng.choice(pool + GENERIC_CUSTOMER[lang]).replace("{", "(").replace("}", ")")
-        self._answer(rid, body, at)
+        lines = topic.customer.get(lang, []) if topic else []
+        thanks = t.status == "pending" and rng.random() < THANKS_SHARE
+        if thanks:
+            pool = [x for x in lines if is_thanks(x)] + CUSTOMER_THANKS[lang]
+        else:
+            pool = [x for x in lines if not is_thanks(x)] + GENERIC_CUSTOMER[lang]
+        last = self.state.setdefault("last_words", {}).get(rid)
+        body = rng.choice([x for x in pool if x != last] or pool)
+        self.state["last_words"][rid] = body
+        thanked = self.state.setdefault("thanked", [])
+        if thanks and rid not in thanked:
+            thanked.append(rid)
+            del thanked[:-MAX_TOUCHED]
+        elif not thanks and rid in thanked:
+            thanked.remove(rid)
+        self._answer(rid, body.replace("{", "(").replace("}", ")"), at)
 
     def _colleague_works(self, rng: random.Random, now: int) -> None:
+        """A colleague takes the next step on a ticket of the live traffic: answers it, solves
+        it once the customer said thanks, or solves it when the customer fell silent."""
+        silent_since = now - self.reply_delay * SILENCE
+        thanked = set(self.state.get("thanked", []))
+        online = {a[0] for a in P.AGENTS if self.presence(a[0], now) == "online"}
         candidates = sorted(
             k
             for k, v in self.state["tickets"].items()
-            if v["status"] in ("new", "open", "pending") and v["assignee_remote_id"] != ME
+            if (v["assignee_remote_id"] is None or v["assignee_remote_id"] in online)
+            and (
+                v["status"] in ("new", "open")
+                or (v["status"] == "pending" and v["updated_at"] < silent_since)
+            )
         )
         if not candidates:
             return
         t = self._ticket(rng.choice(candidates))
-        if t.status == "pending":
+        if t.assignee_remote_id is None:
+            team = [a[0] for a in P.AGENTS if t.team_remote_id in a[3] and a[0] in online]
+            t.assignee_remote_id = rng.choice(team or sorted(online) or [P.AGENTS[0][0]])
+        self.state.setdefault("working", {})[t.assignee_remote_id] = [t.remote_id, now]
+        lang = t.fields.get("lang", "en")
+        name = next(a[1] for a in P.AGENTS if a[0] == t.assignee_remote_id)
+        if t.status == "pending" or t.remote_id in thanked:
+            message = None
+            if t.remote_id in thanked:
+                self.state["thanked"].remove(t.remote_id)
+                message = rng.choice(AGENT_CLOSING[lang])
             t.status = "solved"
             t.updated_at = now
             self._touch(t)
-            self._log(t)
+            self._log(t, self._colleague_message(t, name, message, now) if message else None)
             return
-        if t.assignee_remote_id is None:
-            t.assignee_remote_id = rng.choice(
-                [a[0] for a in P.AGENTS if t.team_remote_id in a[3]] or [P.AGENTS[0][0]]
-            )
-        lang = t.fields.get("lang", "en")
         topic = next((tp for tp in TOPICS if t.tags and tp.tags[0] == t.tags[0]), TOPICS[0])
         body = (
             rng.choice(topic.agent.get(lang) or topic.agent["en"])
@@ -315,10 +369,14 @@ class DemoShop:
             .replace("{", "(")
             .replace("}", ")")
         )
-        name = next(a[1] for a in P.AGENTS if a[0] == t.assignee_remote_id)
         t.status = "pending"
         t.updated_at = now
-        msg = Message(
+        self._touch(t)
+        self._log(t, self._colleague_message(t, name, body, now))
+        self.state["schedule"].append([now + self.reply_delay * 3, "answer", t.remote_id])
+
+    def _colleague_message(self, t: Ticket, name: str, body: str, now: int) -> Message:
+        return Message(
             f"{t.remote_id}-c{self.state['seq'] + 1}",
             t.remote_id,
             "agent",
@@ -327,9 +385,6 @@ class DemoShop:
             now,
             agent_remote_id=t.assignee_remote_id,
         )
-        self._touch(t)
-        self._log(t, msg)
-        self.state["schedule"].append([now + self.reply_delay * 3, "answer", t.remote_id])
 
     # -- ops --------------------------------------------------------------------------
 

@@ -8,13 +8,17 @@ import random
 from dataclasses import dataclass
 
 from agentdesk.connectors.demo import people as P
+from agentdesk.connectors.demo.pace import AGENT_ROLES, PACES, Plan, plan
 from agentdesk.connectors.demo.topics import (
+    AGENT_CLOSING,
+    CUSTOMER_THANKS,
     GENERIC_AGENT,
     GENERIC_CUSTOMER,
     NOTES,
     PHONE_NOTE,
     TOPICS,
     Topic,
+    is_thanks,
 )
 from agentdesk.model import Attachment, Customer, Message, Order, OrderItem, Ticket
 
@@ -32,6 +36,55 @@ for _rid, _name, _email, _teams, _cap in P.AGENTS:
     for _t in _teams:
         _AGENTS_BY_TEAM.setdefault(_t, []).append(_rid)
 _AGENT_NAMES = {rid: name for rid, name, *_ in P.AGENTS}
+# When customers write, by the hour of their own day: quiet at night, busy in the evening.
+_HOURLY = [
+    10,
+    6,
+    4,
+    3,
+    3,
+    5,
+    10,
+    20,
+    35,
+    50,
+    60,
+    60,
+    55,
+    55,
+    60,
+    60,
+    55,
+    50,
+    50,
+    55,
+    60,
+    60,
+    45,
+    25,
+]
+_UTC_OFFSET = {"zh": 8 * 3600, "en": -5 * 3600}
+
+
+def tracking_number(rng: random.Random, carrier: str) -> str:
+    """A tracking number in the carrier's own format."""
+    digits = lambda n: f"{rng.randrange(10**n):0{n}d}"  # noqa: E731
+    if carrier.startswith("SF"):
+        return "SF" + digits(13)
+    if carrier.startswith("ZTO"):
+        return "75" + digits(12)
+    if carrier.startswith("YTO"):
+        return "YT" + digits(13)
+    if carrier.startswith("JD"):
+        return "JDV" + digits(12)
+    if carrier == "UPS":
+        alphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+        return "1Z" + "".join(rng.choice(alphabet) for _ in range(16))
+    if carrier == "DHL":
+        return digits(10)
+    if carrier == "USPS":
+        return "9400" + digits(18)
+    return "RM" + digits(9) + "GB"  # Royal Mail
 
 
 def money(cents: int, currency: str) -> str:
@@ -53,8 +106,9 @@ class World:
         self.me_name = me_name
         self.me_email = me_email
         self.customers = max(40, total * 2 // 5)
-        # Older shops have a longer history: a week for a small demo, a year at 100k tickets.
-        self.span = int(86400 * min(365, max(7, total / 250)))
+        # A shop of about 250 tickets a day: a bigger shop has a longer history (a year at
+        # 100k tickets), never less than a day, so a small demo still has a day's queue.
+        self.span = int(86400 * min(365, max(1, total / 250)))
 
     # -- customers and orders -----------------------------------------------------
 
@@ -113,11 +167,7 @@ class World:
         carrier = tracking = shipped = None
         if status != "paid":
             carrier = rng.choice(P.CARRIERS[lang])
-            tracking = (
-                f"SF{rng.randrange(10**12):012d}"
-                if lang == "zh"
-                else f"1Z{rng.randrange(36**12):X}"
-            )[:18]
+            tracking = tracking_number(rng, carrier)
             shipped = created + rng.randrange(3600, 86400 * 2)
         number = f"LL{k + 1:06d}{j + 1}"
         return Order(
@@ -148,20 +198,22 @@ class World:
         ]
         topic = rng.choices(topics, [t.weight for t in topics])[0]
         if created is None:
-            created = (
-                self.anchor - self.span + int(self.span * (i + rng.random()) / max(1, self.total))
-            )
+            created = self._created(rng, i, lang)
         order = rng.choice(orders) if topic.needs_order else None
         values = self._values(rng, topic, lang, customer, order)
         age = self.anchor - created
-        status, length = self._shape(rng, age, live)
+        if live:
+            shape = Plan("new", [("opener", created)], None)
+        else:
+            shape = plan(rng, PACES.get(channel, PACES["email"]), created, self.anchor)
+        status = shape.status
         team = topic.team if rng.random() < 0.9 else rng.choice([t for t, _ in P.TEAMS])
         assignee = None
         if status != "new":
             pool = _AGENTS_BY_TEAM.get(team) or [a[0] for a in P.AGENTS]
             assignee = rng.choice(pool)
             # The person at the console owns a share of the recent work, so Mine is not empty.
-            if age < 86400 * 2 and rng.random() < 0.18:
+            if age < 86400 * 2 and rng.random() < 0.08:
                 assignee = ME
             elif status == "open" and rng.random() < 0.15:
                 assignee = None
@@ -171,10 +223,8 @@ class World:
         fields = {"lang": lang}
         if topic.key == "a_to_z":
             fields["claim_at"] = created
-        messages = self._thread(
-            rng, i, topic, lang, channel, values, created, length, status, assignee, customer
-        )
-        updated = max(m.created_at for m in messages)
+        messages = self._thread(rng, i, topic, lang, channel, values, shape, assignee, customer)
+        updated = shape.done_at or max(m.created_at for m in messages)
         satisfaction = None
         if status in ("solved", "closed") and rng.random() < 0.4:
             satisfaction = rng.choices([5, 4, 3, 2, 1], [55, 25, 10, 5, 5])[0]
@@ -202,15 +252,16 @@ class World:
     ) -> dict:
         sku, en, zh, price, variants = rng.choice(P.PRODUCTS)
         first = customer.name.split()[0] if lang == "en" else customer.name
+        carrier = order.carrier if order and order.carrier else rng.choice(P.CARRIERS[lang])
         return {
             "product": zh if lang == "zh" else en,
             "size": rng.choice(variants),
             "order": order.number if order else f"LL{rng.randrange(10**6):06d}1",
-            "carrier": (order.carrier if order and order.carrier else rng.choice(P.CARRIERS[lang])),
+            "carrier": carrier,
             "tracking": (
                 order.tracking_number
                 if order and order.tracking_number
-                else f"SF{rng.randrange(10**12):012d}"
+                else tracking_number(rng, carrier)
             ),
             "amount": money(order.amount_cents if order else price, P.CURRENCY[lang]),
             "first": first,
@@ -218,83 +269,76 @@ class World:
             "agent": "",
         }
 
-    def _shape(self, rng: random.Random, age: int, live: bool) -> tuple[str, int]:
-        """Status and thread length: old tickets are mostly solved, fresh ones still open."""
-        if live:
-            return "new", 1
-        if age > 86400 * 3:
-            status = rng.choices(
-                ["closed", "solved", "pending", "on_hold", "open"], [58, 36, 2.5, 1.5, 2]
-            )[0]
-        else:
-            status = rng.choices(
-                ["new", "open", "pending", "on_hold", "solved"], [22, 33, 18, 4, 23]
-            )[0]
-        if status == "new":
-            return status, rng.choice((1, 1, 2))
-        base = max(2, int(rng.gauss(10.5, 4)))
-        # The last word is the customer's on open tickets and the agent's otherwise.
-        if status == "open" and base % 2 == 0:
-            base += 1
-        if status != "open" and base % 2 == 1:
-            base += 1
-        return status, base
+    def _created(self, rng: random.Random, i: int, lang: str) -> int:
+        """Ticket i's day follows its index through the shop's history; its hour follows
+        when customers write (in their own zone), unless that hour is still to come today."""
+        evenly = self.anchor - self.span + int(self.span * (i + rng.random()) / max(1, self.total))
+        offset = _UTC_OFFSET[lang]
+        midnight = (evenly + offset) // 86400 * 86400 - offset
+        hour = rng.choices(range(24), _HOURLY)[0]
+        at = midnight + hour * 3600 + rng.randrange(3600)
+        return at if at <= self.anchor else evenly
 
     def _thread(
-        self, rng, i, topic, lang, channel, values, created, length, status, assignee, customer
+        self, rng, i, topic, lang, channel, values, shape: Plan, assignee, customer
     ) -> list[Message]:
+        """The messages of a planned conversation: each role's words, never the same line
+        twice in one thread, ending in thanks and a closing word where it ended well."""
         out: list[Message] = []
-        t = created
-        chat = channel in ("chat", "wechat", "weibo", "sms")
         agent_rid = assignee or rng.choice([a[0] for a in P.AGENTS])
         agent_name = self.me_name if agent_rid == ME else _AGENT_NAMES[agent_rid]
         rid = f"DEMO-{i + 1}"
-        n = 0
+        used: set[str] = set()
 
-        def add(kind: str, body: str, internal: bool = False, attachments=None) -> None:
-            nonlocal n
-            n += 1
+        def add(kind: str, body: str, at: int, internal: bool = False, attachments=None) -> None:
             out.append(
                 Message(
-                    remote_id=f"{rid}-m{n}",
+                    remote_id=f"{rid}-m{len(out) + 1}",
                     ticket_remote_id=rid,
                     author_kind=kind,
                     author_name=customer.name if kind == "customer" else agent_name,
                     body=body,
-                    created_at=t,
+                    created_at=at,
                     internal=internal,
                     agent_remote_id=agent_rid if kind == "agent" else None,
                     attachments=attachments or [],
                 )
             )
 
-        opener = rng.choice(topic.openers[lang]).format(**values)
-        if channel == "phone":
-            add("agent", PHONE_NOTE[lang].format(line=opener), internal=True)
-            add("customer", opener)
-        else:
-            files = []
-            if topic.key in ("damaged", "wrong_item"):
-                size = rng.randrange(200_000, 3_000_000)
-                files = [Attachment("photo_1.jpg", "image/jpeg", size, f"demo-photo:{size}")]
-            add("customer", opener, attachments=files)
-        agent_turn = status != "new"  # nobody has answered a new ticket yet
-        for _ in range(length - 1):
-            t += rng.randrange(30, 600) if chat else rng.randrange(600, 4 * 3600)
-            if agent_turn:
-                if rng.random() < 0.08:
-                    add("agent", rng.choice(NOTES[lang]), internal=True)
-                pool = topic.agent[lang] if rng.random() < 0.7 else GENERIC_AGENT[lang]
-                add("agent", rng.choice(pool).format(**values))
+        def line(*pools: list[str]) -> str:
+            for pool in pools:
+                fresh = [x for x in pool if x not in used]
+                if fresh:
+                    chosen = rng.choice(fresh)
+                    used.add(chosen)
+                    return chosen.format(**values)
+            return rng.choice(pools[-1]).format(**values)
+
+        asks = [x for x in topic.customer[lang] if not is_thanks(x)]
+        thanks = [x for x in topic.customer[lang] if is_thanks(x)]
+        for role, at in shape.steps:
+            if role == "opener":
+                opener = line(topic.openers[lang])
+                if channel == "phone":
+                    add("agent", PHONE_NOTE[lang].format(line=opener), at, internal=True)
+                    add("customer", opener, at)
+                else:
+                    files = []
+                    if topic.key in ("damaged", "wrong_item"):
+                        size = rng.randrange(200_000, 3_000_000)
+                        files = [
+                            Attachment("photo_1.jpg", "image/jpeg", size, f"demo-photo:{size}")
+                        ]
+                    add("customer", opener, at, attachments=files)
+            elif role in AGENT_ROLES:
+                if role == "answer" and rng.random() < 0.08:
+                    add("agent", rng.choice(NOTES[lang]), at, internal=True)
+                if role == "answer":
+                    add("agent", line(topic.agent[lang], GENERIC_AGENT[lang]), at)
+                else:
+                    add("agent", line(AGENT_CLOSING[lang]), at)
+            elif role == "follow":
+                add("customer", line(asks, GENERIC_CUSTOMER[lang]), at)
             else:
-                pool = topic.customer[lang] if rng.random() < 0.6 else GENERIC_CUSTOMER[lang]
-                add("customer", rng.choice(pool).format(**values))
-            if status != "new":
-                agent_turn = not agent_turn
-        last = out[-1].created_at
-        horizon = max(created, self.anchor)
-        if last > horizon:  # a thread that would run past "now": squeeze it into the time there was
-            scale = (horizon - created) / (last - created)
-            for m in out:
-                m.created_at = created + int((m.created_at - created) * scale)
+                add("customer", line(thanks, CUSTOMER_THANKS[lang]), at)
         return out
