@@ -140,12 +140,12 @@ class DemoShop:
     def _viewing(self, now: int) -> list[Viewing]:
         """What each colleague has open: the ticket they last worked on, for a while after,
         while they are online (the monitor's "follow an agent" shows it)."""
-        working = self.state.get("working", {})
+        # Only marks of what is open: a colleague who stopped lets theirs fade (90 s), as
+        # a console does, and no mark here overwrites one a console of the same person set.
         marks = []
-        for rid, *_rest in P.AGENTS:
-            entry = working.get(rid)
-            on = entry and now - entry[1] < VIEWING_FOR and self.presence(rid, now) == "online"
-            marks.append(Viewing(rid, entry[0] if on else None))
+        for rid, (ticket, since) in sorted(self.state.get("working", {}).items()):
+            if now - since < VIEWING_FOR and self.presence(rid, now) == "online":
+                marks.append(Viewing(rid, ticket))
         return marks
 
     def _pull_customers(self, start: int) -> PullBatch:
