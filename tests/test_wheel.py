@@ -87,6 +87,7 @@ def test_the_wheel_carries_stylesheets_themes_and_every_connector_package(wheel)
         "agentdesk/connectors/email/__init__.py",
         "agentdesk/connectors/rt/__init__.py",
         "agentdesk/store/__init__.py",
+        "agentdesk/config/example.toml",
     ):
         assert needed in names, f"the wheel leaves out {needed}"
 
@@ -113,6 +114,9 @@ def test_installed_wheel_runs_the_demo_the_console_and_the_monitor(wheel, tmp_pa
     agentdesk = str(env_dir / "bin" / "agentdesk")
     version = run(agentdesk, "--version")
     assert version.returncode == 0 and "agentdesk, version" in version.stdout, version.stderr
+    starter = tmp_path / "starter.toml"
+    init = run(agentdesk, "--config", str(starter), "config", "init")
+    assert init.returncode == 0 and "[[connectors]]" in starter.read_text(), init.stderr
     data = tmp_path / "data"
     demo = run(agentdesk, "--data-dir", str(data), "demo", "--tickets", "60", "--no-console")
     assert demo.returncode == 0, demo.stderr

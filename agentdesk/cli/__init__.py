@@ -1,5 +1,5 @@
 """The command line: the console, the demo, sync, monitor, search, stats, report, doctor,
-login and bench."""
+login, bench, config init, salvage and rebuild."""
 
 from agentdesk.cli.main import main
 

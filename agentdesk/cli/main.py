@@ -10,6 +10,7 @@ from __future__ import annotations
 # Each module adds its commands to the group when imported.
 from agentdesk.cli import (  # noqa: F401
     admin_commands,
+    config_commands,
     console_commands,
     read_commands,
     repair_commands,

@@ -109,6 +109,15 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+def config_file_path(
+    config_flag: str | os.PathLike | None = None, environ: dict[str, str] | None = None
+) -> Path:
+    """Where the config file is: --config, else AGENTDESK_CONFIG, else the config dir."""
+    env = os.environ if environ is None else environ
+    explicit = config_flag or env.get("AGENTDESK_CONFIG")
+    return Path(explicit).expanduser() if explicit else default_config_path()
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
@@ -341,8 +350,7 @@ def load_settings(
 ) -> Settings:
     """Resolve the config file and data dir by precedence and return validated settings."""
     env = os.environ if environ is None else environ
-    explicit = config_flag or env.get("AGENTDESK_CONFIG")
-    path = Path(explicit).expanduser() if explicit else default_config_path()
+    path = config_file_path(config_flag, env)
     text: str | None = None
     if path.is_symlink() and not path.exists():
         # A link to nothing or a loop of links: someone meant a config to be here.
@@ -361,7 +369,7 @@ def load_settings(
         except RecursionError:
             raise ConfigError(f"{path}: {_('not valid TOML: nested too deeply')}") from None
         config_path: Path | None = path
-    elif explicit:
+    elif config_flag or env.get("AGENTDESK_CONFIG"):
         raise ConfigError(f"{path}: {_('no such config file')}")
     else:
         raw, config_path = DEFAULT_CONFIG, None
