@@ -142,11 +142,17 @@ async def test_suggestions_come_first_for_the_customers_last_message(filled, fil
     app = AgentDeskApp(filled)
     async with app.run_test(size=(120, 40)) as pilot:
         inbox = await ready(pilot, app)
-        await pilot.press("c")
-        picker = app.screen
-        await wait_until(pilot, lambda: isinstance(picker, CannedPicker) and picker.hits)
+        # The first ticket whose customer last wrote more than thanks: "Thanks!" matches no
+        # reply, and the demo's threads end in thanks as often as real ones do.
+        for _ in range(10):
+            await pilot.press("c")
+            picker = app.screen
+            await wait_until(pilot, lambda: isinstance(picker, CannedPicker) and picker.hits)
+            expected = picker.index.suggest(picker.customer_text)
+            if expected:
+                break
+            await pilot.press("escape", "j")
         # The customer's last message leads to up to three suggestions, first in the list.
-        expected = picker.index.suggest(picker.customer_text)
         assert 1 <= len(expected) <= 3
         top = picker.hits[: len(expected)]
         assert all(h.suggested for h in top) and not picker.hits[len(expected)].suggested
