@@ -146,8 +146,10 @@ async def test_suggestions_come_first_for_the_customers_last_message(filled, fil
         # reply, and the demo's threads end in thanks as often as real ones do.
         for _ in range(10):
             await pilot.press("c")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, CannedPicker) and app.screen.hits
+            )
             picker = app.screen
-            await wait_until(pilot, lambda: isinstance(picker, CannedPicker) and picker.hits)
             expected = picker.index.suggest(picker.customer_text)
             if expected:
                 break

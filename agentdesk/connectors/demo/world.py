@@ -164,6 +164,8 @@ class World:
         status = rng.choices(
             ["paid", "shipped", "delivered", "returned", "refunded"], [10, 30, 45, 8, 7]
         )[0]
+        if status == "shipped" and self.anchor - created > 10 * 86400:
+            status = "delivered"  # a parcel is not on its way for weeks
         carrier = tracking = shipped = None
         if status != "paid":
             carrier = rng.choice(P.CARRIERS[lang])
