@@ -86,6 +86,8 @@ def test_the_wheel_carries_stylesheets_themes_and_every_connector_package(wheel)
         "agentdesk/connectors/demo/__init__.py",
         "agentdesk/connectors/email/__init__.py",
         "agentdesk/connectors/rt/__init__.py",
+        "agentdesk/connectors/zendesk/__init__.py",
+        "agentdesk/connectors/http/client.py",
         "agentdesk/store/__init__.py",
         "agentdesk/config/example.toml",
     ):

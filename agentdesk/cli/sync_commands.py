@@ -111,6 +111,10 @@ def sync(c: Context, once: bool) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(SanitizingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
+    # One line per HTTP request would bury what the engine says (and fill a journal): the
+    # HTTP library speaks only of its warnings.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(

@@ -7,15 +7,21 @@ connector type of agentdesk has none.
 from __future__ import annotations
 
 import pytest
-from servers import dovecot, rt
+from servers import dovecot, rt, vendor_spec
 
 from agentdesk.connectors import registry
 from agentdesk.ops import ALL_KINDS
 from contract.demo_platform import DemoHarness
 from contract.email_platform import EmailHarness
 from contract.rt_platform import RTHarness
+from contract.zendesk_platform import ZendeskHarness
 
-HARNESSES = {"demo": DemoHarness, "email": EmailHarness, "rt": RTHarness}
+HARNESSES = {
+    "demo": DemoHarness,
+    "email": EmailHarness,
+    "rt": RTHarness,
+    "zendesk": ZendeskHarness,
+}
 _MISSING = {
     "email": (
         dovecot.available,
@@ -24,6 +30,11 @@ _MISSING = {
     "rt": (
         rt.available,
         "Request Tracker is not installed (the README's test command installs it)",
+    ),
+    "zendesk": (
+        lambda: vendor_spec.spec_path("zendesk") is not None,
+        "Zendesk's OpenAPI spec is neither at $AGENTDESK_ZENDESK_SPEC nor at"
+        " ../shared/specs/zendesk-support.yaml: " + vendor_spec.DOWNLOAD["zendesk"],
     ),
 }
 

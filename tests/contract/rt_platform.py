@@ -155,13 +155,6 @@ class RTHarness(Harness):
 
     transfer_team = "Returns"
 
-    def attachment(self, store: Store) -> tuple[int, str, bytes]:
-        tid = store.one(
-            "SELECT id FROM tickets WHERE connector = ? AND subject = ?",
-            (self.name, "Broken vase 花瓶碎了"),
-        )[0]
-        return tid, "vase.png", bytes(range(256)) * 100
-
     def stop(self) -> None:
         self.server.stop()
 

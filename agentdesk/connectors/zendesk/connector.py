@@ -1,0 +1,297 @@
+"""The Zendesk connector: the cursor-based incremental export in, ticket updates out.
+
+Pull: `/api/v2/incremental/tickets/cursor` (admin only, 10 requests a minute, changes of
+the last minute not yet in it): a page of changed tickets, their requesters
+(`users/show_many`) and each one's comments (`tickets/{id}/comments`, cursor pages of 100).
+The cursor is Zendesk's `after_cursor`; the first export starts at the beginning of time.
+
+Push: one `PUT /api/v2/tickets/{id}` per op, the op's uuid in the update's metadata, so
+`find_landed` can find it among the ticket's audits before anything is sent again. Tags go
+through the add and remove tag endpoints: a ticket's `tags` field replaces the whole list
+and would drop a colleague's tag added meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from typing import Any
+
+import httpx
+
+from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
+from agentdesk.connectors.http.client import ApiClient, NotFound
+from agentdesk.connectors.zendesk import mapping as M
+from agentdesk.model import Agent, CannedReply, Directory, PullBatch, PushResult, Team
+from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
+
+EXPORT_PER_MINUTE = 10  # Zendesk's limit on the incremental export
+EXPORT_PAGE = 1000
+COMMENT_PAGE = 100
+PARALLEL = 4  # comment reads at a time
+
+
+class ZendeskConnector(Connector):
+    type = "zendesk"
+
+    def __init__(self, ctx: ConnectorContext):
+        super().__init__(ctx)
+        o = ctx.options
+        self.base = o["url"].rstrip("/")
+        self.email = o["email"]
+        self.groups = {str(g) for g in o.get("groups") or []}
+        self.client = ApiClient(
+            self.base,
+            platform="Zendesk",
+            auth=httpx.BasicAuth(f"{self.email}/token", ctx.secret or ""),
+            timeout=ctx.request_timeout,
+        )
+        self._exports: deque[float] = deque()  # when the last export requests went out
+        self._users: dict[int, dict] = {}
+        self._group_ids: set[str] | None = None
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    # -- pull ---------------------------------------------------------------------------
+
+    async def pull(self, cursor: str | None) -> PullBatch:
+        state = json.loads(cursor) if cursor else {}
+        if not self._may_export():
+            return PullBatch(cursor=cursor, more=False)
+        params: dict[str, Any] = {"per_page": EXPORT_PAGE}
+        if state.get("after"):
+            params["cursor"] = state["after"]
+        else:
+            params["start_time"] = state.get("start", 1)
+        body = await self.client.get_json("/api/v2/incremental/tickets/cursor", **params)
+        tickets = [t for t in body.get("tickets") or [] if await self._wanted(t)]
+        after = body.get("after_cursor") or state.get("after")
+        batch = PullBatch(
+            cursor=json.dumps({"after": after}) if after else cursor,
+            more=not body.get("end_of_stream", True),
+        )
+        live = [t for t in tickets if t.get("status") != "deleted"]
+        await self._learn_users({t["requester_id"] for t in live if t.get("requester_id")})
+        comments = await self._comments_of(live)
+        await self._learn_users({c.get("author_id") for cs in comments for c in cs} - {None})
+        for t, cs in zip(live, comments, strict=True):
+            batch.tickets.append(M.ticket(t))
+            requester = self._users.get(t["requester_id"])
+            if requester is not None:
+                batch.customers.append(M.customer(requester))
+            for c in cs:
+                batch.messages.append(M.message(str(t["id"]), c, self._users, t["requester_id"]))
+        return batch
+
+    def _may_export(self) -> bool:
+        """At most EXPORT_PER_MINUTE export requests in any minute: skip a pull rather than
+        be refused (the engine asks again in a few seconds)."""
+        now = time.monotonic()
+        while self._exports and now - self._exports[0] > 60:
+            self._exports.popleft()
+        if len(self._exports) >= EXPORT_PER_MINUTE:
+            return False
+        self._exports.append(now)
+        return True
+
+    async def _wanted(self, t: dict) -> bool:
+        if not self.groups:
+            return True
+        if self._group_ids is None:
+            groups = (await self.client.get_json("/api/v2/groups")).get("groups") or []
+            self._group_ids = {
+                str(g["id"])
+                for g in groups
+                if str(g["id"]) in self.groups or g["name"] in self.groups
+            }
+        return str(t.get("group_id")) in self._group_ids
+
+    async def _learn_users(self, ids: set[int]) -> None:
+        missing = sorted(i for i in ids if i not in self._users)
+        for start in range(0, len(missing), 100):
+            chunk = ",".join(str(i) for i in missing[start : start + 100])
+            body = await self.client.get_json("/api/v2/users/show_many", ids=chunk)
+            for u in body.get("users") or []:
+                self._users[u["id"]] = u
+
+    async def _comments_of(self, tickets: list[dict]) -> list[list[dict]]:
+        gate = asyncio.Semaphore(PARALLEL)
+
+        async def one(t: dict) -> list[dict]:
+            async with gate:
+                return await self._comments(t["id"])
+
+        return await asyncio.gather(*(one(t) for t in tickets))
+
+    async def _comments(self, ticket_id: int) -> list[dict]:
+        out: list[dict] = []
+        params: dict[str, Any] = {"page[size]": COMMENT_PAGE}
+        while True:
+            try:
+                body = await self.client.get_json(f"/api/v2/tickets/{ticket_id}/comments", **params)
+            except NotFound:
+                return out  # deleted since the export listed it
+            out.extend(body.get("comments") or [])
+            meta = body.get("meta") or {}
+            if not meta.get("has_more") or not meta.get("after_cursor"):
+                return out
+            params["page[after]"] = meta["after_cursor"]
+
+    # -- push ---------------------------------------------------------------------------
+
+    async def push(self, op: Op) -> PushResult:
+        tid = op.ticket_remote_id
+        change = op.change
+        if isinstance(change, Tags):
+            return await self._tags(tid, change)
+        update: dict[str, Any] = {}
+        match change:
+            case Reply(body=body):
+                update["comment"] = {"body": body, "public": True}
+            case Note(body=body):
+                update["comment"] = {"body": body, "public": False}
+            case SetStatus(status=status):
+                update["status"] = M.STATUS_OUT.get(status, status)
+            case SetPriority(priority=priority):
+                update["priority"] = priority
+            case Assign(agent=agent):
+                update["assignee_id"] = int(agent.remote_id) if agent else None
+            case Transfer(team=team, agent=agent):
+                if team is not None:
+                    update["group_id"] = int(team.remote_id)
+                update["assignee_id"] = int(agent.remote_id) if agent else None
+            case _:
+                raise PermanentError(f"Zendesk: cannot send {change.kind}")
+        update["metadata"] = {M.OP_KEY: op.uuid}
+        body = (
+            await self.client.request("PUT", f"/api/v2/tickets/{tid}", json={"ticket": update})
+        ).json()
+        audit = body.get("audit") or {}
+        created = [
+            e for e in audit.get("events") or [] if e.get("type") in ("Comment", "VoiceComment")
+        ]
+        return PushResult(str(created[0]["id"]) if created else str(audit.get("id") or ""))
+
+    async def _tags(self, tid: str, change: Tags) -> PushResult:
+        path = f"/api/v2/tickets/{tid}/tags"
+        if change.add:
+            await self.client.request("PUT", path, json={"tags": list(change.add)})
+        if change.remove:
+            await self.client.request("DELETE", path, json={"tags": list(change.remove)})
+        return PushResult(None)
+
+    async def find_landed(self, op: Op) -> PushResult | None:
+        """Our uuid in one of the ticket's audits means the op took effect. Tags carry no
+        metadata; adding or removing a tag twice changes nothing, so they are resent."""
+        if isinstance(op.change, Tags):
+            return None
+        try:
+            body = await self.client.get_json(f"/api/v2/tickets/{op.ticket_remote_id}/audits")
+        except NotFound:
+            return None
+        for audit in body.get("audits") or []:
+            custom = (audit.get("metadata") or {}).get("custom") or {}
+            if custom.get(M.OP_KEY) == op.uuid:
+                comments = [e for e in audit.get("events") or [] if e.get("type") == "Comment"]
+                return PushResult(str(comments[0]["id"]) if comments else str(audit.get("id")))
+        return None
+
+    # -- attachments --------------------------------------------------------------------
+
+    async def fetch_attachment(self, remote_ref: str) -> tuple[str, bytes]:
+        """Re-read the comment for the attachment's current address (Zendesk's may move),
+        then fetch it."""
+        ticket_id, comment_id, attachment_id = remote_ref.split(":")
+        for c in await self._comments(int(ticket_id)):
+            if str(c["id"]) != comment_id:
+                continue
+            for a in c.get("attachments") or []:
+                if str(a["id"]) == attachment_id:
+                    # The file may be hosted elsewhere: Zendesk's credentials go only to Zendesk.
+                    same_host = httpx.URL(a["content_url"]).host == httpx.URL(self.base).host
+                    async with httpx.AsyncClient(
+                        auth=self.client.http.auth if same_host else None,
+                        timeout=self.ctx.request_timeout,
+                        follow_redirects=True,
+                    ) as http:
+                        r = await http.get(a["content_url"])
+                    if r.status_code != 200:
+                        raise PermanentError(f"Zendesk answered {r.status_code} for the file")
+                    return a.get("file_name") or "attachment", r.content
+        raise PermanentError("Zendesk: the attachment is no longer on the ticket")
+
+    # -- directory ----------------------------------------------------------------------
+
+    async def directory(self) -> Directory:
+        users = await self._all("/api/v2/users", "users", **{"role[]": ["agent", "admin"]})
+        groups = await self._all("/api/v2/groups", "groups")
+        memberships = await self._all("/api/v2/group_memberships", "group_memberships")
+        teams_of: dict[int, list[str]] = {}
+        for m in memberships:
+            teams_of.setdefault(m["user_id"], []).append(str(m["group_id"]))
+        agents = []
+        for u in users:
+            self._users[u["id"]] = u
+            if u.get("active") is False:
+                continue
+            email = u.get("email")
+            agents.append(
+                Agent(
+                    str(u["id"]),
+                    u.get("name") or email or str(u["id"]),
+                    email,
+                    "online",
+                    20,
+                    teams_of.get(u["id"], []),
+                )  # fmt: skip
+            )
+        teams = [Team(str(g["id"]), g["name"]) for g in groups if not g.get("deleted")]
+        macros = await self._all("/api/v2/macros/active", "macros")
+        names = {str(g["id"]): g["name"] for g in groups}
+        return Directory(agents=agents, teams=teams, canned=[_canned(m, names) for m in macros])
+
+    async def _all(self, path: str, key: str, **params: Any) -> list[dict]:
+        """Every item of a list, through its cursor pages (or its next_page links)."""
+        out: list[dict] = []
+        query: dict[str, Any] = {"page[size]": 100, **params}
+        while True:
+            body = await self.client.get_json(path, **query)
+            out.extend(body.get(key) or [])
+            meta = body.get("meta") or {}
+            if meta.get("has_more") and meta.get("after_cursor"):
+                query["page[after]"] = meta["after_cursor"]
+                continue
+            return out
+
+    async def check(self) -> str:
+        me = (await self.client.get_json("/api/v2/users/me")).get("user") or {}
+        role = me.get("role") or "?"
+        export = (
+            "incremental export allowed"
+            if role == "admin"
+            else "no incremental export (not an admin)"
+        )
+        limit = f", {self.client.limit} requests a minute" if self.client.limit else ""
+        return f"Zendesk as {me.get('name') or self.email} ({role}): {export}{limit}"
+
+
+def _canned(m: dict, group_names: dict[str, str]) -> CannedReply:
+    """A macro as a canned reply: its comment text as it is (Zendesk's {{placeholders}}
+    shown, not filled), and the effects that are ours: status, priority, group, tags."""
+    body, actions = "", {}
+    for a in m.get("actions") or []:
+        field, value = a.get("field"), a.get("value")
+        if field in ("comment_value", "comment_value_html"):
+            body = value[-1] if isinstance(value, list) else str(value)
+        elif field == "status":
+            actions["status"] = M.STATUS_IN.get(value, value)
+        elif field == "priority":
+            actions["priority"] = value
+        elif field == "group_id":
+            actions["team"] = group_names.get(str(value), str(value))
+        elif field in ("set_tags", "current_tags"):
+            actions["tags"] = str(value).split()
+    return CannedReply(str(m["id"]), m.get("title") or "", body, actions=actions)

@@ -1,0 +1,131 @@
+"""Zendesk as a contract platform: the fake Zendesk (servers/zendesk_fake.py), held to
+Zendesk's OpenAPI spec; its tickets, comments, audits and tags are what it recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from servers.stall_proxy import StallProxy
+from servers.zendesk_fake import TOKEN, FakeZendesk
+
+from agentdesk.ops import Assign, Change, Note, Reply, SetPriority, SetStatus, Tags, Transfer
+from agentdesk.store.db import Store
+from contract.harness import Expected, Harness
+
+
+class ZendeskHarness(Harness):
+    type = name = "zendesk"
+    history_size = 1200  # more than one export page (1,000 tickets)
+
+    def __init__(self, root: Path):
+        super().__init__(root)
+        # A second of export lag where Zendesk has a minute: the suite waits on it.
+        self.fake = FakeZendesk(export_lag=1.0, export_per_minute=600)
+        self.proxy: StallProxy | None = None
+        self.customer = self.fake.add_user("Wang Fang 王芳", "wang.fang@example.cn")
+        self.support = self.fake.add_group("Support")
+        self.returns = self.fake.add_group("Returns")
+        self.fake.add_membership(self.fake.admin, self.support)
+        self.colleague = self.fake.add_user("Kim Colleague", "kim@shop.example", "agent")
+        self.fake.add_membership(self.colleague, self.returns)
+        self.fake.add_macro(
+            "Refund sent",
+            [
+                {
+                    "field": "comment_value",
+                    "value": "Your refund is on its way, {{ticket.requester.first_name}}.",
+                },
+                {"field": "status", "value": "solved"},
+            ],
+        )
+
+    def connector_table(self) -> str:
+        return (
+            f'[[connectors]]\ntype = "zendesk"\nname = "zendesk"\nurl = "{self.url}"\n'
+            'email = "agent@shop.example"\n'
+        )
+
+    @property
+    def url(self) -> str:
+        return self.proxy.url if self.proxy else self.fake.url
+
+    can_stall = True
+
+    def enable_stall(self) -> None:
+        self.proxy = StallProxy(self.fake.port)
+
+    def stall(self, on: bool = True) -> None:
+        # Zendesk gets and commits the update; the answer to it waits. Reads go on.
+        self.proxy.stall(on, b"PUT /api/v2/tickets/")
+
+    def env(self) -> dict[str, str]:
+        return {"AGENTDESK_SECRET_ZENDESK": TOKEN}
+
+    def settle(self) -> None:
+        """Wait out the export's lag, so what was just written is exported."""
+        import time
+
+        time.sleep(self.fake.export_lag + 0.2)
+
+    def customer_writes(self, subject, body, attachment=None) -> str:
+        tid = self.fake.create_ticket(subject, body, self.customer, attachment=attachment)
+        self.settle()
+        return str(tid)
+
+    def customer_answers(self, ref: str, body: str) -> None:
+        self.fake.add_comment(int(ref), self.customer, body)
+        self.settle()
+
+    def prepare_history(self, n: int) -> None:
+        for i in range(n):
+            self.fake.create_ticket(f"History {i:04d}", f"History message {i:04d}", self.customer)
+        self.settle()
+
+    def local_id(self, store: Store, ref: str) -> int:
+        return store.one(
+            "SELECT id FROM tickets WHERE connector = ? AND remote_id = ?", (self.name, ref)
+        )[0]
+
+    def landed(self, ref: str, change: Change, op_uuid: str) -> int:
+        tid = int(ref)
+        ours = [
+            a for a in self.fake.audits_of(tid)
+            if (a["metadata"].get("custom") or {}).get("agentdesk_op") == op_uuid
+        ]  # fmt: skip
+        match change:
+            case Reply(body=body) | Note(body=body):
+                public = isinstance(change, Reply)
+                return sum(
+                    1
+                    for c in self.fake.comments_of(tid)
+                    if c["body"] == body
+                    and c["public"] == public
+                    and c["author_id"] == self.fake.admin
+                )
+            case SetStatus() | SetPriority() | Assign() | Transfer():
+                return len(ours)
+            case Tags(add=add, remove=remove):
+                tags = set(self.fake.state.tickets[tid]["tags"])
+                return int(set(add) <= tags and not set(remove) & tags)
+        raise AssertionError(f"no way to see {change} on Zendesk")
+
+    def expected_directory(self) -> Expected:
+        return Expected(
+            agents={"Mia Agent", "Kim Colleague"}, teams={"Support", "Returns"}, canned_at_least=1
+        )
+
+    transfer_team = "Returns"
+
+    def stop(self) -> None:
+        self.fake.stop()
+
+    def start(self) -> None:
+        self.fake.start()
+
+    def close(self) -> None:
+        if self.proxy is not None:
+            self.proxy.close()
+        self.fake.close()
+        assert not self.fake.violations, "against Zendesk's spec:\n" + "\n".join(
+            self.fake.violations[:20]
+        )

@@ -1,0 +1,462 @@
+"""A stateful fake Zendesk Support on 127.0.0.1, written from Zendesk's API documentation.
+
+It keeps users, groups and memberships, active macros, tickets with their comments, audits
+(with an update's metadata) and tags, and attachment files. What it reproduces:
+
+- HTTP basic auth as `email/token:TOKEN` (401 otherwise); agents and admins, and an admin
+  flag that decides whether the incremental export is allowed (403 for an agent).
+- The cursor-based incremental ticket export: tickets in the order of their last change,
+  `after_cursor` and `end_of_stream`, `per_page`, a change made within the last
+  `export_lag` seconds (Zendesk: a minute) not yet exported, and its own rate limit
+  (`export_per_minute`, Zendesk: 10) answered with 429 and Retry-After.
+- Cursor pagination (`page[size]`, `page[after]`, `meta.has_more`) for comments and lists.
+- Updates through `PUT /api/v2/tickets/{id}`: a comment's `public` flag, status, priority,
+  assignee and group, an audit with its events and the update's metadata (as
+  `metadata.custom`); tags added and removed through the tags endpoints.
+- Faults: the next matching request answered with a status (429 with or without
+  Retry-After, 500, 503), before or after the change it asked for is committed.
+
+Every request and every response is checked against Zendesk's OpenAPI spec (vendor_spec);
+what the spec rejects is kept in `violations`, and the tests fail on any.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from servers import vendor_spec
+from servers.net import free_port, wait_for_port
+
+TOKEN = "zd-test-token-4c1f"
+
+
+def iso(at: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: re.Pattern
+    status: int
+    retry_after: int | None = None
+    after_commit: bool = False  # the change is made, then the answer fails
+
+
+@dataclass
+class State:
+    users: dict[int, dict] = field(default_factory=dict)
+    groups: dict[int, dict] = field(default_factory=dict)
+    memberships: list[dict] = field(default_factory=list)
+    macros: list[dict] = field(default_factory=list)
+    tickets: dict[int, dict] = field(default_factory=dict)
+    comments: dict[int, list[dict]] = field(default_factory=dict)
+    audits: dict[int, list[dict]] = field(default_factory=dict)
+    files: dict[int, tuple[str, bytes]] = field(default_factory=dict)
+    changed: dict[int, int] = field(default_factory=dict)  # ticket -> sequence of its last change
+    changed_at: dict[int, float] = field(default_factory=dict)
+
+
+class FakeZendesk:
+    def __init__(
+        self,
+        *,
+        export_lag: float = 60.0,
+        export_per_minute: int = 10,
+        validate: bool = True,
+    ):
+        self.export_lag = export_lag
+        self.export_per_minute = export_per_minute
+        self.validate = validate and vendor_spec.spec_path("zendesk") is not None
+        self.state = State()
+        self.lock = threading.RLock()
+        self.ids = itertools.count(1001)
+        self.seq = itertools.count(1)
+        self.faults: list[Fault] = []
+        self.violations: list[str] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every request
+        self.exports: list[float] = []
+        self.port = free_port()
+        self.admin = self.add_user("Mia Agent", "agent@shop.example", "admin")
+        self.server: ThreadingHTTPServer | None = None
+        self.start()
+
+    # -- the server ----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        fake = self
+
+        class Handler(_Handler):
+            pass
+
+        Handler.fake = fake
+        self.server = _Server(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def close(self) -> None:
+        self.stop()
+
+    # -- seeding, as Zendesk's own UI or a colleague would ---------------------------------
+
+    def add_user(self, name: str, email: str | None, role: str = "end-user") -> int:
+        uid = next(self.ids)
+        now = time.time()
+        self.state.users[uid] = {
+            "id": uid, "name": name, "email": email, "role": role, "active": True,
+            "created_at": iso(now), "updated_at": iso(now),
+        }  # fmt: skip
+        return uid
+
+    def add_group(self, name: str) -> int:
+        gid = next(self.ids)
+        self.state.groups[gid] = {"id": gid, "name": name, "deleted": False}
+        return gid
+
+    def add_membership(self, user_id: int, group_id: int) -> None:
+        self.state.memberships.append(
+            {"id": next(self.ids), "user_id": user_id, "group_id": group_id}
+        )
+
+    def add_macro(self, title: str, actions: list[dict]) -> None:
+        self.state.macros.append(
+            {"id": next(self.ids), "title": title, "actions": actions, "active": True}
+        )
+
+    def create_ticket(
+        self,
+        subject: str,
+        body: str,
+        requester: int,
+        via: str = "email",
+        attachment: tuple[str, bytes] | None = None,
+    ) -> int:
+        with self.lock:
+            tid = next(self.ids)
+            now = time.time()
+            self.state.tickets[tid] = {
+                "id": tid, "subject": subject, "raw_subject": subject, "description": body,
+                "status": "new", "priority": None, "requester_id": requester,
+                "submitter_id": requester, "assignee_id": None, "group_id": None, "tags": [],
+                "via": {"channel": via}, "created_at": iso(now), "updated_at": iso(now),
+                "satisfaction_rating": None,
+            }  # fmt: skip
+            self.state.comments[tid] = []
+            self.state.audits[tid] = []
+            self._comment(tid, requester, body, True, {}, attachment)
+            return tid
+
+    def add_comment(
+        self, tid: int, author: int, body: str, public: bool = True, metadata: dict | None = None
+    ) -> int:
+        """Someone writes on the ticket (the customer answering reopens a solved one)."""
+        with self.lock:
+            t = self.state.tickets[tid]
+            if author == t["requester_id"] and t["status"] in ("pending", "solved", "hold"):
+                t["status"] = "open"
+            return self._comment(tid, author, body, public, metadata or {}, None)
+
+    def colleague_update(self, tid: int, author: int, **fields) -> None:
+        with self.lock:
+            self._update(tid, author, dict(fields), {})
+
+    def colleague_tags(self, tid: int, add: list[str]) -> None:
+        with self.lock:
+            t = self.state.tickets[tid]
+            t["tags"] = sorted(set(t["tags"]) | set(add))
+            self._touch(tid)
+
+    # -- what the platform recorded ----------------------------------------------------
+
+    def comments_of(self, tid: int) -> list[dict]:
+        return list(self.state.comments[tid])
+
+    def audits_of(self, tid: int) -> list[dict]:
+        return list(self.state.audits[tid])
+
+    def fail_next(self, method: str, path: str, status: int, retry_after: int | None = None,
+                  after_commit: bool = False) -> None:  # fmt: skip
+        self.faults.append(Fault(method, re.compile(path), status, retry_after, after_commit))
+
+    # -- the platform's behaviour ------------------------------------------------------------
+
+    def _touch(self, tid: int) -> None:
+        now = time.time()
+        self.state.tickets[tid]["updated_at"] = iso(now)
+        self.state.changed[tid] = next(self.seq)
+        self.state.changed_at[tid] = now
+
+    def _comment(self, tid, author, body, public, metadata, attachment) -> int:
+        cid = next(self.ids)
+        now = time.time()
+        files = []
+        if attachment is not None:
+            name, content = attachment
+            aid = next(self.ids)
+            self.state.files[aid] = (name, content)
+            files.append({
+                "id": aid, "file_name": name, "content_type": "image/png", "size": len(content),
+                "content_url": f"{self.url}/attachments/token/{aid}/?name={name}",
+            })  # fmt: skip
+        comment = {
+            "id": cid, "type": "Comment", "author_id": author, "body": body,
+            "plain_body": body, "html_body": f"<p>{body}</p>", "public": public,
+            "attachments": files, "created_at": iso(now),
+            "metadata": {"system": {}, "custom": metadata},
+        }  # fmt: skip
+        self.state.comments[tid].append(comment)
+        self._audit(tid, author, [{"id": cid, "type": "Comment", "body": body}], metadata)
+        self._touch(tid)
+        return cid
+
+    def _audit(self, tid: int, author: int, events: list[dict], metadata: dict) -> dict:
+        audit = {
+            "id": next(self.ids), "ticket_id": tid, "author_id": author,
+            "created_at": iso(time.time()), "events": events,
+            "metadata": {"system": {}, "custom": metadata},
+        }  # fmt: skip
+        self.state.audits[tid].append(audit)
+        return audit
+
+    def _update(self, tid: int, author: int, update: dict, metadata: dict) -> dict:
+        t = self.state.tickets[tid]
+        events = []
+        comment = update.pop("comment", None)
+        for key in ("status", "priority", "assignee_id", "group_id", "subject"):
+            if key in update and update[key] != t.get(key):
+                t[key] = update[key]
+                events.append({"id": next(self.ids), "type": "Change", "field_name": key,
+                               "value": str(update[key])})  # fmt: skip
+        if "tags" in update:  # the whole list, as Zendesk does
+            t["tags"] = sorted(set(update["tags"]))
+        audit = None
+        if comment is not None:
+            cid = self._comment(tid, author, comment["body"], comment.get("public", True),
+                                metadata, None)  # fmt: skip
+            audit = self.state.audits[tid][-1]
+            audit["events"].extend(events)
+            if t["status"] == "new":
+                t["status"] = "open"
+            del cid
+        else:
+            audit = self._audit(tid, author, events, metadata)
+            self._touch(tid)
+        return audit
+
+    def export(self, params: dict) -> tuple[int, dict, dict]:
+        now = time.time()
+        self.exports = [at for at in self.exports if now - at < 60]
+        if len(self.exports) >= self.export_per_minute:
+            wait = int(60 - (now - self.exports[0])) + 1
+            return 429, {"error": "APIRateLimitExceeded"}, {"Retry-After": str(wait)}
+        self.exports.append(now)
+        if "cursor" in params:
+            after = int(base64.urlsafe_b64decode(params["cursor"]).decode())
+        else:
+            start = int(params.get("start_time", "0"))
+            if start > now - 60:
+                return 422, {"error": "InvalidValue",
+                             "description": "start_time is too recent"}, {}  # fmt: skip
+            after = 0
+            # A start time picks up the tickets changed since then.
+            before = [seq for tid, seq in self.state.changed.items()
+                      if self.state.changed_at[tid] < start]  # fmt: skip
+            after = max(before, default=0)
+        per_page = min(int(params.get("per_page", 1000)), 1000)
+        ready = sorted(
+            (seq, tid) for tid, seq in self.state.changed.items()
+            if seq > after and self.state.changed_at[tid] <= now - self.export_lag
+        )  # fmt: skip
+        page = ready[:per_page]
+        last = page[-1][0] if page else after
+        cursor = base64.urlsafe_b64encode(str(last).encode()).decode()
+        return 200, {
+            "tickets": [self.state.tickets[tid] for _seq, tid in page],
+            "after_cursor": cursor,
+            "after_url": f"{self.url}/api/v2/incremental/tickets/cursor.json?cursor={cursor}",
+            "before_cursor": None, "before_url": None,
+            "end_of_stream": len(ready) <= per_page,
+        }, {}  # fmt: skip
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away
+            super().handle_error(request, client_address)
+
+
+def _page(items: list[dict], key: str, params: dict, url: str) -> dict:
+    """Zendesk's cursor pagination over a list."""
+    size = min(int(params.get("page[size]", 100)), 100)
+    start = int(params["page[after]"]) if params.get("page[after]") else 0
+    chunk = items[start : start + size]
+    more = start + size < len(items)
+    after = str(start + size) if more else None
+    return {
+        key: chunk,
+        "meta": {"has_more": more, "after_cursor": after, "before_cursor": None},
+        "links": {"next": f"{url}?page[after]={after}" if more else None, "prev": None},
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeZendesk
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        fake = self.fake
+        parts = urlsplit(self.path)
+        path = parts.path.removesuffix(".json")
+        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        multi = parse_qs(parts.query)
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        fake.requests.append((method, path))
+        if path.startswith("/attachments/"):
+            return self._file(path)
+        status, body, headers = self._answer(method, path, params, multi, raw)
+        data = b"" if status == 204 else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   "X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "650", **headers}  # fmt: skip
+        if fake.validate and path.startswith("/api/"):
+            problems = vendor_spec.check(
+                "zendesk", method, path, parts.query,
+                {k.lower(): v for k, v in self.headers.items()}, raw, status,
+                {k.lower(): v for k, v in headers.items()}, data,
+            )  # fmt: skip
+            fake.violations.extend(problems)
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _file(self, path: str) -> None:
+        aid = int(path.split("/")[3])
+        name, content = self.fake.state.files[aid]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def _authorised(self) -> bool:
+        header = self.headers.get("authorization", "")
+        if not header.startswith("Basic "):
+            return False
+        user, _sep, secret = base64.b64decode(header[6:]).decode().partition(":")
+        return user.endswith("/token") and secret == TOKEN
+
+    def _answer(self, method, path, params, multi, raw) -> tuple[int, dict, dict]:
+        fake = self.fake
+        if not self._authorised():
+            return 401, {"error": "Couldn't authenticate you"}, {}
+        fault = next(
+            (f for f in fake.faults if f.method == method and f.pattern.search(path)), None
+        )
+        if fault is not None:
+            fake.faults.remove(fault)
+            if not fault.after_commit:
+                return self._fault(fault)
+        with fake.lock:
+            answer = self._route(method, path, params, multi, raw)
+        return self._fault(fault) if fault is not None else answer
+
+    @staticmethod
+    def _fault(fault: Fault) -> tuple[int, dict, dict]:
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        return fault.status, {"error": f"injected {fault.status}"}, headers
+
+    def _route(self, method, path, params, multi, raw) -> tuple[int, dict, dict]:
+        fake, s = self.fake, self.fake.state
+        me = fake.admin
+        if method == "GET" and path == "/api/v2/users/me":
+            return 200, {"user": s.users[me]}, {}
+        if method == "GET" and path == "/api/v2/users":
+            roles = set(multi.get("role[]", [])) or {params.get("role")} - {None}
+            users = [u for u in s.users.values() if not roles or u["role"] in roles]
+            return 200, _page(users, "users", params, fake.url + path), {}
+        if method == "GET" and path == "/api/v2/users/show_many":
+            ids = {int(i) for i in params.get("ids", "").split(",") if i}
+            return 200, {"users": [u for uid, u in s.users.items() if uid in ids]}, {}
+        if method == "GET" and path == "/api/v2/groups":
+            return 200, _page(list(s.groups.values()), "groups", params, fake.url + path), {}
+        if method == "GET" and path == "/api/v2/group_memberships":
+            return 200, _page(s.memberships, "group_memberships", params, fake.url + path), {}
+        if method == "GET" and path == "/api/v2/macros/active":
+            return 200, _page(s.macros, "macros", params, fake.url + path), {}
+        if method == "GET" and path == "/api/v2/incremental/tickets/cursor":
+            if s.users[me]["role"] != "admin":
+                return 403, {"error": "Forbidden", "description": "admins only"}, {}
+            return fake.export(params)
+        m = re.fullmatch(r"/api/v2/tickets/(\d+)(/comments|/audits|/tags)?", path)
+        if not m:
+            return 404, {"error": "InvalidEndpoint"}, {}
+        tid, what = int(m.group(1)), m.group(2)
+        if tid not in s.tickets:
+            return 404, {"error": "RecordNotFound", "description": "Not found"}, {}
+        t = s.tickets[tid]
+        body = json.loads(raw) if raw else {}
+        if method == "GET" and what == "/comments":
+            return 200, _page(s.comments[tid], "comments", params, fake.url + path), {}
+        if method == "GET" and what == "/audits":
+            audits = s.audits[tid]
+            return 200, {"audits": audits, "count": len(audits), "next_page": None,
+                         "previous_page": None}, {}  # fmt: skip
+        if what == "/tags" and method in ("PUT", "DELETE"):
+            tags = set(body.get("tags") or [])
+            t["tags"] = sorted(set(t["tags"]) | tags if method == "PUT" else set(t["tags"]) - tags)
+            fake._touch(tid)
+            return (200, {"tags": t["tags"]}, {}) if method == "PUT" else (204, {}, {})
+        if method == "PUT" and what is None:
+            update = dict(body.get("ticket") or {})
+            metadata = update.pop("metadata", None) or {}
+            if update.get("status") and update["status"] not in (
+                "new", "open", "pending", "hold", "solved", "closed"
+            ):  # fmt: skip
+                return 422, {"error": "RecordInvalid", "description": "Record validation errors",
+                             "details": {"status": [{"description": "Status: is invalid"}]}}, {}  # fmt: skip
+            if t["status"] == "closed":
+                return 422, {"error": "RecordInvalid", "description": "Record validation errors",
+                             "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}, {}  # fmt: skip
+            audit = fake._update(tid, me, update, metadata)
+            return 200, {"ticket": t, "audit": audit}, {}
+        return 404, {"error": "InvalidEndpoint"}, {}

@@ -1,0 +1,278 @@
+"""The Zendesk connector against the fake Zendesk (every exchange checked against Zendesk's
+OpenAPI spec): export pages, the export's own limits, rate limits and faults, tags that
+never drop a colleague's, a reply that landed never sent again, the directory."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from servers import vendor_spec
+from servers.zendesk_fake import TOKEN, FakeZendesk
+
+from agentdesk.connectors.base import (
+    AmbiguousError,
+    ConnectorContext,
+    PermanentError,
+    TransientError,
+)
+from agentdesk.connectors.http.client import LoginRefused
+from agentdesk.connectors.zendesk.connector import ZendeskConnector
+from agentdesk.ops import Op, Reply, SetStatus, Tags, TeamRef, Transfer
+
+pytestmark = pytest.mark.skipif(
+    vendor_spec.spec_path("zendesk") is None,
+    reason="Zendesk's OpenAPI spec is not at ../shared/specs: " + vendor_spec.DOWNLOAD["zendesk"],
+)
+
+
+@pytest.fixture
+def fake():
+    f = FakeZendesk(export_lag=0.3, export_per_minute=10)
+    yield f
+    f.close()
+    assert not f.violations, "against Zendesk's spec:\n" + "\n".join(f.violations[:10])
+
+
+def connector(fake: FakeZendesk, token: str = TOKEN, **options) -> ZendeskConnector:
+    ctx = ConnectorContext(
+        "zendesk",
+        {"url": fake.url, "email": "agent@shop.example", **options},
+        "Mia Agent",
+        "agent@shop.example",
+        Path("/nonexistent"),
+        10.0,
+        token,
+    )
+    return ZendeskConnector(ctx)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def pull_all(c: ZendeskConnector, cursor=None):
+    batches = []
+    while True:
+        batch = await c.pull(cursor)
+        batches.append(batch)
+        cursor = batch.cursor
+        if not batch.more:
+            return batches, cursor
+
+
+def settle(fake: FakeZendesk) -> None:
+    time.sleep(fake.export_lag + 0.1)
+
+
+def test_a_first_sync_walks_the_export_pages_within_its_limit(fake):
+    customer = fake.add_user("Li Wei 李伟", "li.wei@example.cn")
+    for i in range(2500):
+        fake.create_ticket(f"Ticket {i}", f"Body {i}", customer)
+    settle(fake)
+
+    async def go():
+        c = connector(fake)
+        try:
+            return await pull_all(c)
+        finally:
+            await c.close()
+
+    started = time.monotonic()
+    batches, _cursor = run(go())
+    seconds = time.monotonic() - started
+    tickets = [t.remote_id for b in batches for t in b.tickets]
+    assert len(tickets) == len(set(tickets)) == 2500
+    assert sum(len(b.messages) for b in batches) == 2500
+    exports = [p for m, p in fake.requests if p.endswith("/incremental/tickets/cursor")]
+    assert len(exports) == 3  # 1,000 a page
+    assert {c.name for b in batches for c in b.customers} == {"Li Wei 李伟"}
+    print(f"first sync of 2,500 tickets: {len(fake.requests)} requests, {seconds:.1f} s")
+
+
+def test_the_export_is_never_asked_more_than_ten_times_a_minute(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    fake.create_ticket("One", "Body", customer)
+    settle(fake)
+
+    async def go():
+        c = connector(fake)
+        cursor = None
+        try:
+            for _ in range(14):
+                cursor = (await c.pull(cursor)).cursor
+        finally:
+            await c.close()
+
+    run(go())  # no 429: the connector skips a pull rather than ask an eleventh time
+    assert len([p for m, p in fake.requests if p.endswith("/cursor")]) == 10
+
+
+def test_the_last_minute_of_changes_comes_later(fake):
+    fake.export_lag = 60.0
+    customer = fake.add_user("Ann", "ann@example.com")
+    fake.create_ticket("Just now", "Body", customer)
+
+    async def go():
+        c = connector(fake)
+        try:
+            return await c.pull(None)
+        finally:
+            await c.close()
+
+    batch = run(go())
+    assert batch.tickets == [] and not batch.more  # Zendesk holds it back for a minute
+
+
+def test_a_colleagues_change_made_mid_sync_arrives_once(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    colleague = fake.add_user("Kim", "kim@shop.example", "agent")
+    ids = [fake.create_ticket(f"T{i}", f"B{i}", customer) for i in range(1500)]
+    settle(fake)
+
+    async def go():
+        c = connector(fake)
+        try:
+            first = await c.pull(None)
+            # Between two pages: a colleague answers a ticket already pulled and one not yet.
+            fake.add_comment(ids[10], colleague, "Colleague on T10")
+            fake.add_comment(ids[1400], colleague, "Colleague on T1400")
+            settle(fake)
+            rest, _ = await pull_all(c, first.cursor)
+            return [first, *rest]
+        finally:
+            await c.close()
+
+    batches = run(go())
+    said = [m.body for b in batches for m in b.messages if m.body.startswith("Colleague")]
+    assert sorted(said) == ["Colleague on T10", "Colleague on T1400"]
+    kim = [m for b in batches for m in b.messages if m.body == "Colleague on T10"]
+    assert kim[0].author_kind == "agent" and kim[0].author_name == "Kim"
+
+
+def test_our_tag_change_keeps_a_colleagues_tag(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    tid = fake.create_ticket("Refund", "Please refund", customer)
+
+    async def go():
+        c = connector(fake)
+        try:
+            fake.colleague_tags(tid, ["vip"])  # after we last read the ticket
+            await c.push(Op(Tags(add=("refund",)), "zendesk", str(tid)))
+            assert fake.state.tickets[tid]["tags"] == ["refund", "vip"]
+            await c.push(Op(Tags(remove=("refund",)), "zendesk", str(tid)))
+        finally:
+            await c.close()
+
+    run(go())
+    assert fake.state.tickets[tid]["tags"] == ["vip"]
+
+
+def test_a_reply_that_landed_before_the_answer_failed_is_found_not_resent(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    tid = fake.create_ticket("Where is it", "Order 42?", customer)
+    op = Op(Reply("It ships today."), "zendesk", str(tid))
+
+    async def go():
+        c = connector(fake)
+        try:
+            fake.fail_next("PUT", rf"/api/v2/tickets/{tid}$", 500, after_commit=True)
+            with pytest.raises(AmbiguousError):
+                await c.push(op)
+            return await c.find_landed(op)
+        finally:
+            await c.close()
+
+    landed = run(go())
+    replies = [c for c in fake.comments_of(tid) if c["body"] == "It ships today."]
+    assert len(replies) == 1 and landed is not None and landed.remote_id == str(replies[0]["id"])
+    assert replies[0]["public"] is True
+
+
+def test_rate_limits_and_refusals_are_sorted(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    tid = fake.create_ticket("Hello", "Hi", customer)
+
+    async def go():
+        c = connector(fake)
+        try:
+            fake.fail_next("PUT", r"/api/v2/tickets/", 429, retry_after=7)
+            with pytest.raises(TransientError) as told:
+                await c.push(Op(SetStatus("pending"), "zendesk", str(tid)))
+            assert told.value.retry_after == 7
+            fake.fail_next("PUT", r"/api/v2/tickets/", 429)  # no Retry-After: a minute
+            with pytest.raises(TransientError) as told:
+                await c.push(Op(SetStatus("pending"), "zendesk", str(tid)))
+            assert told.value.retry_after == 60
+            await c.push(Op(SetStatus("on_hold"), "zendesk", str(tid)))
+            assert fake.state.tickets[tid]["status"] == "hold"
+            fake.colleague_update(tid, fake.admin, status="closed")
+            with pytest.raises(PermanentError, match="closed prevents ticket update"):
+                await c.push(Op(Reply("Too late"), "zendesk", str(tid)))
+        finally:
+            await c.close()
+        wrong = connector(fake, token="not-the-token")
+        try:
+            with pytest.raises(LoginRefused, match="login refused"):
+                await wrong.pull(None)
+        finally:
+            await wrong.close()
+
+    run(go())
+
+
+def test_a_transfer_moves_the_group_and_unassigns(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    returns = fake.add_group("Returns")
+    tid = fake.create_ticket("Return", "Send it back?", customer)
+    fake.colleague_update(tid, fake.admin, assignee_id=fake.admin)
+
+    async def go():
+        c = connector(fake)
+        try:
+            await c.push(
+                Op(Transfer(team=TeamRef(1, str(returns), "Returns")), "zendesk", str(tid))
+            )
+        finally:
+            await c.close()
+
+    run(go())
+    t = fake.state.tickets[tid]
+    assert t["group_id"] == returns and t["assignee_id"] is None
+
+
+def test_the_directory_and_doctor(fake):
+    support = fake.add_group("Support 客服")
+    kim = fake.add_user("Kim", "kim@shop.example", "agent")
+    fake.add_user("Customer", "c@example.com")
+    fake.add_membership(kim, support)
+    fake.add_macro(
+        "Refund sent",
+        [
+            {"field": "comment_value", "value": "Hi {{ticket.requester.first_name}}, refunded."},
+            {"field": "status", "value": "solved"},
+            {"field": "group_id", "value": str(support)},  # Zendesk's values are strings
+            {"field": "set_tags", "value": "refund done"},
+        ],
+    )
+
+    async def go():
+        c = connector(fake)
+        try:
+            return await c.directory(), await c.check()
+        finally:
+            await c.close()
+
+    directory, said = run(go())
+    assert {a.name for a in directory.agents} == {"Mia Agent", "Kim"}
+    assert next(a for a in directory.agents if a.name == "Kim").team_remote_ids == [str(support)]
+    [canned] = directory.canned
+    assert canned.body == "Hi {{ticket.requester.first_name}}, refunded."  # shown as it is
+    assert canned.actions == {
+        "status": "solved",
+        "team": "Support 客服",
+        "tags": ["refund", "done"],
+    }
+    assert said == "Zendesk as Mia Agent (admin): incremental export allowed, 700 requests a minute"
