@@ -276,3 +276,46 @@ def test_the_directory_and_doctor(fake):
         "tags": ["refund", "done"],
     }
     assert said == "Zendesk as Mia Agent (admin): incremental export allowed, 700 requests a minute"
+
+
+def test_a_deleted_ticket_leaves_the_inbox_and_an_op_on_it_fails_saying_so(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    tid = fake.create_ticket("Spam", "Buy now", customer)
+    settle(fake)
+
+    async def go():
+        c = connector(fake)
+        try:
+            first = await c.pull(None)
+            fake.delete_ticket(tid)
+            settle(fake)
+            later = await c.pull(first.cursor)
+            with pytest.raises(PermanentError, match="was deleted"):
+                await c.push(Op(Reply("Hello?"), "zendesk", str(tid)))
+            return first, later
+        finally:
+            await c.close()
+
+    first, later = run(go())
+    assert first.tickets[0].status == "new"
+    [gone] = later.tickets
+    assert gone.status == "closed" and gone.fields["zendesk_deleted"] is True
+    assert later.messages == []
+
+
+def test_few_requests_left_slow_the_next_one(fake):
+    customer = fake.add_user("Ann", "ann@example.com")
+    fake.create_ticket("One", "Body", customer)
+    fake.remaining = 3  # Zendesk says: three requests left this minute
+
+    async def go():
+        c = connector(fake)
+        try:
+            await c.client.get_json("/api/v2/users/me")
+            waited = c.client._not_before - time.monotonic()
+            return c.client.remaining, waited
+        finally:
+            await c.close()
+
+    remaining, waited = run(go())
+    assert remaining == 3 and 10 < waited <= 20  # the rest of the minute, shared by three

@@ -67,7 +67,11 @@ def _drop_unused_path_parameters(spec: dict) -> None:
 
 def _ticket_fields_may_be_null(spec: dict) -> None:
     """Zendesk sends null for a ticket's unset assignee, group, priority, organization,
-    rating and so on, where the spec says integer or string."""
+    rating and so on, where the spec says integer or string; and its export lists deleted
+    tickets with a status the spec does not name."""
+    # The incremental export also lists deleted tickets, with the status "deleted".
+    status = spec["components"]["schemas"]["TicketObject"]["properties"]["status"]
+    status["enum"] = [*status["enum"], "deleted"]
     for name in ("TicketObject",):
         for prop in spec["components"]["schemas"][name]["properties"].values():
             if "$ref" in prop:

@@ -84,6 +84,7 @@ class FakeZendesk:
         self.violations: list[str] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
         self.exports: list[float] = []
+        self.remaining = 650  # what X-Rate-Limit-Remaining says
         self.port = free_port()
         self.admin = self.add_user("Mia Agent", "agent@shop.example", "admin")
         self.server: ThreadingHTTPServer | None = None
@@ -178,6 +179,12 @@ class FakeZendesk:
     def colleague_update(self, tid: int, author: int, **fields) -> None:
         with self.lock:
             self._update(tid, author, dict(fields), {})
+
+    def delete_ticket(self, tid: int) -> None:
+        """A colleague deletes the ticket: the export lists it as deleted, the rest is 404."""
+        with self.lock:
+            self.state.tickets[tid]["status"] = "deleted"
+            self._touch(tid)
 
     def colleague_tags(self, tid: int, add: list[str]) -> None:
         with self.lock:
@@ -353,8 +360,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._file(path)
         status, body, headers = self._answer(method, path, params, multi, raw)
         data = b"" if status == 204 else json.dumps(body).encode()
-        headers = {"Content-Type": "application/json; charset=utf-8",
-                   "X-Rate-Limit": "700", "X-Rate-Limit-Remaining": "650", **headers}  # fmt: skip
+        headers = {"Content-Type": "application/json; charset=utf-8", "X-Rate-Limit": "700",
+                   "X-Rate-Limit-Remaining": str(fake.remaining), **headers}  # fmt: skip
         if fake.validate and path.startswith("/api/"):
             problems = vendor_spec.check(
                 "zendesk", method, path, parts.query,
@@ -431,7 +438,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not m:
             return 404, {"error": "InvalidEndpoint"}, {}
         tid, what = int(m.group(1)), m.group(2)
-        if tid not in s.tickets:
+        if tid not in s.tickets or s.tickets[tid]["status"] == "deleted":
             return 404, {"error": "RecordNotFound", "description": "Not found"}, {}
         t = s.tickets[tid]
         body = json.loads(raw) if raw else {}

@@ -74,6 +74,12 @@ class ZendeskConnector(Connector):
             more=not body.get("end_of_stream", True),
         )
         live = [t for t in tickets if t.get("status") != "deleted"]
+        # A deleted ticket leaves the inbox: closed here, its deletion said in its fields.
+        for t in tickets:
+            if t.get("status") == "deleted":
+                gone = M.ticket({**t, "status": "closed"})
+                gone.fields["zendesk_deleted"] = True
+                batch.tickets.append(gone)
         await self._learn_users({t["requester_id"] for t in live if t.get("requester_id")})
         comments = await self._comments_of(live)
         await self._learn_users({c.get("author_id") for cs in comments for c in cs} - {None})
@@ -166,9 +172,13 @@ class ZendeskConnector(Connector):
             case _:
                 raise PermanentError(f"Zendesk: cannot send {change.kind}")
         update["metadata"] = {M.OP_KEY: op.uuid}
-        body = (
-            await self.client.request("PUT", f"/api/v2/tickets/{tid}", json={"ticket": update})
-        ).json()
+        try:
+            response = await self.client.request(
+                "PUT", f"/api/v2/tickets/{tid}", json={"ticket": update}
+            )
+        except NotFound:
+            raise PermanentError(f"Zendesk: ticket {tid} was deleted") from None
+        body = response.json()
         audit = body.get("audit") or {}
         created = [
             e for e in audit.get("events") or [] if e.get("type") in ("Comment", "VoiceComment")
