@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from servers import vendor_spec
 from servers.zendesk_fake import TOKEN, FakeZendesk
+from servers.zendesk_fake import iso as fake_iso
 
 from agentdesk.connectors.base import (
     AmbiguousError,
@@ -319,3 +320,34 @@ def test_few_requests_left_slow_the_next_one(fake):
 
     remaining, waited = run(go())
     assert remaining == 3 and 10 < waited <= 20  # the rest of the minute, shared by three
+
+
+def test_an_agents_token_walks_the_search_past_its_thousand_result_cap(fake):
+    fake.state.users[fake.admin]["role"] = "agent"  # the export is for admins only
+    customer = fake.add_user("Ann", "ann@example.com")
+    base = time.time() - 100
+    for i in range(1150):
+        tid = fake.create_ticket(f"T{i}", f"B{i}", customer)
+        at = base + i // 50  # fifty changes a second, as a busy account has
+        fake.state.changed_at[tid] = at
+        fake.state.tickets[tid]["updated_at"] = fake_iso(at)
+    settle(fake)
+
+    async def go():
+        c = connector(fake)
+        try:
+            batches, cursor = await pull_all(c)
+            quiet = await c.pull(cursor)  # nothing new: nothing read again
+            ids = [fake.create_ticket("Fresh", "New one", customer)]
+            later = await c.pull(quiet.cursor)
+            return batches, quiet, later, ids, await c.check()
+        finally:
+            await c.close()
+
+    batches, quiet, later, ids, said = run(go())
+    tickets = {t.remote_id for b in batches for t in b.tickets}
+    assert len(tickets) == 1150
+    assert quiet.tickets == [] and [t.remote_id for t in later.tickets] == [str(ids[0])]
+    searches = [p for _m, p in fake.requests if p == "/api/v2/search"]
+    assert len(searches) >= 12  # ten pages, then a new query from the last update seen
+    assert "search API" in said

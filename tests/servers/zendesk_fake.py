@@ -23,6 +23,7 @@ what the spec rejects is kept in `violations`, and the tests fail on any.
 from __future__ import annotations
 
 import base64
+import calendar
 import itertools
 import json
 import re
@@ -269,6 +270,30 @@ class FakeZendesk:
             self._touch(tid)
         return audit
 
+    def search(self, params: dict) -> tuple[int, dict, dict]:
+        """Search as Zendesk documents it for `type:ticket updated>=…`, sorted by update
+        time: 100 a page, at most 1,000 results a query (a later page is refused)."""
+        m = re.fullmatch(r"type:ticket updated>=(\S+)", params.get("query", "").strip())
+        if not m:
+            return 400, {"error": "unsupported query in the fake"}, {}
+        since = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%SZ"))
+        page = int(params.get("page", "1"))
+        if page > 10:
+            return 422, {"error": "invalid", "description": "Search is limited to 1000 results"}, {}
+        found = sorted(
+            (t for t in self.state.tickets.values()
+             if t["status"] != "deleted" and self.state.changed_at[t["id"]] >= since),
+            key=lambda t: (self.state.changed[t["id"]]),
+        )  # fmt: skip
+        chunk = found[(page - 1) * 100 : page * 100]
+        more = page * 100 < min(len(found), 1000)
+        return 200, {
+            "results": [{**t, "result_type": "ticket"} for t in chunk],
+            "count": len(found),
+            "next_page": f"{self.url}/api/v2/search.json?page={page + 1}" if more else None,
+            "previous_page": None, "facets": None,
+        }, {}  # fmt: skip
+
     def export(self, params: dict) -> tuple[int, dict, dict]:
         now = time.time()
         self.exports = [at for at in self.exports if now - at < 60]
@@ -430,6 +455,8 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, _page(s.memberships, "group_memberships", params, fake.url + path), {}
         if method == "GET" and path == "/api/v2/macros/active":
             return 200, _page(s.macros, "macros", params, fake.url + path), {}
+        if method == "GET" and path == "/api/v2/search":
+            return fake.search(params)
         if method == "GET" and path == "/api/v2/incremental/tickets/cursor":
             if s.users[me]["role"] != "admin":
                 return 403, {"error": "Forbidden", "description": "admins only"}, {}
