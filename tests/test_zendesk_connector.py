@@ -351,3 +351,55 @@ def test_an_agents_token_walks_the_search_past_its_thousand_result_cap(fake):
     searches = [p for _m, p in fake.requests if p == "/api/v2/search"]
     assert len(searches) >= 12  # ten pages, then a new query from the last update seen
     assert "search API" in said
+
+
+def test_a_refused_token_keeps_the_work_and_goes_on_with_a_new_one(fake, tmp_path, monkeypatch):
+    from contract.zendesk_platform import ZendeskHarness
+
+    from agentdesk.store import actions
+    from agentdesk.store.actions import ActionContext
+    from agentdesk.store.db import Store
+    from agentdesk.sync import engine
+    from agentdesk.sync.runner import BackgroundEngine, run_once
+
+    customer = fake.add_user("Ann", "ann@example.com")
+    tid = fake.create_ticket("Where is it?", "Order 7", customer)
+    settle(fake)
+    harness = ZendeskHarness.__new__(ZendeskHarness)  # only its config, on this fake
+    harness.root, harness.fake, harness.proxy = tmp_path, fake, None
+    monkeypatch.setenv("AGENTDESK_SECRET_ZENDESK", TOKEN)
+    settings = harness.settings(tmp_path / "data")
+    assert run_once(settings).errors == {}
+    with Store.open_dir(settings.data_dir) as store:
+        local = store.one("SELECT id FROM tickets WHERE remote_id = ?", (str(tid),))[0]
+        ctx = ActionContext.from_settings(settings)
+        actions.send_message(store, ctx, local, "It ships today.")
+
+    # The token is revoked: the reply waits, queued, and Zendesk is not asked again and again.
+    monkeypatch.setenv("AGENTDESK_SECRET_ZENDESK", "revoked")
+    monkeypatch.setattr(engine, "SECRET_POLL", 0.3)
+    background = BackgroundEngine(settings)
+    assert background.start()
+    try:
+        deadline = time.monotonic() + 30
+        with Store.open_dir(settings.data_dir, readonly=True) as store:
+            while time.monotonic() < deadline:
+                row = store.one("SELECT state, last_error FROM connector_state")
+                if row and row[0] == "error" and "waiting for a new secret" in (row[1] or ""):
+                    break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("the refusal was never shown")
+            assert store.one("SELECT state FROM outbox")[0] == "queued"
+        asked = len(fake.requests)
+        time.sleep(1.5)
+        assert len(fake.requests) == asked, "a refused token asks nothing more"
+        monkeypatch.setenv("AGENTDESK_SECRET_ZENDESK", TOKEN)  # `agentdesk login zendesk`
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if any(c["body"] == "It ships today." for c in fake.comments_of(tid)):
+                break
+            time.sleep(0.1)
+    finally:
+        background.stop()
+    assert [c["body"] for c in fake.comments_of(tid)].count("It ships today.") == 1

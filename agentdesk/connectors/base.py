@@ -38,6 +38,13 @@ class PermanentError(ConnectorError):
     """The platform refused the op for good (validation, permissions): the agent decides."""
 
 
+class AuthRefused(ConnectorError):
+    """The platform refused our credentials (a revoked or wrong token): nothing this
+    connector does can work until its secret changes. The engine keeps every op queued,
+    stops asking, and goes on when `agentdesk login NAME` (or the environment) gives it a
+    new secret."""
+
+
 @dataclass(frozen=True)
 class ConnectorContext:
     """What a connector may know about its surroundings."""
@@ -61,6 +68,13 @@ class Connector(ABC):
     def __init__(self, ctx: ConnectorContext):
         self.ctx = ctx
         self.name = ctx.name
+
+    def use_secret(self, secret: str) -> None:
+        """A new secret after AuthRefused; a connector that keeps it elsewhere than in its
+        context (an HTTP client's auth) overrides this and calls it."""
+        import dataclasses
+
+        self.ctx = dataclasses.replace(self.ctx, secret=secret)
 
     async def start(self) -> None:  # noqa: B027 - an optional hook, empty by default
         """Open sessions; called once before the first pull or push."""

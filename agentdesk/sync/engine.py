@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from agentdesk.config.settings import ConnectorSettings, Settings
 from agentdesk.connectors.base import (
     AmbiguousError,
+    AuthRefused,
     Connector,
     ConnectorContext,
     PermanentError,
@@ -36,6 +37,7 @@ log = logging.getLogger("agentdesk.sync")
 # keeps saying "more" cannot keep the command running forever.
 ONCE_MAX_BATCHES = 10_000
 CACHE_CHECK_AFTER = 10.0  # seconds after the engine starts
+SECRET_POLL = 10.0  # seconds between looks for a new secret after a platform refused ours
 
 
 @dataclass
@@ -88,6 +90,8 @@ class SyncEngine:
         self.stop_event = asyncio.Event()
         self._states: dict[str, str] = {}
         self.damaged: CacheDamaged | None = None  # the cache failed: the engine stopped
+        # Connectors whose platform refused their secret: name -> the secret it refused.
+        self._refused: dict[str, str | None] = {}
 
     def _set_state(self, name: str, state: str, error: str | None = None) -> None:
         # Only write when something changes: the status line reads this, not a log.
@@ -145,6 +149,10 @@ class SyncEngine:
                 result = await asyncio.wait_for(c.find_landed(op), timeout=timeout)
             if result is None:
                 result = await asyncio.wait_for(c.push(op), timeout=timeout)
+        except AuthRefused as e:
+            # Not the op's fault: it waits, queued, for the new secret the loops wait for.
+            outbox.mark_retry(self.store, op, _describe(e), int(time.time()), ambiguous=False)
+            self._refused.setdefault(c.name, c.ctx.secret)
         except PermanentError as e:
             outbox.mark_failed(self.store, op, _describe(e))
         except TransientError as e:
@@ -218,6 +226,10 @@ class SyncEngine:
             except CacheDamaged as e:
                 self._stop_damaged(e)
                 return
+            except AuthRefused as e:
+                self._refused.setdefault(c.name, c.ctx.secret)
+                log.warning("pull from %s: %s", c.name, _describe(e))
+                await self._await_new_secret(c, _describe(e))
             except Exception as e:  # a connector must never take the engine down
                 attempt += 1
                 retry_after = e.retry_after if isinstance(e, TransientError) else None
@@ -233,6 +245,9 @@ class SyncEngine:
     async def _push_loop(self, c: Connector) -> None:
         """The outbox first; attachments an agent asked for when no op is due."""
         while not self.stop_event.is_set():
+            if c.name in self._refused:
+                await self._await_new_secret(c, _("login refused"))
+                continue
             try:
                 busy = await self.push_step(c) or await self.save_step(c)
             except asyncio.CancelledError:
@@ -245,6 +260,28 @@ class SyncEngine:
                 busy = False
             if not busy:
                 await self._sleep(self.settings.sync.outbox_poll)
+
+    async def _await_new_secret(self, c: Connector, why: str) -> None:
+        """After AuthRefused: say so, ask nothing of the platform, and look for a new secret
+        every SECRET_POLL seconds (the pull and push loops both wait here)."""
+        self._set_state(
+            c.name,
+            "error",
+            _("{why}: waiting for a new secret (agentdesk login {name})").format(
+                why=why, name=c.name
+            ),
+        )
+        while not self.stop_event.is_set() and c.name in self._refused:
+            await self._sleep(SECRET_POLL)
+            try:
+                secret = get_secret(c.name)
+            except SecretMissing:
+                continue
+            if secret != self._refused.get(c.name, secret):
+                c.use_secret(secret)
+                self._refused.pop(c.name, None)
+                self._set_state(c.name, "syncing")
+                log.warning("%s: a new secret; trying again", c.name)
 
     def _stop_damaged(self, e: CacheDamaged) -> None:
         """Nothing more is written to a damaged cache: the engine stops and says why."""

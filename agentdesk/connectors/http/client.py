@@ -4,7 +4,8 @@
   later (`retry_after` from the platform's Retry-After when it gives one).
 - A write whose answer never came (read timeout, dropped connection) or a 500: the
   platform may have done it: AmbiguousError, so the engine asks `find_landed` first.
-- 401 and 403: LoginRefused / NotAllowed, which the engine shows and does not hammer.
+- 401: LoginRefused, an AuthRefused: the engine keeps the work and waits for a new secret.
+- 403: NotAllowed (this account may not do that one thing): the op fails, saying so.
 - 404: NotFound; other 4xx: PermanentError with the platform's own message.
 
 A platform that reports how many requests are left (X-Rate-Limit-Remaining,
@@ -20,12 +21,17 @@ from typing import Any
 
 import httpx
 
-from agentdesk.connectors.base import AmbiguousError, PermanentError, TransientError
+from agentdesk.connectors.base import (
+    AmbiguousError,
+    AuthRefused,
+    PermanentError,
+    TransientError,
+)
 
 _REMAINING = ("x-rate-limit-remaining", "x-ratelimit-remaining")
 
 
-class LoginRefused(PermanentError):
+class LoginRefused(AuthRefused):
     """401: the secret is wrong or revoked; retrying cannot help until it changes."""
 
 

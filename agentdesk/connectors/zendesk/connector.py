@@ -56,6 +56,10 @@ class ZendeskConnector(Connector):
     async def close(self) -> None:
         await self.client.close()
 
+    def use_secret(self, secret: str) -> None:
+        super().use_secret(secret)
+        self.client.http.auth = httpx.BasicAuth(f"{self.email}/token", secret)
+
     # -- pull ---------------------------------------------------------------------------
 
     async def pull(self, cursor: str | None) -> PullBatch:
