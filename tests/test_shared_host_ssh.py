@@ -355,10 +355,26 @@ def test_agents_and_the_supervisor_over_ssh(host):
                 .fetchone()[0]
             ),
         )
-        # The supervisor lands in the monitor and follows Ann: her reply is on his screen.
+        # The supervisor lands in the monitor and follows Ann: the ticket she has open is on
+        # his screen, live (and her reply with it, when it is the one she answered).
         sue = host.login(host.sue)
         expect(sue, b"READ-ONLY", 60)
         settings = load_settings(None, host.srv, environ={})
+
+        def anns_ticket() -> str | None:
+            row = (
+                host.cache()
+                .execute(
+                    "SELECT t.remote_id, t.id IN (SELECT ticket_id FROM messages WHERE body = ?)"
+                    " FROM agents a JOIN tickets t ON t.id = a.viewing_ticket_id"
+                    " WHERE a.email = ?",
+                    (REPLY, ANN_EMAIL),
+                )
+                .fetchone()
+            )
+            return row
+
+        number, answered = host.wait_for("Ann's viewing mark", anns_ticket)
         for _attempt in range(3):
             with Store.open_dir(host.srv, readonly=True) as store:
                 names = [a.name for a in read_wallboard(store, settings, time.time()).agents]
@@ -366,12 +382,14 @@ def test_agents_and_the_supervisor_over_ssh(host):
             time.sleep(1.0)
             sue.send(b"j" * names.index(ANN_NAME) + b"\r")
             try:
-                expect(sue, REPLY.encode(), 15)
+                expect(sue, f"#DEMO-{number.split('-')[-1]}".encode(), 15)
                 break
-            except (AssertionError, TimeoutError):
+            except AssertionError:
                 sue.send(b"\x1b")  # the list moved under us: back, and again
         else:
-            raise AssertionError("the supervisor never saw Ann's reply")
+            raise AssertionError("the supervisor never saw what Ann has open")
+        if answered:
+            expect(sue, REPLY.encode(), 15)
 
         # Bob starts a reply and his connection drops: the draft stays in the cache.
         bob.send(b"r")
