@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from agentdesk.model import Customer, Message, Order, PullBatch, Ticket, Viewing
+from agentdesk.model import Customer, Message, Order, PullBatch, Ticket
 from agentdesk.sla import policy as sla
 from agentdesk.sla.policy import SLAPolicy
-from agentdesk.store import changes, outbox_effects
+from agentdesk.store import changes, outbox_effects, presence
 from agentdesk.store.db import Store, now
 from agentdesk.store.derive import (
     DONE,
@@ -31,7 +31,6 @@ from agentdesk.store.derive import (
     search_doc,
     status_events,
 )
-from agentdesk.store.presence import VIEWING_REFRESH
 from agentdesk.store.refs import RemoteRefs
 
 _TICKET_COLUMNS = (
@@ -132,34 +131,8 @@ class _Ingest:
             else:
                 self._update_ticket(existing, None, msgs)
         self._flush_new()
-        self._viewing(batch.viewing)
+        presence.apply_platform_marks(self.conn, self.connector, self.refs, batch.viewing)
         return self.result
-
-    def _viewing(self, marks: list[Viewing]) -> None:
-        """Colleagues' viewing marks as the platform reports them. A mark is rewritten when
-        it changes or is about to go stale, not on every pull: each write wakes every
-        console and monitor reading the cache."""
-        at = now()
-        changed = 0
-        for v in marks:
-            ticket = self.refs.get("ticket", v.ticket_remote_id) if v.ticket_remote_id else None
-            changed += self.conn.execute(
-                "UPDATE agents SET viewing_ticket_id = ?, viewing_mode = ?, viewing_at = ?"
-                " WHERE connector = ? AND remote_id = ? AND (viewing_ticket_id IS NOT ?"
-                " OR viewing_mode IS NOT ? OR ifnull(viewing_at, 0) < ?)",
-                (
-                    ticket,
-                    v.mode if ticket else None,
-                    at,
-                    self.connector,
-                    v.agent_remote_id,
-                    ticket,
-                    v.mode if ticket else None,
-                    at - VIEWING_REFRESH,
-                ),
-            ).rowcount
-        if changed:
-            changes.record(self.conn, "agents")
 
     def _flush_new(self) -> None:
         conn = self.conn

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from agentdesk.model import Viewing
 from agentdesk.store import changes
 from agentdesk.store.db import Store, now
 from agentdesk.store.filters import MY_AGENT_IDS
@@ -112,3 +113,22 @@ def transfer_targets(store: Store) -> tuple[list[sqlite3.Row], list[sqlite3.Row]
         (stale,),
     )
     return agents, teams
+
+
+def apply_platform_marks(conn, connector: str, refs, marks: list[Viewing]) -> None:
+    """Colleagues' viewing marks as a platform reports them, inside an ingest's transaction.
+    A mark is rewritten when it changes or is about to go stale, not on every pull: each
+    write wakes every console and monitor reading the cache."""
+    at = now()
+    changed = 0
+    for v in marks:
+        ticket = refs.get("ticket", v.ticket_remote_id) if v.ticket_remote_id else None
+        mode = v.mode if ticket else None
+        changed += conn.execute(
+            "UPDATE agents SET viewing_ticket_id = ?, viewing_mode = ?, viewing_at = ?"
+            " WHERE connector = ? AND remote_id = ? AND (viewing_ticket_id IS NOT ?"
+            " OR viewing_mode IS NOT ? OR ifnull(viewing_at, 0) < ?)",
+            (ticket, mode, at, connector, v.agent_remote_id, ticket, mode, at - VIEWING_REFRESH),
+        ).rowcount
+    if changed:
+        changes.record(conn, "agents")
