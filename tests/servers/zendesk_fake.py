@@ -1,15 +1,19 @@
 """A stateful fake Zendesk Support on 127.0.0.1, written from Zendesk's API documentation.
 
-It keeps users, groups and memberships, active macros, tickets with their comments, audits
-(with an update's metadata) and tags, and attachment files. What it reproduces:
+It keeps users with their identities, groups and memberships, active macros, tickets with
+their comments, audits (with an update's metadata) and tags, and attachment files. What it
+reproduces:
 
 - HTTP basic auth as `email/token:TOKEN` (401 otherwise); agents and admins, and an admin
   flag that decides whether the incremental export is allowed (403 for an agent).
 - The cursor-based incremental ticket export: tickets in the order of their last change,
   `after_cursor` and `end_of_stream`, `per_page`, a change made within the last
   `export_lag` seconds (Zendesk: a minute) not yet exported, and its own rate limit
-  (`export_per_minute`, Zendesk: 10) answered with 429 and Retry-After.
-- Cursor pagination (`page[size]`, `page[after]`, `meta.has_more`) for comments and lists.
+  (`export_per_minute`, Zendesk: 10) answered with 429 and Retry-After; a first export
+  that finds nothing has no `after_cursor`; a cursor it cannot read is a 400.
+- Side-loads: `comment_count` on the export, `identities` on `users/show_many`.
+- Cursor pagination (`page[size]`, `page[after]`, `meta.has_more`) for comments and lists;
+  comments sorted by `sort=-created_at` newest first.
 - Updates through `PUT /api/v2/tickets/{id}`: a comment's `public` flag, status, priority,
   assignee and group, an audit with its events and the update's metadata (as
   `metadata.custom`); tags added and removed through the tags endpoints.
@@ -58,6 +62,7 @@ class State:
     groups: dict[int, dict] = field(default_factory=dict)
     memberships: list[dict] = field(default_factory=list)
     macros: list[dict] = field(default_factory=list)
+    identities: dict[int, list[dict]] = field(default_factory=dict)  # user -> identities
     tickets: dict[int, dict] = field(default_factory=dict)
     comments: dict[int, list[dict]] = field(default_factory=dict)
     audits: dict[int, list[dict]] = field(default_factory=dict)
@@ -84,6 +89,7 @@ class FakeZendesk:
         self.faults: list[Fault] = []
         self.violations: list[str] = []
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
+        self.queries: list[tuple[str, dict]] = []  # (path, query parameters) of every request
         self.exports: list[float] = []
         self.remaining = 650  # what X-Rate-Limit-Remaining says
         self.port = free_port()
@@ -127,7 +133,22 @@ class FakeZendesk:
             "id": uid, "name": name, "email": email, "role": role, "active": True,
             "created_at": iso(now), "updated_at": iso(now),
         }  # fmt: skip
+        self.state.identities[uid] = []
+        if email:
+            self.add_identity(uid, "email", email, primary=True)
         return uid
+
+    def add_identity(self, uid: int, kind: str, value: str, primary: bool = False) -> None:
+        """Another way to reach the user (a second address, a phone, a Twitter handle);
+        Zendesk keeps the user's `email` and `phone` as the primary ones."""
+        now = iso(time.time())
+        self.state.identities[uid].append({
+            "id": next(self.ids), "user_id": uid, "type": kind, "value": value,
+            "primary": primary, "verified": True, "created_at": now, "updated_at": now,
+            "url": f"{self.url}/api/v2/users/{uid}/identities/{len(self.state.identities[uid])}.json",
+        })  # fmt: skip
+        if kind == "phone_number" and not self.state.users[uid].get("phone"):
+            self.state.users[uid]["phone"] = value
 
     def add_group(self, name: str) -> int:
         gid = next(self.ids)
@@ -302,7 +323,11 @@ class FakeZendesk:
             return 429, {"error": "APIRateLimitExceeded"}, {"Retry-After": str(wait)}
         self.exports.append(now)
         if "cursor" in params:
-            after = int(base64.urlsafe_b64decode(params["cursor"]).decode())
+            try:
+                after = int(base64.urlsafe_b64decode(params["cursor"]).decode())
+            except ValueError:
+                return 400, {"error": "InvalidPaginationParameter",
+                             "description": "cursor is invalid"}, {}  # fmt: skip
         else:
             start = int(params.get("start_time", "0"))
             if start > now - 60:
@@ -321,10 +346,18 @@ class FakeZendesk:
         page = ready[:per_page]
         last = page[-1][0] if page else after
         cursor = base64.urlsafe_b64encode(str(last).encode()).decode()
+        if not page and "cursor" not in params:
+            # Zendesk: a first export that finds nothing has no cursor to go on from.
+            cursor = None
+        counted = "comment_count" in params.get("include", "").split(",")  # a side-load
         return 200, {
-            "tickets": [self.state.tickets[tid] for _seq, tid in page],
+            "tickets": [
+                {**self.state.tickets[tid], "comment_count": len(self.state.comments[tid])}
+                if counted else self.state.tickets[tid]
+                for _seq, tid in page
+            ],
             "after_cursor": cursor,
-            "after_url": f"{self.url}/api/v2/incremental/tickets/cursor.json?cursor={cursor}",
+            "after_url": cursor and f"{self.url}/api/v2/incremental/tickets/cursor.json?cursor={cursor}",
             "before_cursor": None, "before_url": None,
             "end_of_stream": len(ready) <= per_page,
         }, {}  # fmt: skip
@@ -381,6 +414,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
         fake.requests.append((method, path))
+        fake.queries.append((path, params))
         if path.startswith("/attachments/"):
             return self._file(path)
         status, body, headers = self._answer(method, path, params, multi, raw)
@@ -448,7 +482,10 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, _page(users, "users", params, fake.url + path), {}
         if method == "GET" and path == "/api/v2/users/show_many":
             ids = {int(i) for i in params.get("ids", "").split(",") if i}
-            return 200, {"users": [u for uid, u in s.users.items() if uid in ids]}, {}
+            found = {"users": [u for uid, u in s.users.items() if uid in ids]}
+            if "identities" in params.get("include", "").split(","):  # a side-load
+                found["identities"] = [i for uid in ids for i in s.identities.get(uid, [])]
+            return 200, found, {}
         if method == "GET" and path == "/api/v2/groups":
             return 200, _page(list(s.groups.values()), "groups", params, fake.url + path), {}
         if method == "GET" and path == "/api/v2/group_memberships":
@@ -470,7 +507,11 @@ class _Handler(BaseHTTPRequestHandler):
         t = s.tickets[tid]
         body = json.loads(raw) if raw else {}
         if method == "GET" and what == "/comments":
-            return 200, _page(s.comments[tid], "comments", params, fake.url + path), {}
+            # Cursor pagination sorts by `sort`: created_at (oldest first) or -created_at.
+            comments = (
+                s.comments[tid][::-1] if params.get("sort") == "-created_at" else s.comments[tid]
+            )
+            return 200, _page(comments, "comments", params, fake.url + path), {}
         if method == "GET" and what == "/audits":
             audits = s.audits[tid]
             return 200, {"audits": audits, "count": len(audits), "next_page": None,

@@ -70,12 +70,36 @@ def ticket(t: dict[str, Any]) -> Ticket:
     )
 
 
-def customer(u: dict[str, Any]) -> Customer:
-    handles = {}
+# A user's identities as our handles: the kinds an agent can search for or write to.
+# Zendesk's `agent_forwarding`, `foreign` and `sdk` identities are internal ids, not kept.
+IDENTITY_KINDS = {
+    "email": "email",
+    "phone_number": "phone",
+    "twitter": "twitter",
+    "facebook": "facebook",
+    "google": "google",
+    "any_channel": "messaging",
+}
+
+
+def customer(u: dict[str, Any], identities: list[dict] | tuple = ()) -> Customer:
+    """A requester as our customer; every identity a handle (the primary one first, then
+    `email 2`, `email 3`... for a customer who writes from more than one address)."""
+    handles: dict[str, str] = {}
     if u.get("email"):
         handles["email"] = u["email"]
     if u.get("phone"):
         handles["phone"] = u["phone"]
+    ordered = sorted(identities, key=lambda i: (not i.get("primary"), i.get("id") or 0))
+    for ident in ordered:
+        kind, value = IDENTITY_KINDS.get(ident.get("type") or ""), ident.get("value")
+        if not kind or not value or value in handles.values():
+            continue
+        key, n = kind, 1
+        while key in handles:
+            n += 1
+            key = f"{kind} {n}"
+        handles[key] = str(value)
     return Customer(
         remote_id=str(u["id"]),
         name=u.get("name") or u.get("email") or str(u["id"]),
