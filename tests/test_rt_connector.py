@@ -226,3 +226,22 @@ async def test_a_ticket_hidden_mid_sync_does_not_stop_the_others():
             await connector.close()
     assert [t.remote_id for t in batch.tickets] == ["1", "2"]
     assert [(m.ticket_remote_id, m.body) for m in batch.messages] == [("2", "hello")]
+
+
+async def test_a_refused_login_waits_for_a_new_password_and_goes_on_with_it(rt_server, tmp_path):
+    from agentdesk.connectors.base import AuthRefused, ConnectorContext
+    from agentdesk.connectors.rt.connector import RTConnector
+
+    create_ticket(rt_server, "Parcel lost", "It never came")
+    options = {"url": rt_server.url, "username": "agent1", "queues": ["General"]}
+    ctx = ConnectorContext("rt", options, "Mia Agent", "agent@shop.example", tmp_path, 30.0, "old")
+    c = RTConnector(ctx)
+    try:
+        # Not a failure of the work: the engine keeps it queued until the secret changes.
+        with pytest.raises(AuthRefused, match="RT refused the login of agent1"):
+            await c.pull(None)
+        c.use_secret(rt.AGENT_PASSWORD)
+        batch = await c.pull(None)
+        assert "Parcel lost" in [t.subject for t in batch.tickets]
+    finally:
+        await c.close()

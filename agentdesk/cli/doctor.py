@@ -124,6 +124,7 @@ def _check_keyring(settings, add) -> None:
 
 
 def _check_connectors(settings, add) -> None:
+    from agentdesk.connectors.base import AuthRefused
     from agentdesk.connectors.registry import make_connector
     from agentdesk.secrets import SecretMissing
     from agentdesk.sync.engine import context_for
@@ -136,7 +137,7 @@ def _check_connectors(settings, add) -> None:
         try:
             connector = make_connector(cs.type, context_for(settings, cs))
             add("ok", label, asyncio.run(_check(connector, settings.sync.request_timeout)))
-        except SecretMissing as e:
+        except (SecretMissing, AuthRefused) as e:
             add("fail", label, str(e))
         except Exception as e:  # any failure to reach the platform is a finding, not a crash
             add("fail", label, _("unreachable: {err}").format(err=str(e) or type(e).__name__))

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from agentdesk.connectors.base import AmbiguousError, PermanentError, TransientError
+from agentdesk.connectors.base import AmbiguousError, AuthRefused, PermanentError, TransientError
 
 _TOKEN = re.compile(r"^\d+-\d+-[0-9a-f]{32}$")
 
@@ -54,6 +54,16 @@ class RTClient:
         self._logged_in = self.token
         self._login_lock = asyncio.Lock()
 
+    def use_secret(self, secret: str) -> None:
+        """A new password or token after a refused login: the next request logs in with it."""
+        self.secret = secret
+        self.token = bool(_TOKEN.match(secret))
+        self.http.headers.pop("Authorization", None)
+        if self.token:
+            self.http.headers["Authorization"] = f"token {secret}"
+        self.http.cookies.clear()
+        self._logged_in = self.token
+
     async def close(self) -> None:
         await self.http.aclose()
 
@@ -69,7 +79,7 @@ class RTClient:
             raise TransientError(f"RT {self.base}: {e or type(e).__name__}") from e
         # Refused, RT answers REST with 401, or 302 to its login page.
         if check.status_code in (302, 401, 403):
-            raise PermanentError(f"RT refused the login of {self.username}")
+            raise AuthRefused(f"RT refused the login of {self.username}")
         if check.status_code != 200:
             raise TransientError(f"RT answered {check.status_code} after login")
         self._logged_in = True
@@ -96,7 +106,7 @@ class RTClient:
                 self._logged_in = False
                 continue
             if status in (302, 401):
-                raise PermanentError(f"RT refused the login of {self.username}")
+                raise AuthRefused(f"RT refused the login of {self.username}")
             if status in (429, 502, 503, 504):
                 raise TransientError(f"RT answered {status}", _retry_after(response))
             if status >= 500:

@@ -121,6 +121,10 @@ class RTConnector(Connector):
     async def close(self) -> None:
         await self.client.close()
 
+    def use_secret(self, secret: str) -> None:
+        super().use_secret(secret)
+        self.client.use_secret(secret)
+
     # -- in -------------------------------------------------------------------------------
 
     def _queue_clause(self) -> str:
