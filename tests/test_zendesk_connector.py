@@ -395,22 +395,29 @@ def test_a_deleted_ticket_leaves_the_inbox_and_an_op_on_it_fails_saying_so(fake)
     assert later.messages == []
 
 
-def test_few_requests_left_slow_the_next_one(fake):
+def test_few_requests_left_slow_reads_and_keep_the_rest_for_writes(fake):
     customer = fake.add_user("Ann", "ann@example.com")
-    fake.create_ticket("One", "Body", customer)
-    fake.remaining = 3  # Zendesk says: three requests left this minute
+    tid = fake.create_ticket("One", "Body", customer)
 
     async def go():
         c = connector(fake)
         try:
+            fake.remaining = 100  # of 700: below a fifth, so reads slow down
             await c.client.get_json("/api/v2/users/me")
-            waited = c.client._not_before - time.monotonic()
-            return c.client.remaining, waited
+            slowed = c.client._not_before - time.monotonic()
+            fake.remaining = 40  # below the half of that fifth kept for writes
+            await c.client.get_json("/api/v2/users/me")
+            stopped = c.client._not_before - time.monotonic()
+            started = time.monotonic()
+            await c.push(Op(Reply("On its way"), "zendesk", str(tid)))  # not held up
+            return slowed, stopped, time.monotonic() - started
         finally:
             await c.close()
 
-    remaining, waited = run(go())
-    assert remaining == 3 and 10 < waited <= 20  # the rest of the minute, shared by three
+    slowed, stopped, write_took = run(go())
+    assert 1.5 < slowed <= 2.0  # 30 reads spread over the minute
+    assert 55 < stopped <= 60  # reads wait for the next minute
+    assert write_took < 5
 
 
 def test_an_agents_token_walks_the_search_past_its_thousand_result_cap(fake):

@@ -97,7 +97,41 @@ def resolution_due(p: SLAPolicy, created_at: int, fields: dict[str, Any]) -> int
     return add_working_time(clock_start(p, created_at, fields), p.resolution, p.calendar)
 
 
+# Due times a platform computed with its own SLA policy (Freshdesk's fr_due_by, nr_due_by,
+# due_by), which a connector puts in the ticket's fields.
+PLATFORM_DUE = ("sla_first_due", "sla_next_due", "sla_resolve_due")
+
+
+def _customer_waiting(t: TicketClock) -> bool:
+    return (
+        t.first_response_at is not None
+        and t.last_customer_at is not None
+        and (t.last_agent_at is None or t.last_customer_at > t.last_agent_at)
+    )
+
+
+def platform_due(t: TicketClock) -> Due | None:
+    """The platform's own due times, where it gives them: they win over our policies, since
+    the platform holds the shop's contract, calendar and pauses. None: it gives none."""
+    f = t.fields
+    given = {k: f[k] for k in PLATFORM_DUE if isinstance(f.get(k), int)}
+    if not given:
+        return None
+    name = str(f.get("sla_policy") or "platform")
+    if t.status in DONE or t.status in WAITING:
+        return Due(name)
+    return Due(
+        name,
+        given.get("sla_first_due") if t.first_response_at is None else None,
+        given.get("sla_next_due") if _customer_waiting(t) else None,
+        given.get("sla_resolve_due"),
+    )
+
+
 def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
+    platform = platform_due(t)
+    if platform is not None:
+        return platform
     p = match_policy(policies, t)
     if p is None:
         return Due()
@@ -106,14 +140,9 @@ def due_times(policies: Sequence[SLAPolicy], t: TicketClock) -> Due:
     start = clock_start(p, t.created_at, t.fields)
     first = first_response_due(p, t.created_at, t.fields) if t.first_response_at is None else None
     waiting_since = t.last_customer_at
-    customer_waiting = (
-        t.first_response_at is not None
-        and waiting_since is not None
-        and (t.last_agent_at is None or waiting_since > t.last_agent_at)
-    )
     nxt = (
         add_working_time(waiting_since, p.next_response, p.calendar)
-        if p.next_response is not None and customer_waiting and waiting_since is not None
+        if p.next_response is not None and _customer_waiting(t) and waiting_since is not None
         else None
     )
     # A policy that pauses while pending moves the resolution target by the time waited.

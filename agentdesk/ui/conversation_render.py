@@ -43,6 +43,14 @@ def size_label(n: int | None) -> str:
     return f"{n} B"
 
 
+def _fields(t) -> dict:
+    try:
+        value = json.loads(t["fields"] or "{}")
+    except (ValueError, TypeError, IndexError, KeyError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def header(conv: Conversation, others: list, now: float) -> Text:
     t = conv.ticket
     text = Text(no_wrap=False)
@@ -50,6 +58,9 @@ def header(conv: Conversation, others: list, now: float) -> Text:
     text.append("\n")
     text.append(f"#{one_line(t['remote_id'])} · {channel_title(t['channel'])} · ", "dim")
     text.append(t["status"], "bold")
+    platform_status = _fields(t).get("status_name")  # a platform's own status, e.g. Freshdesk's
+    if platform_status:
+        text.append(f" ({one_line(str(platform_status))})", "bold")
     text.append(f" · {t['priority']}", "bold red" if t["priority"] in ("high", "urgent") else "dim")
     who = one_line(t["assignee_name"]) or _("unassigned")
     team = one_line(t["team_name"])

@@ -13,12 +13,14 @@ from agentdesk.connectors import registry
 from agentdesk.ops import ALL_KINDS
 from contract.demo_platform import DemoHarness
 from contract.email_platform import EmailHarness
+from contract.freshdesk_platform import FreshdeskHarness
 from contract.rt_platform import RTHarness
 from contract.zendesk_platform import ZendeskHarness
 
 HARNESSES = {
     "demo": DemoHarness,
     "email": EmailHarness,
+    "freshdesk": FreshdeskHarness,
     "rt": RTHarness,
     "zendesk": ZendeskHarness,
 }

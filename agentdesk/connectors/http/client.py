@@ -9,8 +9,10 @@
 - 404: NotFound; other 4xx: PermanentError with the platform's own message.
 
 A platform that reports how many requests are left (X-Rate-Limit-Remaining,
-X-RateLimit-Remaining) is slowed before it says 429: below `slow_below` requests left,
-each request waits a share of the rest of the minute.
+X-RateLimit-Remaining) is slowed before it says 429: below `slow_below` requests left (or a
+fifth of the minute's budget, where the platform says it), each read waits a share of the
+rest of the minute. Writes never wait behind that pacing: what is left is kept for them,
+so an agent's reply is not held up by a long first sync.
 """
 
 from __future__ import annotations
@@ -72,9 +74,13 @@ def platform_message(response: httpx.Response) -> str:
                     text = p.get("description") if isinstance(p, dict) else p
                     parts.append(f"{field}: {text}")
         elif isinstance(details, list):
-            parts.extend(
-                str(d.get("message", d)) if isinstance(d, dict) else str(d) for d in details
-            )
+            for d in details:
+                if isinstance(d, dict):
+                    # Freshdesk: [{"field": "status", "message": "...", "code": "..."}]
+                    where = f"{d['field']}: " if d.get("field") else ""
+                    parts.append(where + str(d.get("message", d)))
+                else:
+                    parts.append(str(d))
         if parts:
             return "; ".join(dict.fromkeys(parts))[:500]
     return str(body)[:300]
@@ -114,7 +120,7 @@ class ApiClient:
         """One request; its failure raised as one of the connector errors above."""
         writes = method not in ("GET", "HEAD") if writes is None else writes
         wait = self._not_before - time.monotonic()
-        if wait > 0:
+        if wait > 0 and not writes:
             await asyncio.sleep(wait)
         try:
             response = await self.http.request(method, path, **kwargs)
@@ -155,9 +161,23 @@ class ApiClient:
         total = response.headers.get("x-rate-limit") or response.headers.get("x-ratelimit-total")
         if total and total.strip().isdigit():
             self.limit = int(total)
-        if self.remaining is not None and self.remaining < self.slow_below:
-            # Spread what is left over the rest of the minute rather than hitting 429.
-            self._not_before = time.monotonic() + 60.0 / max(self.remaining, 1)
+        reserve = max(self.slow_below, (self.limit or 0) // 5)
+        if self.remaining is not None and self.remaining < reserve:
+            # Spread what is left over the rest of the minute rather than hitting 429, and
+            # leave half of it to writes: past that, reads wait for the next minute.
+            spare = self.remaining - reserve // 2
+            self._not_before = time.monotonic() + (60.0 / spare if spare > 0 else 60.0)
 
     async def get_json(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params or None)).json()
+
+    async def get_linked(self, path: str, **params: Any) -> list[Any]:
+        """Every item of a list a platform pages with a Link header (`rel="next"`)."""
+        items: list[Any] = []
+        response = await self.request("GET", path, params=params or None)
+        while True:
+            items.extend(response.json() or [])
+            following = response.links.get("next", {}).get("url")
+            if not following:
+                return items
+            response = await self.request("GET", following)
