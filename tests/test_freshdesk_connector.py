@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
+from connector_support import context, pull_all
 from servers.freshdesk_fake import API_KEY, FakeFreshdesk
 
 from agentdesk.connectors.base import (
     AmbiguousError,
-    ConnectorContext,
     PermanentError,
     TransientError,
 )
@@ -34,30 +33,11 @@ def fake():
 
 
 def connector(fake: FakeFreshdesk, key: str = API_KEY, **options) -> FreshdeskConnector:
-    ctx = ConnectorContext(
-        "freshdesk",
-        {"url": fake.url, **options},
-        "Mia Agent",
-        "agent@shop.example",
-        Path("/nonexistent"),
-        10.0,
-        key,
-    )
-    return FreshdeskConnector(ctx)
+    return FreshdeskConnector(context("freshdesk", {"url": fake.url, **options}, key))
 
 
 def run(coro):
     return asyncio.run(coro)
-
-
-async def pull_all(c: FreshdeskConnector, cursor=None):
-    batches = []
-    while True:
-        batch = await c.pull(cursor)
-        batches.append(batch)
-        cursor = batch.cursor
-        if not batch.more:
-            return batches, cursor
 
 
 def with_connector(fake: FakeFreshdesk, work, **options):

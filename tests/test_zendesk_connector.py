@@ -7,16 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from pathlib import Path
 
 import pytest
+from connector_support import context, pull_all
 from servers import vendor_spec
 from servers.zendesk_fake import TOKEN, FakeZendesk
 from servers.zendesk_fake import iso as fake_iso
 
 from agentdesk.connectors.base import (
     AmbiguousError,
-    ConnectorContext,
     PermanentError,
     TransientError,
 )
@@ -39,30 +38,12 @@ def fake():
 
 
 def connector(fake: FakeZendesk, token: str = TOKEN, **options) -> ZendeskConnector:
-    ctx = ConnectorContext(
-        "zendesk",
-        {"url": fake.url, "email": "agent@shop.example", **options},
-        "Mia Agent",
-        "agent@shop.example",
-        Path("/nonexistent"),
-        10.0,
-        token,
-    )
-    return ZendeskConnector(ctx)
+    options = {"url": fake.url, "email": "agent@shop.example", **options}
+    return ZendeskConnector(context("zendesk", options, token))
 
 
 def run(coro):
     return asyncio.run(coro)
-
-
-async def pull_all(c: ZendeskConnector, cursor=None):
-    batches = []
-    while True:
-        batch = await c.pull(cursor)
-        batches.append(batch)
-        cursor = batch.cursor
-        if not batch.more:
-            return batches, cursor
 
 
 def sync_once(fake: FakeZendesk):

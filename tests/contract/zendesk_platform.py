@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from servers.stall_proxy import StallProxy
 from servers.zendesk_fake import TOKEN, FakeZendesk
 
 from agentdesk.ops import Assign, Change, Note, Reply, SetPriority, SetStatus, Tags, Transfer
-from agentdesk.store.db import Store
-from contract.harness import Expected, Harness
+from contract.fake_platform import FakePlatformHarness
 
 
-class ZendeskHarness(Harness):
+class ZendeskHarness(FakePlatformHarness):
     type = name = "zendesk"
     history_size = 1200  # more than one export page (1,000 tickets)
+    # Zendesk gets and commits the update; the answer to it waits. Reads go on.
+    stalled_request = b"PUT /api/v2/tickets/"
+    spec_name = "Zendesk's spec"
 
     def __init__(self, root: Path):
-        super().__init__(root)
         # A second of export lag where Zendesk has a minute: the suite waits on it.
-        self.fake = FakeZendesk(export_lag=1.0, export_per_minute=600)
-        self.proxy: StallProxy | None = None
+        super().__init__(root, FakeZendesk(export_lag=1.0, export_per_minute=600))
         self.customer = self.fake.add_user("Wang Fang 王芳", "wang.fang@example.cn")
         self.support = self.fake.add_group("Support")
         self.returns = self.fake.add_group("Returns")
@@ -44,19 +43,6 @@ class ZendeskHarness(Harness):
             f'[[connectors]]\ntype = "zendesk"\nname = "zendesk"\nurl = "{self.url}"\n'
             'email = "agent@shop.example"\n'
         )
-
-    @property
-    def url(self) -> str:
-        return self.proxy.url if self.proxy else self.fake.url
-
-    can_stall = True
-
-    def enable_stall(self) -> None:
-        self.proxy = StallProxy(self.fake.port)
-
-    def stall(self, on: bool = True) -> None:
-        # Zendesk gets and commits the update; the answer to it waits. Reads go on.
-        self.proxy.stall(on, b"PUT /api/v2/tickets/")
 
     def env(self) -> dict[str, str]:
         return {"AGENTDESK_SECRET_ZENDESK": TOKEN}
@@ -81,11 +67,6 @@ class ZendeskHarness(Harness):
             self.fake.create_ticket(f"History {i:04d}", f"History message {i:04d}", self.customer)
         self.settle()
 
-    def local_id(self, store: Store, ref: str) -> int:
-        return store.one(
-            "SELECT id FROM tickets WHERE connector = ? AND remote_id = ?", (self.name, ref)
-        )[0]
-
     def landed(self, ref: str, change: Change, op_uuid: str) -> int:
         tid = int(ref)
         ours = [
@@ -108,24 +89,3 @@ class ZendeskHarness(Harness):
                 tags = set(self.fake.state.tickets[tid]["tags"])
                 return int(set(add) <= tags and not set(remove) & tags)
         raise AssertionError(f"no way to see {change} on Zendesk")
-
-    def expected_directory(self) -> Expected:
-        return Expected(
-            agents={"Mia Agent", "Kim Colleague"}, teams={"Support", "Returns"}, canned_at_least=1
-        )
-
-    transfer_team = "Returns"
-
-    def stop(self) -> None:
-        self.fake.stop()
-
-    def start(self) -> None:
-        self.fake.start()
-
-    def close(self) -> None:
-        if self.proxy is not None:
-            self.proxy.close()
-        self.fake.close()
-        assert not self.fake.violations, "against Zendesk's spec:\n" + "\n".join(
-            self.fake.violations[:20]
-        )

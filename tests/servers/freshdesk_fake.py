@@ -31,15 +31,12 @@ import base64
 import itertools
 import json
 import re
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from servers import freshdesk_schema
-from servers.net import free_port, wait_for_port
+from servers.http_fake import FakeHandler, FakeServer, Fault
 
 API_KEY = "fd-test-key-9b27"
 STATUSES = {2: "Open", 3: "Pending", 4: "Resolved", 5: "Closed", 6: "Awaiting parts"}
@@ -56,15 +53,6 @@ def epoch(stamp: str) -> int:
 
 
 @dataclass
-class Fault:
-    method: str
-    pattern: re.Pattern
-    status: int
-    retry_after: int | None = None
-    after_commit: bool = False
-
-
-@dataclass
 class State:
     agents: dict[int, dict] = field(default_factory=dict)
     groups: dict[int, dict] = field(default_factory=dict)
@@ -77,7 +65,7 @@ class State:
     files: dict[int, bytes] = field(default_factory=dict)
 
 
-class FakeFreshdesk:
+class FakeFreshdesk(FakeServer):
     def __init__(
         self,
         *,
@@ -86,56 +74,16 @@ class FakeFreshdesk:
         page_cap: int = 300,
         url_ttl: float = 300.0,
     ):
+        super().__init__(_Handler)
         self.per_minute = per_minute
         self.list_per_minute = list_per_minute
         self.page_cap = page_cap
         self.url_ttl = url_ttl
         self.state = State()
-        self.lock = threading.RLock()
         self.ids = itertools.count(5001)
         self.spent: list[tuple[float, int, bool]] = []  # (when, credits, a ticket list)
-        self.faults: list[Fault] = []
-        self.violations: list[str] = []
-        self.requests: list[tuple[str, str]] = []
-        self.queries: list[tuple[str, dict]] = []
-        self.port = free_port()
         self.me = self.add_agent("Mia Agent", "agent@shop.example")
-        self.server: ThreadingHTTPServer | None = None
-        self.connections: set = set()  # open client sockets, cut when the fake stops
         self.start()
-
-    # -- the server ----------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        class Handler(_Handler):
-            pass
-
-        Handler.fake = self
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        """Freshdesk goes away: no new connection, and the open ones cut (a client's
-        kept-alive connection must not outlive the server)."""
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-        for sock in list(self.connections):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self.connections.clear()
-
-    def close(self) -> None:
-        self.stop()
 
     # -- seeding, as Freshdesk's own UI or a colleague would ---------------------------------
 
@@ -248,10 +196,6 @@ class FakeFreshdesk:
                 "created_at": now, "updated_at": now,
             })  # fmt: skip
 
-    def fail_next(self, method: str, path: str, status: int, retry_after: int | None = None,
-                  after_commit: bool = False) -> None:  # fmt: skip
-        self.faults.append(Fault(method, re.compile(path), status, retry_after, after_commit))
-
     def conversations_of(self, tid: int) -> list[dict]:
         return list(self.state.conversations[tid])
 
@@ -354,57 +298,19 @@ def _invalid(field_name: str, message: str) -> tuple[int, dict, dict]:
         {"field": field_name, "message": message, "code": "invalid_value"}]}, {}  # fmt: skip
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(FakeHandler):
     fake: FakeFreshdesk
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
 
-    def log_message(self, *args) -> None:
-        pass
-
-    def setup(self) -> None:
-        super().setup()
-        self.fake.connections.add(self.connection)
-
-    def finish(self) -> None:
-        self.fake.connections.discard(self.connection)
-        try:
-            super().finish()
-        except OSError:
-            pass
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def _serve(self, method: str) -> None:
-        fake = self.fake
-        parts = urlsplit(self.path)
-        path = parts.path
-        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        fake.requests.append((method, path))
-        fake.queries.append((path, params))
+    def serve(self, method, path, query, params, multi, raw) -> None:
         if path.startswith("/files/"):
             return self._file(path, params)
         status, body, headers = self._answer(method, path, params, raw)
         data = b"" if body is None else json.dumps(body).encode()
-        problems = freshdesk_schema.check(method, path, parts.query, raw, status, data)
-        fake.violations.extend(problems)
-        self.send_response(status)
+        problems = freshdesk_schema.check(method, path, query, raw, status, data)
+        self.fake.violations.extend(problems)
         if data:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            headers = {"Content-Type": "application/json; charset=utf-8", **headers}
+        self.answer(status, data, headers)
 
     def _file(self, path: str, params: dict) -> None:
         aid = int(path.split("/")[2])
@@ -413,10 +319,7 @@ class _Handler(BaseHTTPRequestHandler):
             data, status = b"<Error><Code>AccessDenied</Code></Error>", 403
         else:
             data, status = self.fake.state.files[aid], 200
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer(status, data, {})
 
     def _authorised(self) -> bool:
         header = self.headers.get("authorization", "")
@@ -436,13 +339,9 @@ class _Handler(BaseHTTPRequestHandler):
             wait, limits = fake.spend(1 + 2 * len(include), listing)
         if wait is not None:
             return 429, None, limits
-        fault = next(
-            (f for f in fake.faults if f.method == method and f.pattern.search(path)), None
-        )
-        if fault is not None:
-            fake.faults.remove(fault)
-            if not fault.after_commit:
-                return self._fault(fault, limits)
+        fault = fake.take_fault(method, path)
+        if fault is not None and not fault.after_commit:
+            return self._fault(fault, limits)
         with fake.lock:
             status, body, headers = self._route(method, path, params, raw)
         if fault is not None:

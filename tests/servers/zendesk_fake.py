@@ -31,29 +31,17 @@ import calendar
 import itertools
 import json
 import re
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 from servers import vendor_spec
-from servers.net import free_port, wait_for_port
+from servers.http_fake import FakeHandler, FakeServer, Fault
 
 TOKEN = "zd-test-token-4c1f"
 
 
 def iso(at: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
-
-
-@dataclass
-class Fault:
-    method: str
-    pattern: re.Pattern
-    status: int
-    retry_after: int | None = None
-    after_commit: bool = False  # the change is made, then the answer fails
 
 
 @dataclass
@@ -71,7 +59,7 @@ class State:
     changed_at: dict[int, float] = field(default_factory=dict)
 
 
-class FakeZendesk:
+class FakeZendesk(FakeServer):
     def __init__(
         self,
         *,
@@ -79,50 +67,17 @@ class FakeZendesk:
         export_per_minute: int = 10,
         validate: bool = True,
     ):
+        super().__init__(_Handler)
         self.export_lag = export_lag
         self.export_per_minute = export_per_minute
         self.validate = validate and vendor_spec.spec_path("zendesk") is not None
         self.state = State()
-        self.lock = threading.RLock()
         self.ids = itertools.count(1001)
         self.seq = itertools.count(1)
-        self.faults: list[Fault] = []
-        self.violations: list[str] = []
-        self.requests: list[tuple[str, str]] = []  # (method, path) of every request
-        self.queries: list[tuple[str, dict]] = []  # (path, query parameters) of every request
         self.exports: list[float] = []
         self.remaining = 650  # what X-Rate-Limit-Remaining says
-        self.port = free_port()
         self.admin = self.add_user("Mia Agent", "agent@shop.example", "admin")
-        self.server: ThreadingHTTPServer | None = None
         self.start()
-
-    # -- the server ----------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        fake = self
-
-        class Handler(_Handler):
-            pass
-
-        Handler.fake = fake
-        self.server = _Server(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-
-    def close(self) -> None:
-        self.stop()
 
     # -- seeding, as Zendesk's own UI or a colleague would ---------------------------------
 
@@ -221,10 +176,6 @@ class FakeZendesk:
 
     def audits_of(self, tid: int) -> list[dict]:
         return list(self.state.audits[tid])
-
-    def fail_next(self, method: str, path: str, status: int, retry_after: int | None = None,
-                  after_commit: bool = False) -> None:  # fmt: skip
-        self.faults.append(Fault(method, re.compile(path), status, retry_after, after_commit))
 
     # -- the platform's behaviour ------------------------------------------------------------
 
@@ -363,14 +314,6 @@ class FakeZendesk:
         }, {}  # fmt: skip
 
 
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that went away
-            super().handle_error(request, client_address)
-
-
 def _page(items: list[dict], key: str, params: dict, url: str) -> dict:
     """Zendesk's cursor pagination over a list."""
     size = min(int(params.get("page[size]", 100)), 100)
@@ -385,36 +328,14 @@ def _page(items: list[dict], key: str, params: dict, url: str) -> dict:
     }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(FakeHandler):
     fake: FakeZendesk
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
 
-    def log_message(self, *args) -> None:  # quiet
-        pass
+    def normal_path(self, path: str) -> str:
+        return path.removesuffix(".json")
 
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def _serve(self, method: str) -> None:
+    def serve(self, method, path, query, params, multi, raw) -> None:
         fake = self.fake
-        parts = urlsplit(self.path)
-        path = parts.path.removesuffix(".json")
-        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        multi = parse_qs(parts.query)
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        fake.requests.append((method, path))
-        fake.queries.append((path, params))
         if path.startswith("/attachments/"):
             return self._file(path)
         status, body, headers = self._answer(method, path, params, multi, raw)
@@ -423,26 +344,17 @@ class _Handler(BaseHTTPRequestHandler):
                    "X-Rate-Limit-Remaining": str(fake.remaining), **headers}  # fmt: skip
         if fake.validate and path.startswith("/api/"):
             problems = vendor_spec.check(
-                "zendesk", method, path, parts.query,
+                "zendesk", method, path, query,
                 {k.lower(): v for k, v in self.headers.items()}, raw, status,
                 {k.lower(): v for k, v in headers.items()}, data,
             )  # fmt: skip
             fake.violations.extend(problems)
-        self.send_response(status)
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer(status, data, headers)
 
     def _file(self, path: str) -> None:
         aid = int(path.split("/")[3])
-        name, content = self.fake.state.files[aid]
-        self.send_response(200)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(content)))
-        self.end_headers()
-        self.wfile.write(content)
+        _name, content = self.fake.state.files[aid]
+        self.answer(200, content, {"Content-Type": "application/octet-stream"})
 
     def _authorised(self) -> bool:
         header = self.headers.get("authorization", "")
@@ -455,13 +367,9 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         if not self._authorised():
             return 401, {"error": "Couldn't authenticate you"}, {}
-        fault = next(
-            (f for f in fake.faults if f.method == method and f.pattern.search(path)), None
-        )
-        if fault is not None:
-            fake.faults.remove(fault)
-            if not fault.after_commit:
-                return self._fault(fault)
+        fault = fake.take_fault(method, path)
+        if fault is not None and not fault.after_commit:
+            return self._fault(fault)
         with fake.lock:
             answer = self._route(method, path, params, multi, raw)
         return self._fault(fault) if fault is not None else answer

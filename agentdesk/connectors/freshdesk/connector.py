@@ -31,6 +31,7 @@ import httpx
 from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
 from agentdesk.connectors.freshdesk import mapping as M
 from agentdesk.connectors.http.client import ApiClient, NotFound
+from agentdesk.connectors.http.stamps import epoch, iso
 from agentdesk.model import Agent, Directory, PullBatch, PushResult, Team
 from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
 
@@ -106,7 +107,7 @@ class FreshdeskConnector(Connector):
         # Freshdesk's times are to the second: a ticket changed in the second we read it
         # may change again within that second and keep its time. What the last query saw
         # is skipped only where it was older than Freshdesk's clock then by a second or two.
-        settled = M.iso(float(state.get("checked", 0)) - SETTLE)
+        settled = iso(float(state.get("checked", 0)) - SETTLE)
         seen = {(i, at) for i, at in state.get("seen", []) if at < settled}
         fresh = [t for t in found if (t["id"], t.get("updated_at")) not in seen]
         tickets = [t for t in fresh if await self._wanted(t)]
@@ -125,7 +126,7 @@ class FreshdeskConnector(Connector):
             after.update(page=page + 1, bulk=since, verified=state.get("verified"))
             if page >= PAGE_CAP:
                 log.warning("Freshdesk: over %d pages changed in %s; going on", PAGE_CAP, since)
-                after = {"since": M.iso(M.epoch(since) + 1), "swept": state.get("swept")}
+                after = {"since": iso(epoch(since) + 1), "swept": state.get("swept")}
         elif state.get("bulk") == since and state.get("verified") != since:
             # Leaving a second read over several pages: a ticket of it that changed
             # meanwhile left it, and the pages after slid up one place. Read that second
@@ -142,7 +143,7 @@ class FreshdeskConnector(Connector):
             swept = state.get("swept") or since
             await self._deleted(batch, swept)
             await self._ratings(batch, swept)
-            after["swept"] = M.iso(time.time() - 60)
+            after["swept"] = iso(time.time() - 60)
             batch.cursor = json.dumps(after)
         return batch
 
@@ -320,7 +321,7 @@ class FreshdeskConnector(Connector):
         me = await self._my_id()
         want = " ".join(op.change.body.split())
         for c in await self._conversations(op.ticket_remote_id):
-            if c.get("user_id") != me or M.epoch(c.get("created_at")) < int(op.created_at) - 60:
+            if c.get("user_id") != me or epoch(c.get("created_at")) < int(op.created_at) - 60:
                 continue
             if bool(c.get("private")) != isinstance(op.change, Note):
                 continue

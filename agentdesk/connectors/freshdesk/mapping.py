@@ -12,11 +12,11 @@ custom statuses are the states a ticket waits in ("Awaiting parts", "With courie
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from typing import Any
 
 from agentdesk.connectors.html_text import html_to_text
+from agentdesk.connectors.http.stamps import epoch
 from agentdesk.model import Attachment, CannedReply, Customer, Message, Ticket
 
 SOURCES = {
@@ -40,16 +40,6 @@ PRIORITY_IN = {1: "low", 2: "normal", 3: "high", 4: "urgent"}
 PRIORITY_OUT = {v: k for k, v in PRIORITY_IN.items()}
 # Freshdesk's satisfaction answers (3-, 5- or 7-point scales) as a 1-5 score for the KPIs.
 RATINGS = {103: 5, 102: 5, 101: 4, 100: 3, -101: 2, -102: 1, -103: 1}
-
-
-def epoch(stamp: str | None) -> int:
-    if not stamp:
-        return 0
-    return int(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
-
-
-def iso(at: float) -> str:
-    return dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def body_html(text: str) -> str:

@@ -26,6 +26,7 @@ import httpx
 
 from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
 from agentdesk.connectors.http.client import ApiClient, NotAllowed, NotFound
+from agentdesk.connectors.http.stamps import epoch, iso
 from agentdesk.connectors.zendesk import mapping as M
 from agentdesk.model import Agent, CannedReply, Directory, PullBatch, PushResult, Team
 from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
@@ -118,7 +119,7 @@ class ZendeskConnector(Connector):
         since, page = int(state["search"]), int(state.get("page", 1))
         body = await self.client.get_json(
             "/api/v2/search",
-            query=f"type:ticket updated>={M.iso(since)}",
+            query=f"type:ticket updated>={iso(since)}",
             sort_by="updated_at",
             sort_order="asc",
             page=page,
@@ -128,11 +129,9 @@ class ZendeskConnector(Connector):
         seen = {(i, at) for i, at in state.get("seen", [])}
         fresh = [t for t in results if (t["id"], t.get("updated_at")) not in seen]
         tickets = [t for t in fresh if await self._wanted(t)]
-        newest = max((M.epoch(t.get("updated_at")) for t in results), default=since)
+        newest = max((epoch(t.get("updated_at")) for t in results), default=since)
         at_newest = [
-            [t["id"], t.get("updated_at")]
-            for t in results
-            if M.epoch(t.get("updated_at")) == newest
+            [t["id"], t.get("updated_at")] for t in results if epoch(t.get("updated_at")) == newest
         ]
         if body.get("next_page") and page < SEARCH_PAGES:
             after, more = {**state, "page": page + 1}, True
@@ -389,7 +388,7 @@ class ZendeskConnector(Connector):
 
 def _changed_at(t: dict) -> int:
     """When the export saw the ticket change (what its start_time is compared with)."""
-    return int(t.get("generated_timestamp") or M.epoch(t.get("updated_at")))
+    return int(t.get("generated_timestamp") or epoch(t.get("updated_at")))
 
 
 def _canned(m: dict, group_names: dict[str, str]) -> CannedReply:

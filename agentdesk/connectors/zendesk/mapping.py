@@ -8,9 +8,9 @@ system and anything else → helpdesk. Zendesk's own word stays in the ticket's 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from agentdesk.connectors.http.stamps import epoch
 from agentdesk.model import Attachment, Customer, Message, Ticket
 
 CHANNELS = {
@@ -34,16 +34,6 @@ STATUS_OUT = {"on_hold": "hold"}
 # Zendesk rates good or bad: as a 1–5 score for the KPIs.
 RATINGS = {"good": 5, "bad": 1}
 OP_KEY = "agentdesk_op"  # the key of our op's uuid in an update's metadata
-
-
-def epoch(stamp: str | None) -> int:
-    if not stamp:
-        return 0
-    return int(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
-
-
-def iso(at: float) -> str:
-    return dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def channel(via: dict | None) -> str:
