@@ -207,3 +207,54 @@ def test_time_waiting_on_the_customer_moves_the_resolution_target(tmp_path):
         due = dict(store.query("SELECT remote_id, sla_resolve_due FROM tickets"))
     assert due["m"] == t0 + 86400 + 2 * 3600
     assert due["a"] == t0 + 86400  # this policy's clock does not stop
+
+
+def test_a_platforms_own_due_times_win_over_our_policies(tmp_path):
+    """Freshdesk's fr_due_by and due_by (in the ticket's fields) are its due times, under
+    policy "Freshdesk", and the conversation header shows its custom status by name."""
+    import time
+
+    from rich.console import Console
+
+    from agentdesk.connectors.freshdesk import mapping
+    from agentdesk.model import PullBatch
+    from agentdesk.store import reads
+    from agentdesk.store.db import Store
+    from agentdesk.store.ingest import apply_batch
+    from agentdesk.ui.conversation_render import header
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[sla.policies]]\nname = "E-mail"\nchannels = ["email"]\nfirst_response = "10m"\n'
+        'resolution = "1h"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, tmp_path / "data", environ={})
+    now = int(time.time())
+
+    def stamp(at: int) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+
+    def freshdesk_ticket(tid: int, status: int) -> dict:
+        return {
+            "id": tid, "subject": "Refund", "status": status, "priority": 2, "source": 1,
+            "requester_id": 7, "responder_id": None, "group_id": None, "tags": [],
+            "created_at": stamp(now - 60), "updated_at": stamp(now - 60),
+            "fr_due_by": stamp(now + 7200), "due_by": stamp(now + 86400),
+        }  # fmt: skip
+
+    names = {6: "Awaiting parts"}
+    tickets = [mapping.ticket(freshdesk_ticket(1, 2), names),
+               mapping.ticket(freshdesk_ticket(2, 6), names)]  # fmt: skip
+    with Store.open_dir(settings.data_dir) as store:
+        apply_batch(store, "fd", PullBatch("1", tickets=tickets), settings.sla_policies)
+        open_one = store.one("SELECT * FROM tickets WHERE remote_id = '1'")
+        waiting = store.one("SELECT * FROM tickets WHERE remote_id = '2'")
+        assert open_one["sla_policy"] == "Freshdesk"
+        assert open_one["sla_first_due"] == now + 7200  # not our 10 minutes
+        assert open_one["sla_resolve_due"] == now + 86400
+        assert waiting["status"] == "on_hold" and waiting["sla_first_due"] is None
+        conv = reads.conversation(store, waiting["id"])
+        console = Console(width=120, record=True)
+        console.print(header(conv, [], now))
+        assert "on_hold (Awaiting parts)" in console.export_text()

@@ -73,12 +73,14 @@ class FakeFreshdesk(FakeServer):
         list_per_minute: int = 100,
         page_cap: int = 300,
         url_ttl: float = 300.0,
+        minute: float = 60.0,
     ):
         super().__init__(_Handler)
         self.per_minute = per_minute
         self.list_per_minute = list_per_minute
         self.page_cap = page_cap
         self.url_ttl = url_ttl
+        self.minute = minute  # the budget's window; shorter to measure a long sync quickly
         self.state = State()
         self.ids = itertools.count(5001)
         self.spent: list[tuple[float, int, bool]] = []  # (when, credits, a ticket list)
@@ -242,7 +244,7 @@ class FakeFreshdesk(FakeServer):
     def spend(self, credits: int, listing: bool) -> tuple[int | None, dict]:
         """Credits taken from this minute's budget; a wait in seconds once it is spent."""
         now = time.time()
-        self.spent = [s for s in self.spent if now - s[0] < 60]
+        self.spent = [s for s in self.spent if now - s[0] < self.minute]
         used = sum(c for _at, c, _l in self.spent)
         listed = sum(c for _at, c, lst in self.spent if lst)
         over = used + credits > self.per_minute or (
@@ -251,7 +253,8 @@ class FakeFreshdesk(FakeServer):
         headers = {"X-RateLimit-Total": str(self.per_minute),
                    "X-RateLimit-Used-CurrentRequest": str(credits)}  # fmt: skip
         if over:
-            wait = int(60 - (now - self.spent[0][0])) + 1 if self.spent else 60
+            left = self.minute - (now - self.spent[0][0]) if self.spent else self.minute
+            wait = max(1, round(left + 0.5))
             headers["X-RateLimit-Remaining"] = str(max(self.per_minute - used, 0))
             headers["Retry-After"] = str(wait)
             return wait, headers

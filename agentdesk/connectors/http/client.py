@@ -107,6 +107,7 @@ class ApiClient:
             transport=transport,
         )
         self.slow_below = slow_below
+        self.minute = 60.0  # the platform's rate-limit window, in seconds
         self.remaining: int | None = None  # what the platform said is left this minute
         self.limit: int | None = None  # the requests a minute it allows, where it says
         self._not_before = 0.0
@@ -166,7 +167,8 @@ class ApiClient:
             # Spread what is left over the rest of the minute rather than hitting 429, and
             # leave half of it to writes: past that, reads wait for the next minute.
             spare = self.remaining - reserve // 2
-            self._not_before = time.monotonic() + (60.0 / spare if spare > 0 else 60.0)
+            wait = self.minute / spare if spare > 0 else self.minute
+            self._not_before = time.monotonic() + wait
 
     async def get_json(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params or None)).json()
