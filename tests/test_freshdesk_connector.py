@@ -68,6 +68,8 @@ def test_a_first_sync_goes_past_the_page_cap_without_losing_or_repeating(fake):
     ids = spread(fake, 240, 7, customer, start)
     # A bulk change: 25 tickets in one second, more than a page of 10.
     ids += [fake.create_ticket(f"Bulk {i}", "b", customer, at=start + 100) for i in range(25)]
+    # Older than the 30 days Freshdesk lists when not asked for an update time.
+    ids.append(fake.create_ticket("Last spring", "Old", customer, at=start - 90 * 86400))
 
     async def work(c):
         c.page_size = 10
@@ -166,6 +168,9 @@ def test_rate_limits_refusals_and_freshdesks_own_messages(fake):
         with pytest.raises(TransientError) as told:
             await c.push(Op(SetStatus("pending"), "freshdesk", str(tid)))
         assert told.value.retry_after == 7
+        fake.fail_next("PUT", r"/api/v2/tickets/", 403)
+        with pytest.raises(PermanentError, match="not allowed"):
+            await c.push(Op(SetStatus("closed"), "freshdesk", str(tid)))
         with pytest.raises(PermanentError, match="group_id: There is no group"):
             bad = Transfer(TeamRef(1, "999999", "Nowhere"), None)
             await c.push(Op(bad, "freshdesk", str(tid)))
