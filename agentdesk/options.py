@@ -31,7 +31,7 @@ class SchemaError(Exception):
 
 @dataclass(frozen=True)
 class Key:
-    kind: str  # str, int, float, bool, duration, list[str], table, tables, choice
+    kind: str  # str, int, float, bool, duration, list[str], list[int], table, tables, choice
     default: Any = None
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -78,6 +78,7 @@ _TYPE_NAMES = {
     "float": "a number",
     "bool": "true or false",
     "list[str]": "a list of strings",
+    "list[int]": "a list of integers",
     "table": "a table",
     "tables": "an array of tables ([[...]])",
 }
@@ -119,6 +120,9 @@ def check_value(key: Key, value: Any, path: str) -> Any:
         "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         "bool": lambda v: isinstance(v, bool),
         "list[str]": lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+        "list[int]": lambda v: (
+            isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v)
+        ),
         "table": lambda v: isinstance(v, dict),
         "tables": lambda v: isinstance(v, list) and all(isinstance(i, dict) for i in v),
     }[kind](value)

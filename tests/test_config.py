@@ -73,16 +73,21 @@ def test_defaults_come_from_platformdirs(tmp_path, monkeypatch):
     [
         (
             '[[connectors]]\ntype = "demo"\nname = "a"\n\n[[connectors]]\ntype = "zendsk"\nname = "b"\n',
-            'connectors[1].type: unknown connector type "zendsk" (this agentdesk has: demo, email, freshdesk, rt, zendesk) (line 6)',
+            'connectors[1].type: unknown connector type "zendsk" (this agentdesk has: chatwoot, demo, email, freshdesk, rt, zendesk) (line 6)',
         ),
         (
             # A platform planned but not built is refused at load, not when the engine starts.
-            '[[connectors]]\ntype = "chatwoot"\nname = "cw"\nurl = "https://x"\n',
-            'connectors[0].type: unknown connector type "chatwoot" (this agentdesk has: demo, email, freshdesk, rt, zendesk) (line 2)',
+            '[[connectors]]\ntype = "intercom"\nname = "ic"\nurl = "https://x"\n',
+            'connectors[0].type: unknown connector type "intercom" (this agentdesk has: chatwoot, demo, email, freshdesk, rt, zendesk) (line 2)',
         ),
         (
             '[[connectors]]\ntype = "freshdesk"\nname = "fd"\n',
             "connectors[0].url: missing required key (line 1)",
+        ),
+        (
+            '[[connectors]]\ntype = "chatwoot"\nname = "cw"\nurl = "https://x"\naccount_id = 1\n'
+            'inboxes = ["web"]\n',
+            "connectors[0].inboxes: expected a list of integers, got a list (line 6)",
         ),
         (
             # A built one checks its own keys.
@@ -153,7 +158,7 @@ def test_cli_bad_config_exits_2_with_one_line(tmp_path):
     assert r.returncode == 2
     assert (
         r.stderr.strip()
-        == f'agentdesk: {cfg}: connectors[0].type: unknown connector type "zendsk" (this agentdesk has: demo, email, freshdesk, rt, zendesk) (line 2)'
+        == f'agentdesk: {cfg}: connectors[0].type: unknown connector type "zendsk" (this agentdesk has: chatwoot, demo, email, freshdesk, rt, zendesk) (line 2)'
     )
     assert "Traceback" not in r.stderr
 

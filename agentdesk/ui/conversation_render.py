@@ -157,6 +157,11 @@ def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict)
             )
             continue
         m = item
+        if m["author_kind"] == "system":
+            # A platform's own note of what happened (Chatwoot's activity messages): an event.
+            what = one_line(sanitize(m["body"])) or "?"
+            text.append(f"  — {what} · {_when(m['created_at'], zone, now)}\n", styles["event"])
+            continue
         internal = bool(m["internal"])
         author = one_line(m["author_name"]) or "?"
         if m["author_kind"] == "customer":

@@ -11,6 +11,7 @@ from servers import dovecot, rt, vendor_spec
 
 from agentdesk.connectors import registry
 from agentdesk.ops import ALL_KINDS
+from contract.chatwoot_platform import ChatwootHarness
 from contract.demo_platform import DemoHarness
 from contract.email_platform import EmailHarness
 from contract.freshdesk_platform import FreshdeskHarness
@@ -18,6 +19,7 @@ from contract.rt_platform import RTHarness
 from contract.zendesk_platform import ZendeskHarness
 
 HARNESSES = {
+    "chatwoot": ChatwootHarness,
     "demo": DemoHarness,
     "email": EmailHarness,
     "freshdesk": FreshdeskHarness,
@@ -32,6 +34,11 @@ _MISSING = {
     "rt": (
         rt.available,
         "Request Tracker is not installed (the README's test command installs it)",
+    ),
+    "chatwoot": (
+        lambda: vendor_spec.spec_path("chatwoot") is not None,
+        "Chatwoot's OpenAPI spec is neither at $AGENTDESK_CHATWOOT_SPEC nor at"
+        " ../shared/specs/chatwoot-application.json: " + vendor_spec.DOWNLOAD["chatwoot"],
     ),
     "zendesk": (
         lambda: vendor_spec.spec_path("zendesk") is not None,

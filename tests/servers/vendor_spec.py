@@ -6,6 +6,7 @@ Known defects of the published specs are patched here, in one reviewed list, at 
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -15,9 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 WHERE = {
     "zendesk": ("AGENTDESK_ZENDESK_SPEC", "zendesk-support.yaml"),
+    "chatwoot": ("AGENTDESK_CHATWOOT_SPEC", "chatwoot-application.json"),
 }
 DOWNLOAD = {
     "zendesk": "Zendesk publishes it at developer.zendesk.com (the Support API's OpenAPI file)",
+    "chatwoot": "it is swagger/tag_groups/application_swagger.json in the chatwoot/chatwoot"
+    " repository",
 }
 
 
@@ -105,13 +109,84 @@ def _export_cursor_needs_no_start_time(spec: dict) -> None:
             holder["parameters"] = params
 
 
+def _chatwoot_sends_what_its_spec_leaves_out(spec: dict) -> None:
+    """What Chatwoot's application API does that its spec does not say (read in Chatwoot's
+    own code): a conversation may be `snoozed`; a message's `sender_type` is the model's
+    name (`User`, `Contact`, `AgentBot`); message type 3 is a template and content types
+    include `input_csat` and `incoming_email`; unset fields (priority, assignee, snooze
+    time, a contact's e-mail or phone) are null."""
+    schemas = spec["components"]["schemas"]
+    conversation = schemas["conversation"]["properties"]
+    conversation["status"]["enum"] = [*conversation["status"]["enum"], "snoozed"]
+    for key in ("priority", "snoozed_until", "first_reply_created_at", "waiting_since",
+                "sla_policy_id", "last_non_activity_message"):  # fmt: skip
+        conversation[key]["nullable"] = True
+    toggled = schemas["conversation_status_toggle"]["properties"]["payload"]["properties"]
+    toggled["current_status"]["enum"] = ["open", "resolved", "pending", "snoozed"]
+    message = schemas["message"]["properties"]
+    message["source_id"]["nullable"] = True  # a message written in Chatwoot itself has none
+    # Activity messages ("Kim resolved the conversation") and surveys have no sender.
+    message["sender_type"]["nullable"] = True
+    message["sender_type"]["enum"] = [*message["sender_type"]["enum"], None]
+    message["sender_id"]["nullable"] = True
+    message["sender_type"]["enum"] = [*message["sender_type"]["enum"], "User", "Contact",
+                                      "AgentBot"]  # fmt: skip
+    message["message_type"]["enum"] = [0, 1, 2, 3]
+    message["content_type"]["enum"] = [*message["content_type"]["enum"], "input_csat",
+                                       "incoming_email"]  # fmt: skip
+    listed = schemas["conversation_list"]["properties"]["data"]["properties"]["payload"]
+    meta = listed["items"]["allOf"][2]["properties"]["meta"]["properties"]
+    meta["assignee"] = {**copy.deepcopy(schemas["user"]), "nullable": True}
+    for prop in meta["sender"]["properties"].values():
+        prop["nullable"] = True
+    # An agent's availability is online, busy or offline (Chatwoot's User model); the
+    # spec says "available" where Chatwoot says "online".
+    agent = schemas["agent"]["properties"]["availability_status"]
+    agent["enum"] = [*agent["enum"], "online"]
+
+
+def _chatwoot_query_parameters(spec: dict) -> None:
+    """Parameters Chatwoot takes that its spec does not list: `updated_within` (seconds)
+    on the conversation list, `after` and `before` (message ids) on a conversation's
+    messages."""
+    paths = spec["paths"]
+    listing = paths["/api/v1/accounts/{account_id}/conversations"]["get"]
+    listing["parameters"].append(
+        {"name": "updated_within", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+    )
+    messages = paths["/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages"]
+    for name in ("after", "before"):
+        messages["get"].setdefault("parameters", []).append(
+            {"name": name, "in": "query", "schema": {"type": "integer", "minimum": 0}}
+        )
+
+
+def _chatwoot_unassigns_with_null(spec: dict) -> None:
+    """`assignments` with `assignee_id: null` unassigns the conversation (Chatwoot's code);
+    the spec's number allows no null, and the answer is then empty."""
+    path = "/api/v1/accounts/{account_id}/conversations/{conversation_id}/assignments"
+    post = spec["paths"][path]["post"]
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    body["properties"]["assignee_id"]["nullable"] = True
+    user = spec["components"]["schemas"]["user"]
+    post["responses"]["200"]["content"]["application/json"]["schema"] = {
+        **copy.deepcopy(user),
+        "nullable": True,
+    }
+
+
 PATCHES = {
     "zendesk": [
         _drop_unused_path_parameters,
         _ticket_fields_may_be_null,
         _unassigning_is_null,
         _export_cursor_needs_no_start_time,
-    ]
+    ],
+    "chatwoot": [
+        _chatwoot_sends_what_its_spec_leaves_out,
+        _chatwoot_query_parameters,
+        _chatwoot_unassigns_with_null,
+    ],
 }
 
 
@@ -129,7 +204,7 @@ def load(vendor: str):
     base = server["url"]
     for name, var in (server.get("variables") or {}).items():
         base = base.replace("{" + name + "}", var["default"])
-    return OpenAPI.from_dict(spec), base
+    return OpenAPI.from_dict(spec), base.rstrip("/")
 
 
 def check(vendor: str, method: str, path: str, query: str, headers: dict, body: bytes,

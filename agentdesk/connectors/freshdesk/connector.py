@@ -20,7 +20,6 @@ writes it and checks what Freshdesk kept.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import logging
 import time
@@ -31,7 +30,7 @@ import httpx
 from agentdesk.connectors.base import Connector, ConnectorContext, PermanentError
 from agentdesk.connectors.freshdesk import mapping as M
 from agentdesk.connectors.http.client import ApiClient, NotFound
-from agentdesk.connectors.http.stamps import epoch, iso
+from agentdesk.connectors.http.stamps import epoch, iso, server_time
 from agentdesk.model import Agent, Directory, PullBatch, PushResult, Team
 from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
 
@@ -118,7 +117,7 @@ class FreshdeskConnector(Connector):
         after: dict[str, Any] = {
             "since": newest,
             "seen": [list(p) for p in dict.fromkeys(keep + at_newest)],
-            "checked": round(_server_time(response)),
+            "checked": round(server_time(response)),
             "swept": state.get("swept"),
         }
         if more and newest == since:
@@ -389,14 +388,3 @@ class FreshdeskConnector(Connector):
             else "no rate limit reported"
         )
         return f"Freshdesk as {who}: {limit}"
-
-
-def _server_time(response: httpx.Response) -> float:
-    """Freshdesk's clock, from its Date header (ours may be off by seconds)."""
-    stamp = response.headers.get("date")
-    if stamp:
-        try:
-            return email.utils.parsedate_to_datetime(stamp).timestamp()
-        except (TypeError, ValueError):
-            pass
-    return time.time()

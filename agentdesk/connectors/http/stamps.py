@@ -16,3 +16,17 @@ def epoch(stamp: str | None) -> int:
 def iso(at: float) -> str:
     """Epoch seconds as the UTC time a platform's query takes."""
     return dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def server_time(response) -> float:
+    """The platform's clock, from an answer's Date header (ours may be off by seconds)."""
+    import email.utils
+    import time
+
+    stamp = response.headers.get("date")
+    if stamp:
+        try:
+            return email.utils.parsedate_to_datetime(stamp).timestamp()
+        except (TypeError, ValueError):
+            pass
+    return time.time()

@@ -1,0 +1,27 @@
+"""Chatwoot through its application API: inboxes are channels, teams teams, agents our
+agents, conversations tickets, labels tags, private messages internal notes."""
+
+from agentdesk.connectors.spec import ConnectorSpec
+from agentdesk.i18n import _
+from agentdesk.ops import ALL_KINDS
+from agentdesk.options import Key
+
+SPEC = ConnectorSpec(
+    type="chatwoot",
+    platform=_("Chatwoot"),
+    connector="agentdesk.connectors.chatwoot.connector:ChatwootConnector",
+    options={
+        "url": Key(
+            "str", required=True, help=_("the installation's address, https://chat.yourshop.com")
+        ),
+        "account_id": Key(
+            "int", required=True, help=_("the account's number (in Chatwoot's URLs)")
+        ),
+        "inboxes": Key(
+            "list[int]", [], help=_("only these inbox ids; empty: all the token can see")
+        ),
+    },
+    ops=ALL_KINDS,
+    reply_status=None,
+    secret=_("your access token (Chatwoot: Profile settings → Access token)"),
+)
