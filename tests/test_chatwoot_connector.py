@@ -231,3 +231,38 @@ def test_activity_csat_transfer_and_the_directory(fake, tmp_path):
         ("refund", "Your refund is on its way, {{contact.name}}.")
     ]
     assert said == "Chatwoot as Mia Agent: inboxes Shop chat (chat)"
+
+
+def test_on_hold_is_refused_when_asked_not_queued_to_fail(tmp_path):
+    """Chatwoot snoozes until a time; with no snooze in agentdesk yet, putting a Chatwoot
+    conversation on hold is refused at once, with the reason, and nothing is queued."""
+    from agentdesk.config.settings import load_settings
+    from agentdesk.model import Customer, PullBatch, Ticket
+    from agentdesk.store import actions
+    from agentdesk.store.actions import ActionContext
+    from agentdesk.store.db import Store
+    from agentdesk.store.ingest import apply_batch
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[agent]\nname = "Mia Agent"\nemail = "agent@shop.example"\n\n[[connectors]]\n'
+        'type = "chatwoot"\nname = "chatwoot"\nurl = "https://chat.example"\naccount_id = 1\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, tmp_path / "data", environ={})
+    now = int(time.time())
+    with Store.open_dir(settings.data_dir) as store:
+        ticket = Ticket("9", "chat", "Refund", "open", "c1", now - 60, now - 60)
+        batch = PullBatch("1", customers=[Customer("c1", "Ann")], tickets=[ticket])
+        apply_batch(store, "chatwoot", batch, [])
+        tid = store.one("SELECT id FROM tickets")[0]
+        ctx = ActionContext.from_settings(settings)
+        held = actions.set_status(store, ctx, [tid], "on_hold")
+        solved = actions.set_status(store, ctx, [tid], "solved")
+        queued = [r[0] for r in store.query("SELECT kind FROM outbox")]
+    [(_tid, _label, why)] = held.skipped
+    assert why == (
+        "Chatwoot cannot set on hold (connector chatwoot): Chatwoot snoozes until a time,"
+        " and agentdesk has no snooze yet"
+    )
+    assert solved.done == [tid] and queued == ["status"]

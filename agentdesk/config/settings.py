@@ -78,6 +78,8 @@ class ConnectorSettings:
     platform: str = ""  # the platform's name for people, from the type's package
     ops: frozenset[str] = frozenset()  # the op kinds the platform can carry
     reply_status: str | None = None  # what a reply does to the ticket's status there
+    statuses: frozenset[str] | None = None  # the statuses it can set; None: all
+    statuses_note: str = ""  # why the others cannot be set
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,8 @@ def _connectors(tables: list[Any]) -> tuple[ConnectorSettings, ...]:
                 platform=spec.platform,
                 ops=spec.ops,
                 reply_status=spec.reply_status,
+                statuses=spec.statuses,
+                statuses_note=spec.statuses_note,
             )
         )
     return tuple(out)

@@ -37,6 +37,10 @@ class ConnectorSpec:
     # ("pending": waiting on the customer); the composer says so and offers to keep it open.
     reply_status: str | None = None
     secret: str = ""  # what `agentdesk login NAME` stores, for people
+    # The statuses a status change may set there; None: all of ours. A status left out is
+    # refused when the agent asks, with `statuses_note` saying why.
+    statuses: frozenset[str] | None = None
+    statuses_note: str = ""
 
     def __post_init__(self) -> None:
         unknown = set(self.ops) - ALL_KINDS

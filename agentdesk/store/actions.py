@@ -57,6 +57,8 @@ class Platform:
     name: str
     ops: frozenset[str]
     reply_status: str | None = None  # the status a reply gives a ticket there, if any
+    statuses: frozenset[str] | None = None  # the statuses it can set; None: all
+    statuses_note: str = ""  # why the others cannot be set
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ class ActionContext:
             Actor(settings.agent.email, settings.agent.name),
             settings.sla_policies,
             {
-                c.name: Platform(c.platform or c.type, c.ops, c.reply_status)
+                c.name: Platform(
+                    c.platform or c.type, c.ops, c.reply_status, c.statuses, c.statuses_note
+                )
                 for c in settings.connectors
             },
         )
@@ -82,14 +86,23 @@ class ActionContext:
         platform = self.platforms.get(connector)
         return platform.reply_status if platform else None
 
-    def unsupported(self, connector: str, kind: str) -> str | None:
-        """Why a connector's tickets cannot take an op of `kind`, or None if they can."""
+    def unsupported(self, connector: str, kind: str, change: Change | None = None) -> str | None:
+        """Why a connector's tickets cannot take an op of `kind` (or this very `change`:
+        a status the platform cannot set), or None if they can."""
         platform = self.platforms.get(connector)
         if platform is None:
             return _('connector "{name}" is not in the config').format(name=connector)
         if kind not in platform.ops:
             return _("{what} are not available on {platform} (connector {name})").format(
                 what=describe(kind), platform=platform.name, name=connector
+            )
+        status = getattr(change, "status", None) if isinstance(change, SetStatus) else None
+        if status is not None and platform.statuses is not None and status not in platform.statuses:
+            return _("{platform} cannot set {status} (connector {name}){why}").format(
+                platform=platform.name,
+                status=status.replace("_", " "),
+                name=connector,
+                why=f": {platform.statuses_note}" if platform.statuses_note else "",
             )
         return None
 
@@ -152,7 +165,7 @@ def _act(
             try:
                 changes = plan(conn, ticket)
                 for change in changes:
-                    why = ctx.unsupported(ticket["connector"], change.kind)
+                    why = ctx.unsupported(ticket["connector"], change.kind, change)
                     if why:
                         raise ActionRefused(why)
             except (ActionRefused, InvalidOp) as e:
@@ -294,7 +307,7 @@ def send_message(
         try:
             effects = macro_changes(conn, ticket, macro)
             for change in effects:
-                why = ctx.unsupported(ticket["connector"], change.kind)
+                why = ctx.unsupported(ticket["connector"], change.kind, change)
                 if why:
                     raise ActionRefused(why)
         except (ActionRefused, InvalidOp) as e:

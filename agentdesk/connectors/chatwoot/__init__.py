@@ -23,5 +23,8 @@ SPEC = ConnectorSpec(
     },
     ops=ALL_KINDS,
     reply_status=None,
+    # Chatwoot snoozes a conversation until a time: there is no "on hold" without one.
+    statuses=frozenset({"new", "open", "pending", "solved", "closed"}),
+    statuses_note=_("Chatwoot snoozes until a time, and agentdesk has no snooze yet"),
     secret=_("your access token (Chatwoot: Profile settings → Access token)"),
 )
