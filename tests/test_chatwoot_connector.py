@@ -173,7 +173,7 @@ def test_refusals_faults_and_a_deleted_conversation(fake):
     assert gone.status == "closed" and gone.fields["chatwoot_deleted"] is True
 
     async def wrong(c):
-        with pytest.raises(LoginRefused, match="login refused"):
+        with pytest.raises(LoginRefused, match="token refused"):
             await c.pull(None)
 
     with_connector(fake, wrong, token="not-the-token")

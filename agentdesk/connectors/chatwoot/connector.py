@@ -53,6 +53,7 @@ class ChatwootConnector(Connector):
             platform="Chatwoot",
             headers={"api_access_token": ctx.secret or ""},
             timeout=ctx.request_timeout,
+            refused="token refused",
         )
         self._inboxes: dict[int, dict] | None = None
         self._newest: dict[int, int] = {}  # conversation -> newest message id read this run

@@ -97,6 +97,7 @@ class ApiClient:
         timeout: float = 30.0,
         slow_below: int = 10,
         transport: httpx.AsyncBaseTransport | None = None,
+        refused: str = "login refused",
     ):
         self.platform = platform
         self.http = httpx.AsyncClient(
@@ -107,6 +108,7 @@ class ApiClient:
             transport=transport,
         )
         self.slow_below = slow_below
+        self.refused = refused  # what a 401 is called there: "login refused", "token refused"
         self.minute = 60.0  # the platform's rate-limit window, in seconds
         self.remaining: int | None = None  # what the platform said is left this minute
         self.limit: int | None = None  # the requests a minute it allows, where it says
@@ -141,7 +143,7 @@ class ApiClient:
                 f"{self.platform}: too many requests (429)", retry_after(response) or 60.0
             )
         if status == 401:
-            raise LoginRefused(f"{self.platform}: login refused (401): {said}")
+            raise LoginRefused(f"{self.platform}: {self.refused} (401): {said}")
         if status == 403:
             raise NotAllowed(f"{self.platform}: not allowed (403): {said}")
         if status == 404:
