@@ -2,7 +2,8 @@
 
 Filtering (rapidfuzz): a shortcode that starts with the query wins outright; otherwise the
 best of the title's and the body's partial-ratio scores, the body weighted lower so a
-title hit ranks first. Chinese works because rapidfuzz compares characters, not words.
+title hit ranks first. Chinese works because rapidfuzz compares characters, not words, and
+a Chinese title is found by its pinyin too (`tk`, `tuikuan` for 退款).
 
 Suggestions rank replies by the words they share with the customer's last message,
 each shared word weighted by its rarity across the library (IDF), title words double:
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
+from agentdesk import pinyin_match
 from agentdesk.canned.library import CannedEntry
 
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
@@ -64,6 +66,8 @@ class CannedIndex:
         self._bodies = [
             utils.default_process(_PLACEHOLDER.sub(" ", e.body[:_BODY_CHARS])) for e in self.entries
         ]
+        # Read here, once per title in the process, never on a keystroke.
+        self._title_keys = [pinyin_match.phrase_keys(e.title) for e in self.entries]
         self._terms: list[Counter] = []
         df: Counter = Counter()
         for e in self.entries:
@@ -113,8 +117,21 @@ class CannedIndex:
                 score_cutoff=75,
             ):
                 scores[i] = max(scores.get(i, 0.0), score * 0.85)
+        self._by_pinyin(q, scores)
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [Hit(self.entries[i], s) for i, s in best]
+
+    def _by_pinyin(self, query: str, scores: dict[int, float]) -> None:
+        """Chinese titles found by what a Chinese agent types without switching the input
+        method: `tk` or `tuikuan` for 退款 (pinyin_match)."""
+        forms = pinyin_match.query_forms(query)
+        if not forms[0]:
+            return
+        for i, keys in enumerate(self._title_keys):
+            if keys.fulls:
+                found = pinyin_match.score(forms, keys)
+                if found is not None:
+                    scores[i] = max(scores.get(i, 0.0), found)
 
     def suggest(self, customer_text: str, n: int = 3) -> list[Hit]:
         """The `n` replies sharing the most (rarity-weighted) words with the customer's text."""

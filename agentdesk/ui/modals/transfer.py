@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
+from agentdesk import pinyin_match
 from agentdesk.i18n import _
 from agentdesk.text import one_line
 from agentdesk.ui.type_ahead import TypeAhead, focus_now
@@ -108,6 +109,7 @@ class TransferDialog(TypeAhead, ModalScreen[TransferChoice | None]):
         self.shown: list[Target] = []
         self.chosen: Target | None = None
         self._confirming: int | None = None
+        self._keys: list[pinyin_match.Keys] | None = None  # the names' pinyin, read once
 
     def compose(self) -> ComposeResult:
         title = (
@@ -138,7 +140,17 @@ class TransferDialog(TypeAhead, ModalScreen[TransferChoice | None]):
             found = process.extract(
                 q, names, scorer=fuzz.WRatio, processor=None, limit=50, score_cutoff=50
             )
-            self.shown = [self.targets[i] for _n, _s, i in found]
+            scores = {i: s for _n, s, i in found}
+            # Chinese names by pinyin, full or initials: `zw` finds 张伟, `shouhou` 售后.
+            if self._keys is None:
+                self._keys = [pinyin_match.name_keys(t.name) for t in self.targets]
+            forms = pinyin_match.query_forms(query)
+            for i, keys in enumerate(self._keys):
+                by_pinyin = pinyin_match.score(forms, keys) if keys.fulls else None
+                if by_pinyin is not None:
+                    scores[i] = max(scores.get(i, 0.0), by_pinyin)
+            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            self.shown = [self.targets[i] for i, _s in ranked[:50]]
         else:
             self.shown = list(self.targets)
         items = [t.line() for t in self.shown] or [Text(_("No agent or team matches."), "dim")]

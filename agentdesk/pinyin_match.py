@@ -1,0 +1,122 @@
+"""Finding Chinese names and titles by pinyin, as Chinese agents type them without switching
+their input method: `tuikuan` or `tk` finds 退款, `zw` finds 张伟, `shouhou` finds 售后, and
+a query may mix Chinese and pinyin (`张w`). Pure; pypinyin does the reading.
+
+Keys are computed once per entry, never per keystroke. A title is read as a phrase (one
+reading, chosen by its context); a person's name character by character with every reading
+(曾 is zeng or ceng, 单 shan or dan), up to a few combinations.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_MAX_READINGS = 8  # combinations of a name's polyphonic characters kept
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The ways an entry can be typed: full pinyin (`tuikuan`) and initials (`tk`), Latin
+    words kept as they are (lowercased)."""
+
+    fulls: tuple[str, ...]
+    initials: tuple[str, ...]
+
+
+NO_KEYS = Keys((), ())
+
+
+def has_chinese(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def _parts(text: str, readings) -> list[tuple[bool, list[str]]]:
+    """The text as positions: (a Chinese character?, its readings or the Latin word)."""
+    out: list[tuple[bool, list[str]]] = []
+    latin: list[str] = []
+
+    def flush() -> None:
+        out.extend((False, [w]) for w in _LATIN_WORD.findall("".join(latin)))
+        latin.clear()
+
+    for ch in text.lower():
+        if _CJK.match(ch):
+            flush()
+            found = [r for r in readings(ch) if r]
+            if found:
+                out.append((True, found))
+        else:
+            latin.append(ch)
+    flush()
+    return out
+
+
+def _keys(parts: list[tuple[bool, list[str]]]) -> Keys:
+    """Full pinyin and initials of each combination of readings; a Latin word counts
+    whole in the full form and by its first letter in the initials."""
+    combos = itertools.islice(itertools.product(*(choices for _c, choices in parts)), _MAX_READINGS)
+    fulls, initials = [], []
+    for combo in combos:
+        fulls.append("".join(combo))
+        initials.append("".join(r[0] for r in combo))
+    return Keys(tuple(dict.fromkeys(fulls)), tuple(dict.fromkeys(initials)))
+
+
+@functools.lru_cache(maxsize=20_000)
+def phrase_keys(text: str) -> Keys:
+    """A title or label, read as a phrase (pypinyin picks each character's reading by its
+    neighbours). No Chinese in it: no keys (its letters are matched as they are). Kept for
+    the process: a library of 5,000 Chinese titles is read once (about 0.3 s), not again
+    when the canned replies are reloaded."""
+    if not has_chinese(text):
+        return NO_KEYS
+    read = iter(
+        lazy_pinyin("".join(ch for ch in text.lower() if _CJK.match(ch)), style=Style.NORMAL)
+    )
+    return _keys(_parts(text, lambda _ch: [next(read)]))
+
+
+@functools.lru_cache(maxsize=20_000)
+def name_keys(text: str) -> Keys:
+    """A person's or a team's name: every reading of each character, so a surname such as
+    曾 (zeng, ceng) or 单 (shan, dan) matches either."""
+    if not has_chinese(text):
+        return NO_KEYS
+    return _keys(_parts(text, lambda ch: pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def query_forms(query: str) -> tuple[str, str]:
+    """What was typed, as full pinyin and as initials: Chinese in it is read (张w is
+    zhangw, and zw); Latin letters are taken as typed in both."""
+    parts = _parts(query, lambda ch: lazy_pinyin(ch, style=Style.NORMAL))
+    full = "".join(choices[0] for _c, choices in parts)
+    initials = "".join(choices[0][0] if cjk else choices[0] for cjk, choices in parts)
+    return full, initials
+
+
+def score(forms: tuple[str, str], keys: Keys) -> float | None:
+    """How well a query (its `query_forms`, computed once per keystroke) finds an entry by
+    its pinyin: 100 the whole of it, 95 its start, 80 within it; None when it does not.
+    Exact and prefix matches rank first."""
+    full_q, initials_q = forms
+    if not keys.fulls or not full_q:
+        return None
+    best: float | None = None
+    for candidates, q in ((keys.fulls, full_q), (keys.initials, initials_q)):
+        if len(q) < 2 and candidates is keys.fulls:
+            continue  # one letter says too little against whole readings
+        for key in candidates:
+            if key == q:
+                return 100.0
+            if key.startswith(q):
+                best = max(best or 0.0, 95.0)
+            elif len(q) >= 2 and q in key:
+                best = max(best or 0.0, 80.0)
+    return best

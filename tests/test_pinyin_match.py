@@ -1,0 +1,72 @@
+"""Chinese names and titles found by pinyin, full or initials, mixed with Chinese: the
+matcher itself, the canned picker's index, and the transfer dialog as an agent uses it."""
+
+from __future__ import annotations
+
+from ui_support import ready, wait_until
+
+from agentdesk.canned.library import CannedEntry
+from agentdesk.canned.search import CannedIndex
+from agentdesk.pinyin_match import name_keys, phrase_keys, query_forms, score
+
+
+def found(query: str, keys) -> float | None:
+    return score(query_forms(query), keys)
+
+
+def test_full_pinyin_initials_and_mixed_input():
+    refund = phrase_keys("退款进度查询")
+    assert found("tuikuan", refund) == 95 and found("tk", refund) == 95  # the start
+    assert found("tuikuanjinduchaxun", refund) == 100  # the whole of it
+    assert found("jindu", refund) == 80  # within it
+    assert found("refund", refund) is None and found("x", refund) is None
+    zhang = name_keys("张伟")
+    assert found("zw", zhang) == 100 and found("zhangw", zhang) == 95
+    assert found("张w", zhang) == 100  # Chinese and pinyin mixed
+    assert found("shouhou", name_keys("售后 After-sales")) == 95
+    assert found("after", name_keys("售后 After-sales")) == 80
+    assert phrase_keys("Refund policy") == phrase_keys("")  # no Chinese: no pinyin keys
+
+
+def test_polyphonic_surnames_match_either_reading():
+    for name, readings in (("曾凡", ("zengfan", "cengfan")), ("单丽", ("shanli", "danli"))):
+        keys = name_keys(name)
+        for typed in readings:
+            assert found(typed, keys) == 100, (name, typed)
+
+
+def test_the_canned_picker_finds_chinese_titles_by_pinyin_exact_first():
+    entries = [
+        CannedEntry("a", "shared", "退款进度查询", "您的退款正在处理。"),
+        CannedEntry("b", "shared", "物流查询", "您的包裹已发出。"),
+        CannedEntry("c", "shared", "Refund timing", "Refunds take 3-5 days.", shortcode="rt"),
+        CannedEntry("d", "shared", "退款", "退款已原路返回。"),
+    ]
+    index = CannedIndex(entries)
+    assert [h.entry.key for h in index.filter("tuikuan")][:2] == ["d", "a"]  # exact first
+    assert [h.entry.key for h in index.filter("tk")][:2] == ["d", "a"]
+    assert index.filter("wl")[0].entry.key == "b"
+    assert index.filter("rt")[0].entry.key == "c"  # a shortcode still wins
+
+
+async def test_the_transfer_dialog_finds_a_colleague_by_pinyin_initials(filled, filled_store):
+    from agentdesk.ui.app import AgentDeskApp
+    from agentdesk.ui.modals.transfer import TransferDialog
+
+    agents = filled_store.query(
+        "SELECT id, name FROM agents WHERE email != ?", (filled.agent.email,)
+    )
+    chinese = [a for a in agents if name_keys(a["name"]).fulls]
+    assert chinese, "the demo team has Chinese names"
+    colleague = chinese[0]
+    typed = name_keys(colleague["name"]).fulls[0]  # e.g. zhangwei
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TransferDialog))
+        dialog = app.screen
+        await pilot.press(*typed)
+        await wait_until(
+            pilot, lambda: dialog.shown and dialog.shown[0].id == colleague["id"], what=typed
+        )
