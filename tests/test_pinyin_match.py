@@ -70,3 +70,34 @@ async def test_the_transfer_dialog_finds_a_colleague_by_pinyin_initials(filled, 
         await wait_until(
             pilot, lambda: dialog.shown and dialog.shown[0].id == colleague["id"], what=typed
         )
+
+
+def test_assignee_and_team_filters_take_pinyin(filled, filled_store):
+    from agentdesk.query import parse
+    from agentdesk.store import reads
+    from agentdesk.store.filters import compile_query
+
+    def count(text: str) -> int:
+        return reads.count(filled_store, compile_query(parse(text), filled.agent.email))
+
+    teams = [r["name"] for r in filled_store.query("SELECT name FROM teams")]
+    team = next(t for t in teams if name_keys(t).fulls)  # e.g. "Returns 退换货"
+    chinese = "".join(ch for ch in team if "\u4e00" <= ch <= "\u9fff")
+    typed = name_keys(chinese).fulls[0]  # tuihuanhuo
+    by_id = filled_store.one("SELECT id FROM teams WHERE name = ?", (team,))[0]
+    expected = filled_store.one("SELECT count(*) FROM tickets WHERE team_id = ?", (by_id,))[0]
+    assert expected > 0 and count(f"team:{typed}") == expected
+
+    agent, mine = next(
+        (r, n)
+        for r in filled_store.query("SELECT id, name FROM agents")
+        if name_keys(r["name"]).fulls
+        and (
+            n := filled_store.one("SELECT count(*) FROM tickets WHERE assignee_id = ?", (r["id"],))[
+                0
+            ]
+        )
+    )  # a colleague with a Chinese name and tickets of their own
+    initials = name_keys(agent["name"]).initials[0]  # e.g. zw
+    assert count(f"assignee:{initials}") >= mine  # initials may fit more than one colleague
+    assert count(f"assignee:{name_keys(agent['name']).fulls[0]}") == mine

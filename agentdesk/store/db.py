@@ -7,6 +7,7 @@ connection uses WAL, a busy timeout and short transactions.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sqlite3
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from agentdesk import pinyin_match
 from agentdesk.file_modes import file_mode
 from agentdesk.i18n import _
 from agentdesk.store import damage, schema
@@ -184,6 +186,20 @@ def data_dir_exposure(data_dir: Path) -> str | None:
     return None
 
 
+def _pinyin_match(name: str | None, query: str | None) -> int:
+    """SQL's pinyin_match(name, typed): 1 when a Chinese name is what was typed in pinyin
+    (full or initials, `zw` for 张伟), else 0. Only ever run over agents and teams."""
+    if not name or not query or not pinyin_match.has_chinese(name):
+        return 0
+    forms = _forms(query)
+    return int(pinyin_match.score(forms, pinyin_match.name_keys(name)) is not None)
+
+
+@functools.lru_cache(maxsize=256)
+def _forms(query: str) -> tuple[str, str]:
+    return pinyin_match.query_forms(query)
+
+
 def _connect(path: Path, readonly: bool) -> tuple[sqlite3.Connection, bool]:
     if path.is_dir():
         raise StoreError(
@@ -220,6 +236,8 @@ def _connect(path: Path, readonly: bool) -> tuple[sqlite3.Connection, bool]:
             path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
     conn.row_factory = sqlite3.Row
+    # `assignee:` and `team:` find Chinese names by pinyin (store/filters.py).
+    conn.create_function("pinyin_match", 2, _pinyin_match, deterministic=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if readonly:

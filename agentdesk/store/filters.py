@@ -1,5 +1,7 @@
 """Query -> SQL WHERE fragment over `tickets t`. Names resolve in subqueries, never by string
-concatenation of user text: every value is a bound parameter."""
+concatenation of user text: every value is a bound parameter. `assignee:` and `team:` also
+find Chinese names by pinyin (`assignee:zw`, `team:shouhou`), through the connection's
+`pinyin_match` function (store/db.py)."""
 
 from __future__ import annotations
 
@@ -64,14 +66,18 @@ def compile_query(q: Query, me: str) -> Filter:
                 parts.append("t.assignee_id IS NULL")
             else:
                 parts.append(
-                    "t.assignee_id IN (SELECT id FROM agents WHERE name LIKE ? OR email = ? COLLATE NOCASE OR remote_id = ?)"
+                    "t.assignee_id IN (SELECT id FROM agents WHERE name LIKE ? OR email = ? COLLATE NOCASE"
+                    " OR remote_id = ? OR pinyin_match(name, ?))"
                 )
-                params += [f"%{a}%", a, a]
+                params += [f"%{a}%", a, a, a]
         f.add("(" + " OR ".join(parts) + ")", *params)
     if q.teams:
         marks = ", ".join("?" * len(q.teams))
+        by_pinyin = " OR ".join("pinyin_match(name, ?)" for _t in q.teams)
         f.add(
-            f"t.team_id IN (SELECT id FROM teams WHERE name IN ({marks}) COLLATE NOCASE OR remote_id IN ({marks}))",
+            f"t.team_id IN (SELECT id FROM teams WHERE name IN ({marks}) COLLATE NOCASE"
+            f" OR remote_id IN ({marks}) OR {by_pinyin})",
+            *q.teams,
             *q.teams,
             *q.teams,
         )
