@@ -50,6 +50,7 @@ SEARCH_SYNTAX = (
     ("status:unsolved", _("new, open, pending, on_hold, solved, closed; unsolved, solved")),
     ("channel:wechat,sms", _("channels; a comma means any of them")),
     ("assignee:me,none  team:VIP", _("assignee (me, none or a name), team")),
+    ("assignee:zw  team:shouhou", _("Chinese names by pinyin, full or initials")),
     ("tag:vip  priority:high", _("tag, priority")),
     ("after:2026-11-01", _("created on or after a day (before: before it)")),
 )
