@@ -101,3 +101,24 @@ def test_assignee_and_team_filters_take_pinyin(filled, filled_store):
     initials = name_keys(agent["name"]).initials[0]  # e.g. zw
     assert count(f"assignee:{initials}") >= mine  # initials may fit more than one colleague
     assert count(f"assignee:{name_keys(agent['name']).fulls[0]}") == mine
+
+
+async def test_the_palette_finds_a_chinese_view_by_pinyin(filled):
+    from textual.command import CommandPalette
+
+    from agentdesk.ui.app import AgentDeskApp
+
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        views = {v.title: v.id for v in app.screen.views}
+        title = next(t for t in views if name_keys(t).fulls)  # e.g. "Returns 退换货"
+        chinese = "".join(ch for ch in title if "\u4e00" <= ch <= "\u9fff")
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*phrase_keys(chinese).fulls[0])  # tuihuanhuo
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: getattr(app.screen, "selected", None) == views[title], what=title
+        )

@@ -1,5 +1,6 @@
 """The command palette (ctrl+p): every action, every view, every canned reply, every theme,
-saving the current search as a view, and setting one's presence."""
+saving the current search as a view, and setting one's presence. Chinese names are found
+by their pinyin too."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from agentdesk import pinyin_match
 from agentdesk.i18n import _
 from agentdesk.store.presence import PRESENCES
 from agentdesk.text import one_line
@@ -65,7 +67,13 @@ class AgentDeskCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        forms = pinyin_match.query_forms(query)
         for name, callback, keys in self._commands():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=keys or None)
+            elif forms[0] and pinyin_match.has_chinese(name):
+                # A view or canned reply with a Chinese name, typed in pinyin (`tuihuanhuo`).
+                by_pinyin = pinyin_match.score(forms, pinyin_match.phrase_keys(name))
+                if by_pinyin is not None:
+                    yield Hit(by_pinyin / 100, name, callback, help=keys or None)
