@@ -120,3 +120,43 @@ def score(forms: tuple[str, str], keys: Keys) -> float | None:
             elif len(q) >= 2 and q in key:
                 best = max(best or 0.0, 80.0)
     return best
+
+
+class KeyBlob:
+    """Many entries' keys searched at once: every key in one string, so a keystroke costs
+    a few scans in C (str.find) instead of a Python call per entry. Same scores as
+    `score`: 100 a whole key, 95 its start, 80 within it."""
+
+    def __init__(self, keys: list[tuple[int, Keys]]):
+        self._blobs = []
+        for pick in (lambda k: k.fulls, lambda k: k.initials):
+            starts, owners, parts, at = [], [], [], 0
+            for entry, k in keys:
+                for key in pick(k):
+                    starts.append(at)
+                    owners.append(entry)
+                    parts.append(key)
+                    at += len(key) + 1
+            self._blobs.append(("\n".join(parts), starts, owners))
+
+    def scores(self, forms: tuple[str, str]) -> dict[int, float]:
+        import bisect
+
+        out: dict[int, float] = {}
+        for (blob, starts, owners), q in zip(self._blobs, forms, strict=True):
+            if not q or "\n" in q or (len(q) < 2 and blob is self._blobs[0][0]):
+                continue
+            pos = blob.find(q)
+            while pos != -1:
+                k = bisect.bisect_right(starts, pos) - 1
+                end = blob.find("\n", starts[k])
+                end = len(blob) if end == -1 else end
+                if pos == starts[k]:
+                    found = 100.0 if pos + len(q) == end else 95.0
+                else:
+                    found = 80.0 if len(q) >= 2 else 0.0
+                if found:
+                    entry = owners[k]
+                    out[entry] = max(out.get(entry, 0.0), found)
+                pos = blob.find(q, pos + 1)
+        return out

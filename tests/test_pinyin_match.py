@@ -122,3 +122,26 @@ async def test_the_palette_finds_a_chinese_view_by_pinyin(filled):
         await wait_until(
             pilot, lambda: getattr(app.screen, "selected", None) == views[title], what=title
         )
+
+
+def test_the_key_blob_scores_as_score_does():
+    """The picker's fast path (one string searched per keystroke) ranks as `score` does."""
+    from agentdesk.pinyin_match import KeyBlob
+
+    titles = [
+        "退款进度查询",
+        "退款",
+        "物流查询",
+        "售后 After-sales 服务",
+        "银行行长",
+        "曾凡",
+        "单丽",
+    ]
+    keys = [(i, name_keys(t) if len(t) == 2 and t[0] in "曾单" else phrase_keys(t))
+            for i, t in enumerate(titles)]  # fmt: skip
+    blob = KeyBlob(keys)
+    for typed in ("t", "tk", "tuikuan", "tuikuanjinduchaxun", "jindu", "wl", "cx", "after",
+                  "shouhou", "zengfan", "cf", "danli", "x", "hang", "张w"):  # fmt: skip
+        forms = query_forms(typed)
+        expected = {i: s for i, k in keys if (s := score(forms, k)) is not None}
+        assert blob.scores(forms) == expected, typed

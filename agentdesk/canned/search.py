@@ -68,11 +68,13 @@ class CannedIndex:
         ]
         # Read here, once per title in the process, never on a keystroke; only the Chinese
         # titles are kept (the others are matched by their own letters).
-        self._title_keys = [
-            (i, keys)
-            for i, keys in enumerate(pinyin_match.phrase_keys(e.title) for e in self.entries)
-            if keys.fulls
-        ]
+        self._title_keys = pinyin_match.KeyBlob(
+            [
+                (i, keys)
+                for i, keys in enumerate(pinyin_match.phrase_keys(e.title) for e in self.entries)
+                if keys.fulls
+            ]
+        )
         self._terms: list[Counter] = []
         df: Counter = Counter()
         for e in self.entries:
@@ -132,10 +134,8 @@ class CannedIndex:
         forms = pinyin_match.query_forms(query)
         if not forms[0]:
             return
-        for i, keys in self._title_keys:
-            found = pinyin_match.score(forms, keys)
-            if found is not None:
-                scores[i] = max(scores.get(i, 0.0), found)
+        for i, found in self._title_keys.scores(forms).items():
+            scores[i] = max(scores.get(i, 0.0), found)
 
     def suggest(self, customer_text: str, n: int = 3) -> list[Hit]:
         """The `n` replies sharing the most (rarity-weighted) words with the customer's text."""
