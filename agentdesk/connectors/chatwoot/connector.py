@@ -29,6 +29,7 @@ from agentdesk.connectors.base import Connector, ConnectorContext, PermanentErro
 from agentdesk.connectors.chatwoot import mapping as M
 from agentdesk.connectors.http.client import ApiClient, NotFound
 from agentdesk.connectors.http.stamps import server_time
+from agentdesk.connectors.http.whole_list import change_whole_list
 from agentdesk.model import Agent, Directory, PullBatch, PushResult, Team
 from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
 
@@ -242,18 +243,16 @@ class ChatwootConnector(Connector):
         await self.client.request("POST", f"{path}/assignments", json=body)
 
     async def _labels(self, path: str, add: tuple, remove: tuple) -> None:
-        """Labels replace the list: read it, merge ours in, write it, check what Chatwoot
-        kept (a colleague's label added between our read and write is merged next time)."""
-        for _attempt in range(3):
-            had = (await self.client.get_json(f"{path}/labels") or {}).get("payload") or []
-            wanted = [x for x in had if x not in remove] + [x for x in add if x not in had]
-            if wanted == had:
-                return
-            response = await self.client.request("POST", f"{path}/labels", json={"labels": wanted})
-            kept = set((response.json() or {}).get("payload") or [])
-            if set(add) <= kept and not set(remove) & kept:
-                return
-        raise PermanentError("Chatwoot kept changing the conversation's labels; try again")
+        """Labels replace the whole list (connectors/http/whole_list.py)."""
+
+        async def read() -> list[str]:
+            return (await self.client.get_json(f"{path}/labels") or {}).get("payload") or []
+
+        async def write(labels: list[str]) -> list[str]:
+            response = await self.client.request("POST", f"{path}/labels", json={"labels": labels})
+            return (response.json() or {}).get("payload") or []
+
+        await change_whole_list(read, write, add, remove, "Chatwoot: the conversation's labels")
 
     async def find_landed(self, op: Op) -> PushResult | None:
         """Our text by our agent among the conversation's messages since the op was made
@@ -286,16 +285,11 @@ class ChatwootConnector(Connector):
         for m in page:
             if str(m["id"]) != mid:
                 continue
-            for a in m.get("attachments") or []:
+            for n, a in enumerate(m.get("attachments") or []):
                 if str(a["id"]) == aid:
-                    # A file store link (S3, GCS...): Chatwoot's token does not go with it.
-                    async with httpx.AsyncClient(
-                        timeout=self.ctx.request_timeout, follow_redirects=True
-                    ) as http:
-                        r = await http.get(a["data_url"])
-                    if r.status_code != 200:
-                        raise PermanentError(f"Chatwoot's file store answered {r.status_code}")
-                    return M.message(cid, m).attachments[0].name, r.content
+                    # The token is a header of Chatwoot's own requests: it never goes with this.
+                    content = await self.client.download(a["data_url"])
+                    return M.message(cid, m).attachments[n].name, content
         raise PermanentError("Chatwoot: the attachment is no longer in the conversation")
 
     # -- directory ----------------------------------------------------------------------

@@ -31,6 +31,7 @@ from agentdesk.connectors.base import Connector, ConnectorContext, PermanentErro
 from agentdesk.connectors.freshdesk import mapping as M
 from agentdesk.connectors.http.client import ApiClient, NotFound
 from agentdesk.connectors.http.stamps import epoch, iso, server_time
+from agentdesk.connectors.http.whole_list import change_whole_list
 from agentdesk.model import Agent, Directory, PullBatch, PushResult, Team
 from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
 
@@ -294,23 +295,19 @@ class FreshdeskConnector(Connector):
         return PushResult(str(response.json().get("id") or ""))
 
     async def _tags(self, tid: str, change: Tags) -> PushResult:
-        """Read the list, merge our change in, write it, and check what Freshdesk kept: a
-        colleague's tag added between our read and our write would be lost, so a list
-        that does not hold what we asked is merged and written again."""
-        for _attempt in range(3):
-            current = await self.client.get_json(f"/api/v2/tickets/{tid}")
-            had = list(current.get("tags") or [])
-            wanted = [t for t in had if t not in change.remove]
-            wanted += [t for t in change.add if t not in wanted]
-            if wanted == had:
-                return PushResult(None)
-            response = await self.client.request(
-                "PUT", f"/api/v2/tickets/{tid}", json={"tags": wanted}
-            )
-            kept = set(response.json().get("tags") or [])
-            if set(change.add) <= kept and not (set(change.remove) & kept):
-                return PushResult(None)
-        raise PermanentError(f"Freshdesk kept changing ticket {tid}'s tags; try again")
+        """A ticket's `tags` replace its whole list (connectors/http/whole_list.py)."""
+        path = f"/api/v2/tickets/{tid}"
+
+        async def read() -> list[str]:
+            return list((await self.client.get_json(path)).get("tags") or [])
+
+        async def write(tags: list[str]) -> list[str]:
+            response = await self.client.request("PUT", path, json={"tags": tags})
+            return list(response.json().get("tags") or [])
+
+        what = f"Freshdesk: ticket {tid}'s tags"
+        await change_whole_list(read, write, change.add, change.remove, what)
+        return PushResult(None)
 
     async def find_landed(self, op: Op) -> PushResult | None:
         """Our text by our agent among the conversations newer than the op: Freshdesk has no
@@ -341,13 +338,9 @@ class FreshdeskConnector(Connector):
             items = next((c.get("attachments") for c in conversations if str(c["id"]) == owner), [])
         for a in items or []:
             if str(a["id"]) == attachment_id:
-                async with httpx.AsyncClient(
-                    timeout=self.ctx.request_timeout, follow_redirects=True
-                ) as http:
-                    r = await http.get(a["attachment_url"])
-                if r.status_code != 200:
-                    raise PermanentError(f"Freshdesk's file store answered {r.status_code}")
-                return a.get("name") or "attachment", r.content
+                return a.get("name") or "attachment", await self.client.download(
+                    a["attachment_url"]
+                )
         raise PermanentError("Freshdesk: the attachment is no longer on the ticket")
 
     # -- directory ----------------------------------------------------------------------

@@ -175,6 +175,24 @@ class ApiClient:
     async def get_json(self, path: str, **params: Any) -> Any:
         return (await self.request("GET", path, params=params or None)).json()
 
+    async def download(self, url: str) -> bytes:
+        """A file a platform links to (an attachment). Its credentials go with the request
+        only when the file is on the platform's own host, never to a file store elsewhere;
+        redirects are followed."""
+        same_host = httpx.URL(url).host == self.http.base_url.host
+        async with httpx.AsyncClient(
+            auth=self.http.auth if same_host else None,
+            timeout=self.http.timeout,
+            follow_redirects=True,
+        ) as http:
+            try:
+                r = await http.get(url)
+            except httpx.TransportError as e:
+                raise TransientError(f"{self.platform}: {e or type(e).__name__}") from e
+        if r.status_code != 200:
+            raise PermanentError(f"{self.platform} answered {r.status_code} for the file")
+        return r.content
+
     async def get_linked(self, path: str, **params: Any) -> list[Any]:
         """Every item of a list a platform pages with a Link header (`rel="next"`)."""
         items: list[Any] = []

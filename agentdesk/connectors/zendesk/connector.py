@@ -317,17 +317,8 @@ class ZendeskConnector(Connector):
                 continue
             for a in c.get("attachments") or []:
                 if str(a["id"]) == attachment_id:
-                    # The file may be hosted elsewhere: Zendesk's credentials go only to Zendesk.
-                    same_host = httpx.URL(a["content_url"]).host == httpx.URL(self.base).host
-                    async with httpx.AsyncClient(
-                        auth=self.client.http.auth if same_host else None,
-                        timeout=self.ctx.request_timeout,
-                        follow_redirects=True,
-                    ) as http:
-                        r = await http.get(a["content_url"])
-                    if r.status_code != 200:
-                        raise PermanentError(f"Zendesk answered {r.status_code} for the file")
-                    return a.get("file_name") or "attachment", r.content
+                    content = await self.client.download(a["content_url"])
+                    return a.get("file_name") or "attachment", content
         raise PermanentError("Zendesk: the attachment is no longer on the ticket")
 
     # -- directory ----------------------------------------------------------------------
