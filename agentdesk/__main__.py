@@ -1,4 +1,4 @@
-from agentdesk.cli.main import main
+from agentdesk.cli import main
 
 # Guarded: the demo's worker processes import the main module again.
 if __name__ == "__main__":

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
+import os
+
+# The tests read English words; the machine's locale must not choose another language, for
+# this process or the commands it starts (tests/test_translations.py runs the Chinese ones).
+os.environ["AGENTDESK_LANG"] = "en"
+
+import dataclasses  # noqa: E402
 import shutil
 from pathlib import Path
 

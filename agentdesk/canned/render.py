@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agentdesk.i18n import _, n_
+from agentdesk.words import PRIORITY, STATUS, word
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*(?:\|([^}]*))?\}\}")
 
@@ -96,9 +97,13 @@ def macro_effects(actions: Mapping) -> list[str]:
     """What applying a canned reply will also do, in words, for the picker's preview."""
     out = []
     if actions.get("status"):
-        out.append(_("sets the status to {status}").format(status=actions["status"]))
+        out.append(_("sets the status to {status}").format(status=word(STATUS, actions["status"])))
     if actions.get("priority"):
-        out.append(_("sets the priority to {priority}").format(priority=actions["priority"]))
+        out.append(
+            _("sets the priority to {priority}").format(
+                priority=word(PRIORITY, actions["priority"])
+            )
+        )
     if actions.get("tags"):
         tags = actions["tags"]
         out.append(

@@ -1,6 +1,20 @@
 """The command line: the console, the demo, sync, monitor, search, stats, report, doctor,
 login, bench, config init, salvage and rebuild."""
 
-from agentdesk.cli.main import main
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    # The language first: key hints, column titles and click's help texts are made when
+    # their modules are imported.
+    from agentdesk.cli.language import choose
+
+    choose(sys.argv[1:])
+    from agentdesk.cli.main import main as commands
+
+    commands()
+
 
 __all__ = ["main"]

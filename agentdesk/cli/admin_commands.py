@@ -15,11 +15,12 @@ from agentdesk.i18n import _
 from agentdesk.text import json_text
 
 
-@main.command()
+@main.command(
+    help=_("Check the config, the time zone, the data dir, the keyring and each connector.")
+)
 @click.option("--json", "as_json", is_flag=True, help=_("One JSON document, for scripts."))
 @pass_ctx
 def doctor(c: Context, as_json: bool) -> None:
-    """Check the config, the time zone, the data dir, the keyring and each connector."""
     from rich.console import Console
 
     from agentdesk.cli.doctor import findings_json, healthy, print_findings, run_doctor
@@ -33,7 +34,7 @@ def doctor(c: Context, as_json: bool) -> None:
         sys.exit(1)
 
 
-@main.command()
+@main.command(help=_("Store a connector's password or token in the keyring."))
 @click.argument("name")
 @click.option(
     "--password-stdin",
@@ -42,7 +43,6 @@ def doctor(c: Context, as_json: bool) -> None:
 )
 @pass_ctx
 def login(c: Context, name: str, password_stdin: bool) -> None:
-    """Store a connector's password or token in the keyring."""
     from agentdesk.secrets import keyring_backend, plaintext_warning, store_secret
 
     settings = c.settings()
@@ -71,7 +71,11 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
     click.echo(_("stored the secret for {name} in the keyring").format(name=name))
 
 
-@main.command()
+@main.command(
+    help=_(
+        "Time the console on a cache: queries, first paint, j latency and bytes, picker, memory."
+    )
+)
 @click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option(
     "--tickets",
@@ -83,7 +87,6 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def bench(c: Context, runs: int, tickets: int | None, no_console: bool, as_json: bool) -> None:
-    """Time the console on a cache: queries, first paint, j latency and bytes, picker, memory."""
     from agentdesk.cli.bench_console import console_bench, inprocess_bench
     from agentdesk.cli.bench_queries import run_bench
 

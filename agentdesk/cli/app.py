@@ -9,7 +9,7 @@ import sqlite3
 
 import click
 
-from agentdesk import __version__
+from agentdesk import __version__, i18n
 from agentdesk.config.settings import ConfigError, Settings, load_settings
 from agentdesk.i18n import _
 from agentdesk.store.damage import CacheDamaged, is_damage, mark
@@ -63,6 +63,7 @@ class Commands(click.Group):
 
 @click.group(
     cls=Commands,
+    help=_("agentdesk: a keyboard-driven console for e-commerce customer service."),
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -78,10 +79,22 @@ class Commands(click.Group):
     metavar="DIR",
     help=_("Data dir holding the cache (env AGENTDESK_DATA_DIR)."),
 )
+@click.option(
+    "--lang",
+    "lang",
+    metavar="LANG",
+    help=_("Language: auto, en or zh_CN (env AGENTDESK_LANG; config [ui] language)."),
+)
 @click.version_option(__version__, prog_name="agentdesk")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, data_dir: str | None) -> None:
-    """agentdesk: a keyboard-driven console for e-commerce customer service."""
+def main(ctx: click.Context, config: str | None, data_dir: str | None, lang: str | None) -> None:
+    # The entry point has chosen the language already (agentdesk/cli/language.py); this is
+    # for callers that run the group directly.
+    if lang:
+        try:
+            i18n.use(i18n.resolve(lang, {}))
+        except i18n.UnknownLanguage as e:
+            raise Fail(str(e), 2) from None
     ctx.obj = Context(config, data_dir)
     if ctx.invoked_subcommand is None:
         ctx.invoke(main.commands["console"])

@@ -13,16 +13,18 @@ from agentdesk.file_modes import private_dir
 from agentdesk.i18n import _
 
 
-@main.group()
+@main.group(help=_("The config file."))
 def config() -> None:
-    """The config file."""
+    pass  # a group: its commands do the work
 
 
-@config.command()
+@config.command(
+    help=_(
+        "Write a starter config (every setting, commented) to the config path; never over an existing file."
+    )
+)
 @pass_ctx
 def init(c: Context) -> None:
-    """Write a starter config (every setting, commented) to the config path; never over an
-    existing file."""
     path = config_file_path(c.config)
     example = resources.files("agentdesk.config").joinpath("example.toml").read_text("utf-8")
     try:

@@ -17,11 +17,10 @@ from agentdesk.i18n import _
 from agentdesk.store.db import StoreError
 
 
-@main.command()
+@main.command(help=_("Open the agent console (the default command)."))
 @theme_option
 @pass_ctx
 def console(c: Context, theme: str | None = None) -> None:
-    """Open the agent console (the default command)."""
     _open_console(c.settings(), theme)
 
 
@@ -79,7 +78,9 @@ def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> f
     return value
 
 
-@main.command()
+@main.command(
+    help=_("Open the console on the built-in demo shop (or just fill it with --no-console).")
+)
 @click.option(
     "--tickets",
     type=click.IntRange(min=0, max=MAX_TICKETS),
@@ -112,7 +113,6 @@ def demo(
     reset: bool,
     theme: str | None = None,
 ) -> None:
-    """Open the console on the built-in demo shop (or just fill it with --no-console)."""
     from agentdesk.cli.demo_workspace import DemoMismatch, demo_settings, prepare
 
     if not no_console:
@@ -154,14 +154,17 @@ def demo(
         _open_console(settings, theme)
 
 
-@main.command()
+@main.command(
+    help=_(
+        "The supervisor's read-only wallboard: queues, SLA, agents, KPIs; read any conversation."
+    )
+)
 @click.option(
     "--follow", "follow", metavar="NAME", default=None, help=_("Mirror what this agent has open.")
 )
 @theme_option
 @pass_ctx
 def monitor(c: Context, follow: str | None, theme: str | None) -> None:
-    """The supervisor's read-only wallboard: queues, SLA, agents, KPIs; read any conversation."""
     settings = c.settings()
     open_store(settings, readonly=True).close()  # a clear line here, not a crash in the UI
     need_terminal(_("the monitor"))

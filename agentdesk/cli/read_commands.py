@@ -12,13 +12,16 @@ from agentdesk.i18n import _
 from agentdesk.text import json_text
 
 
-@main.command()
+@main.command(
+    help=_(
+        "Search tickets: free text plus status: channel: assignee: team: tag: from: before: after: order:"
+    )
+)
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @pass_ctx
 def search(c: Context, query: tuple[str, ...], as_json: bool, limit: int) -> None:
-    """Search tickets: free text plus status: channel: assignee: team: tag: from: before: after: order:"""
     from agentdesk.query import QueryError, parse
     from agentdesk.store.filters import compile_query
     from agentdesk.store.reads import count
@@ -61,13 +64,12 @@ def _ticket_json(r) -> dict:
     }
 
 
-@main.command()
+@main.command(help=_("Counts of what the cache holds, the outbox and the connectors' states."))
 @click.option(
     "--json", "as_json", is_flag=True, help=_("Machine-readable output (a stable shape).")
 )
 @pass_ctx
 def stats(c: Context, as_json: bool) -> None:
-    """Counts of what the cache holds, the outbox and the connectors' states."""
     from agentdesk.store.stats import cache_stats
 
     with open_store(c.settings(), readonly=True) as store:
@@ -80,7 +82,9 @@ def stats(c: Context, as_json: bool) -> None:
         print_stats(s)
 
 
-@main.command()
+@main.command(
+    help=_("KPIs of a period: first and next reply, resolution, SLA, backlog, satisfaction.")
+)
 @click.option(
     "--since",
     default="7d",
@@ -112,7 +116,6 @@ def stats(c: Context, as_json: bool) -> None:
 def report(
     c: Context, since: str, until: str | None, by: str | None, fmt: str | None, as_json: bool
 ) -> None:
-    """KPIs of a period: first and next reply, resolution, SLA, backlog, satisfaction."""
     from agentdesk.cli import report_output as out
     from agentdesk.kpi.period import PeriodError, parse_period
     from agentdesk.store.kpi_facts import period_figures

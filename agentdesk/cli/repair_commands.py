@@ -50,19 +50,23 @@ def _save(data_dir, *, must: bool = True) -> None:
         )
 
 
-@main.command()
+@main.command(
+    help=_(
+        "Save what only the cache holds (unsent replies and changes, drafts) to a file that the next healthy cache takes back; it works on a damaged cache."
+    )
+)
 @pass_ctx
 def salvage(c: Context) -> None:
-    """Save what only the cache holds (unsent replies and changes, drafts) to a file that the
-    next healthy cache takes back; it works on a damaged cache."""
     _save(c.settings().data_dir)
 
 
-@main.command()
+@main.command(
+    help=_(
+        "Move the cache aside (after saving its unsent work and drafts) and sync a new one from the platforms; the saved work goes back on its tickets."
+    )
+)
 @pass_ctx
 def rebuild(c: Context) -> None:
-    """Move the cache aside (after saving its unsent work and drafts) and sync a new one from
-    the platforms; the saved work goes back on its tickets."""
     settings = c.settings()
     data_dir = settings.data_dir
     db = data_dir / DB_NAME

@@ -19,9 +19,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.kpi import metrics
 from agentdesk.kpi.labels import duration_label, share_label, sparkline
+from agentdesk.store.views import channel_title
 from agentdesk.text import csv_cell, json_text, one_line
 
 # The figures whose values are seconds: their CSV and TSV columns say so.
@@ -31,6 +32,34 @@ DURATIONS = frozenset(
     for stat in ("median", "p90")
 )
 GROUP_WIDTH = 20  # a longer agent or team name is cut in the table (never when piped)
+
+GROUPINGS = {"agent": N_("agent"), "team": N_("team"), "channel": N_("channel"), "day": N_("day")}
+
+
+WEEKDAYS = {
+    "Mon": N_("Mon"),
+    "Tue": N_("Tue"),
+    "Wed": N_("Wed"),
+    "Thu": N_("Thu"),
+    "Fri": N_("Fri"),
+    "Sat": N_("Sat"),
+    "Sun": N_("Sun"),
+}
+
+
+def day_title(group: str) -> str:
+    """`2026-11-30 Mon` → `11-30 Mon` (the title has the year), the weekday translated."""
+    date, _sep, weekday = group.partition(" ")
+    return f"{date[5:]} {_(WEEKDAYS.get(weekday, weekday))}".strip()
+
+
+def group_title(by: str | None, group: str) -> str:
+    """A column's heading for people; CSV, TSV and JSON keep the group's key as it is."""
+    if by == "channel":
+        return channel_title(group)
+    if group in metrics.NO_GROUP:
+        return _(metrics.NO_GROUP[group])
+    return one_line(group)
 
 
 def _count(key: str) -> Callable[[dict], str]:
@@ -120,7 +149,7 @@ def print_table(
         zone=zone_name,
     )
     if by:
-        title += " " + _("by {grouping}").format(grouping=_(by))
+        title += " " + _("by {grouping}").format(grouping=_(GROUPINGS.get(by, by)))
     console.print(Text(title, style="bold"))
     if not rows:
         console.print(_("Nothing in this period."))
@@ -131,10 +160,10 @@ def print_table(
     label_width = max(cell_len(label) for label in labels)
     if by == "day":
         # A day's column is headed by its month, day and weekday; the title has the year.
-        headers = [r["group"][5:] for r in rows]
+        headers = [day_title(r["group"]) for r in rows]
         trend = [sparkline([r[key] for r in rows]) for _label, _show, key in figures]
     else:
-        headers = [one_line(r["group"]) for r in rows]
+        headers = [group_title(by, r["group"]) for r in rows]
         trend = None
     cells = [[show(r) for _label, show, _key in figures] for r in rows]
     widths = [

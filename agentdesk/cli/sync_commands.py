@@ -76,13 +76,12 @@ def sync_once(settings: Settings):
         raise Fail(str(e), 2) from None
 
 
-@main.command()
+@main.command(help=_("Run the sync engine in the foreground (a daemon for a shared host)."))
 @click.option(
     "--once", is_flag=True, help=_("One pass (pull everything new, push due ops), then exit.")
 )
 @pass_ctx
 def sync(c: Context, once: bool) -> None:
-    """Run the sync engine in the foreground (a daemon for a shared host)."""
     settings = c.settings()
     _refuse_damaged(settings)
     if once:

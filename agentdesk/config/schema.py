@@ -7,6 +7,7 @@ are declared by its package, not here.
 
 from __future__ import annotations
 
+from agentdesk.i18n import CHOICES
 from agentdesk.options import Key
 
 SORT_ORDERS = ("sla", "updated", "created")
@@ -28,6 +29,9 @@ SYNC = {
 
 UI = {
     "theme": Key("str", "agentdesk-dark"),
+    # auto: from the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); AGENTDESK_LANG and
+    # --lang override it.
+    "language": Key("choice", "auto", choices=CHOICES),
     "sort": Key("choice", "sla", choices=SORT_ORDERS),
     "sla_warning": Key("duration", 1800),
     # How long a solve, a transfer or a bulk action waits before it is sent, so `u` can take

@@ -65,6 +65,7 @@ class UISettings:
     sort: str
     sla_warning: int
     undo_window: int = 10
+    language: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -358,23 +359,23 @@ def load_settings(
     text: str | None = None
     if path.is_symlink() and not path.exists():
         # A link to nothing or a loop of links: someone meant a config to be here.
-        raise ConfigError(f"{path}: {_('a link that leads to no file')}")
+        raise ConfigError(f"{path}: " + _("a link that leads to no file"))
     if path.exists():
         if not path.is_file():  # a FIFO would block the read for ever, a directory fails
-            raise ConfigError(f"{path}: {_('not a regular file')}")
+            raise ConfigError(f"{path}: " + _("not a regular file"))
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise ConfigError(f"{path}: {_('cannot read the config file')}: {e}") from None
+            raise ConfigError(f"{path}: " + _("cannot read the config file") + f": {e}") from None
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{path}: {_('not valid TOML')}: {e}") from None
+            raise ConfigError(f"{path}: " + _("not valid TOML") + f": {e}") from None
         except RecursionError:
-            raise ConfigError(f"{path}: {_('not valid TOML: nested too deeply')}") from None
+            raise ConfigError(f"{path}: " + _("not valid TOML: nested too deeply")) from None
         config_path: Path | None = path
     elif config_flag or env.get("AGENTDESK_CONFIG"):
-        raise ConfigError(f"{path}: {_('no such config file')}")
+        raise ConfigError(f"{path}: " + _("no such config file"))
     else:
         raw, config_path = DEFAULT_CONFIG, None
     if "sla" not in raw and config_path is not None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from agentdesk.i18n import _
+from agentdesk.i18n import N_
 from agentdesk.ops import ALL_KINDS
 from agentdesk.options import Key
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 # Keys every connector type accepts besides its own.
 SHARED_OPTIONS: dict[str, Key] = {
     # The shop's name as customers know it, for the {{shop.name}} placeholder.
-    "shop_name": Key("str", "", help=_("the shop's name as customers know it")),
+    "shop_name": Key("str", "", help=N_("the shop's name as customers know it")),
 }
 
 

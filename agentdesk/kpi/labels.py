@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
+from agentdesk import durations
+
 
 def duration_label(seconds: float | None, short: bool = False) -> str:
     """45s, 37m05s, 5h07m, 1d4h; `short` keeps to five cells for narrow columns: 37m, 5h07."""
-    if seconds is None:
-        return "—"
-    s = int(round(seconds))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m" if short else f"{s // 60}m{s % 60:02d}s"
-    if s < 86400:
-        return f"{s // 3600}h{s % 3600 // 60:02d}" + ("" if short else "m")
-    return f"{s // 86400}d{s % 86400 // 3600}h"
+    return "—" if seconds is None else durations.figure(seconds, short)
 
 
 def share_label(value: float | None) -> str:

@@ -27,6 +27,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from agentdesk.i18n import N_
 from agentdesk.sla.business_hours import Calendar, add_working_time
 
 CONVERSION_WINDOW = 7 * 86400
@@ -132,15 +133,21 @@ def p90(values: list[int]) -> int | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
+# Group keys for tickets without an agent or a team: stable in CSV and JSON, translated
+# where a person reads them.
+UNASSIGNED, NO_TEAM = "(unassigned)", "(no team)"
+NO_GROUP = {UNASSIGNED: N_("(unassigned)"), NO_TEAM: N_("(no team)")}
+
+
 def ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
 def _grouper(by: str | None) -> Callable[[TicketFact, str | None], str]:
     if by == "agent":
-        return lambda t, agent: agent or t.assignee or "(unassigned)"
+        return lambda t, agent: agent or t.assignee or UNASSIGNED
     if by == "team":
-        return lambda t, agent: t.team or "(no team)"
+        return lambda t, agent: t.team or NO_TEAM
     if by == "channel":
         return lambda t, agent: t.channel
     return lambda t, agent: "all"

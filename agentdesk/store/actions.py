@@ -40,6 +40,7 @@ from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store import undo
 from agentdesk.store.db import Store, now
 from agentdesk.store.outbox import Actor, OutboxError, my_agent, queue
+from agentdesk.words import STATUS, word
 
 _OP_NAMESPACE = uuidlib.UUID("5a0c3f62-6f4e-4f43-9b4e-6d1c0e2a7d11")
 
@@ -100,9 +101,9 @@ class ActionContext:
         if status is not None and platform.statuses is not None and status not in platform.statuses:
             return _("{platform} cannot set {status} (connector {name}){why}").format(
                 platform=platform.name,
-                status=status.replace("_", " "),
+                status=word(STATUS, status),
                 name=connector,
-                why=f": {platform.statuses_note}" if platform.statuses_note else "",
+                why=f": {_(platform.statuses_note)}" if platform.statuses_note else "",
             )
         return None
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from agentdesk.i18n import _
 from agentdesk.store.db import Store, now
+from agentdesk.words import STATUS, word
 
 
 @dataclass(frozen=True)
@@ -93,5 +94,7 @@ def staleness(store: Store, ticket_id: int, was: dict, my_agent_ids: set[int]) -
     ):
         reasons.append(_("the ticket was reassigned"))
     if now_basis["stage"] == 2 and was.get("stage") != 2:
-        reasons.append(_("the ticket was {status} elsewhere").format(status=now_basis["status"]))
+        reasons.append(
+            _("the ticket was {status} elsewhere").format(status=word(STATUS, now_basis["status"]))
+        )
     return reasons

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from agentdesk.config.settings import SavedView
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.query import QueryError, parse
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.db import Store, now
@@ -116,15 +116,15 @@ def saved_views(
 
 
 CHANNEL_TITLES = {
-    "email": "Email",
-    "chat": "Web chat",
-    "wechat": "WeChat",
-    "weibo": "Weibo",
-    "sms": "SMS",
-    "webform": "Web form",
-    "amazon": "Amazon",
-    "phone": "Phone",
-    "helpdesk": "Helpdesk",
+    "email": N_("Email"),
+    "chat": N_("Web chat"),
+    "wechat": N_("WeChat"),
+    "weibo": N_("Weibo"),
+    "sms": N_("SMS"),
+    "webform": N_("Web form"),
+    "amazon": N_("Amazon"),
+    "phone": N_("Phone"),
+    "helpdesk": N_("Helpdesk"),
 }
 
 

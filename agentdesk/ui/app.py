@@ -17,6 +17,8 @@ from typing import Protocol
 
 from textual import events, work
 from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
 
 from agentdesk.config.settings import Settings
 from agentdesk.i18n import _
@@ -34,6 +36,7 @@ from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.theme_loader import install_themes
 from agentdesk.ui.type_ahead import note_reader, pass_on_typed_ahead
 from agentdesk.ui.writer import Writer
+from agentdesk.words import PRESENCE, word
 
 SYNC_WATCH = 2.0  # seconds between checks that someone syncs this cache
 
@@ -56,6 +59,8 @@ class AgentDeskApp(SafeNotify):
     TITLE = "agentdesk"
     COMMANDS = App.COMMANDS | {AgentDeskCommands}
     ENABLE_COMMAND_PALETTE = True
+    # Our own palette binding, so the footer's label is in the agent's language.
+    BINDINGS = [Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True)]
 
     def __init__(
         self,
@@ -167,6 +172,19 @@ class AgentDeskApp(SafeNotify):
             return _("sync in this process"), False
         return _("sync by daemon"), False
 
+    # -- the palette ----------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def get_system_commands(self, screen):
+        # Textual's own (theme, quit, keys, screenshot) are English only; ours list every
+        # action and theme in the agent's language.
+        return iter(())
+
     # -- presence -------------------------------------------------------------------------
 
     def set_presence(self, presence: str, *, auto: bool = False) -> None:
@@ -184,7 +202,9 @@ class AgentDeskApp(SafeNotify):
     def cycle_presence(self) -> None:
         i = PRESENCES.index(self.presence) if self.presence in PRESENCES else 0
         self.set_presence(PRESENCES[(i + 1) % len(PRESENCES)])
-        self.notify(_("You are {presence}.").format(presence=self.presence), timeout=2)
+        self.notify(
+            _("You are {presence}.").format(presence=word(PRESENCE, self.presence)), timeout=2
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -13,6 +13,7 @@ from agentdesk.i18n import _
 from agentdesk.store.presence import PRESENCES
 from agentdesk.text import one_line
 from agentdesk.ui.keys import MAIN_KEYS, key_label
+from agentdesk.words import PRESENCE, word
 
 
 class AgentDeskCommands(Provider):
@@ -47,7 +48,13 @@ class AgentDeskCommands(Provider):
         if screen.search_view is not None:
             out.append((_("Save this search as a view…"), screen.save_search_as_view, ""))
         for p in PRESENCES:
-            out.append((_("Presence: {p}").format(p=p), partial(self.app.set_presence, p), ""))
+            out.append(
+                (
+                    _("Presence: {p}").format(p=word(PRESENCE, p)),
+                    partial(self.app.set_presence, p),
+                    "",
+                )
+            )
         for entry in screen.canned_index().entries:
             label = _("Canned: {title}").format(title=one_line(entry.title))
             if entry.shortcode:

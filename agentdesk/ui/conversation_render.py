@@ -11,18 +11,17 @@ import json
 
 from rich.text import Text
 
-from agentdesk.i18n import _, n_
+from agentdesk import durations
+from agentdesk.i18n import _, n_, p_
 from agentdesk.store.reads import Conversation
 from agentdesk.store.schema import NO_DUE
 from agentdesk.store.views import channel_title
 from agentdesk.text import one_line, sanitize
-from agentdesk.ui.format import age, countdown
+from agentdesk.ui.format import age
+from agentdesk.words import DELIVERY, EVENT, OP_KIND, ORDER_STATUS, PRIORITY, STATUS, word
 
 # The styled parts of a thread; the pane gives each a style from the theme.
 THREAD_PARTS = ("customer", "agent", "note", "note_body", "event", "queued", "failed", "attachment")
-
-# Event kinds are shown as written, except where a word reads better.
-_EVENT_WORDS = {"status": "status changed"}
 
 
 def _when(ts: int | None, zone: dt.tzinfo | None, now: float) -> str:
@@ -30,8 +29,9 @@ def _when(ts: int | None, zone: dt.tzinfo | None, now: float) -> str:
         return ""
     local = dt.datetime.fromtimestamp(ts, zone)
     today = dt.datetime.fromtimestamp(now, zone).date()
-    stamp = local.strftime("%H:%M") if local.date() == today else local.strftime("%m-%d %H:%M")
-    return f"{stamp} ({age(ts, now)})"
+    same_day = local.date() == today
+    stamp = local.strftime(_("%H:%M") if same_day else _("%m-%d %H:%M"))
+    return f"{stamp} " + p_("ago", "({age})").format(age=age(ts, now))
 
 
 def size_label(n: int | None) -> str:
@@ -57,14 +57,17 @@ def header(conv: Conversation, others: list, now: float) -> Text:
     text.append(one_line(t["subject"]) or _("(no subject)"), "bold")
     text.append("\n")
     text.append(f"#{one_line(t['remote_id'])} · {channel_title(t['channel'])} · ", "dim")
-    text.append(t["status"], "bold")
+    text.append(word(STATUS, t["status"]), "bold")
     platform_status = _fields(t).get("status_name")  # a platform's own status, e.g. Freshdesk's
     if platform_status:
         text.append(f" ({one_line(str(platform_status))})", "bold")
-    text.append(f" · {t['priority']}", "bold red" if t["priority"] in ("high", "urgent") else "dim")
+    text.append(
+        f" · {word(PRIORITY, t['priority'])}",
+        "bold red" if t["priority"] in ("high", "urgent") else "dim",
+    )
     who = one_line(t["assignee_name"]) or _("unassigned")
     team = one_line(t["team_name"])
-    text.append("\n" + _("Assignee: ") + who + (f" · {_('Team')}: {team}" if team else ""))
+    text.append("\n" + _("Assignee: ") + who + (" · " + _("Team: ") + team if team else ""))
     if conv.tags:
         text.append("\n" + _("Tags: "), "dim")
         text.append(", ".join(one_line(x) for x in conv.tags), "cyan")
@@ -75,14 +78,14 @@ def header(conv: Conversation, others: list, now: float) -> Text:
         (_("resolution"), t["sla_resolve_due"]),
     ):
         if due is not None and due < NO_DUE and t["stage"] < 2:
-            timers.append((label, countdown(due, now)))
+            timers.append((label, int(due - now)))
     if timers:
         text.append("\n" + _("SLA: "), "dim")
         for i, (label, left) in enumerate(timers):
             if i:
                 text.append(" · ", "dim")
             text.append(f"{label} ")
-            text.append(left or "0m", "bold red" if left.startswith("-") else "green")
+            text.append(durations.countdown_phrase(left), "bold red" if left < 0 else "green")
     for o in others:
         mode = _("is typing") if o["viewing_mode"] == "typing" else _("is viewing")
         text.append("\n" + f"{one_line(o['name'])} {mode}", "bold yellow")
@@ -103,14 +106,17 @@ def customer_card(conv: Conversation, zone: dt.tzinfo | None, now: float) -> Tex
         + n_("{n} past ticket", "{n} past tickets", conv.past_tickets).format(n=conv.past_tickets),
         "dim",
     )
-    handles = [f"{channel_title(ch)}: {one_line(h)}" for ch, h in sorted(conv.handles.items())]
+    handles = [
+        _("{channel}: {handle}").format(channel=channel_title(ch), handle=one_line(h))
+        for ch, h in sorted(conv.handles.items())
+    ]
     if c["email"] and "email" not in conv.handles:
         handles.insert(0, one_line(c["email"]))
     if handles:
         text.append("\n" + " · ".join(handles), "dim")
     for o in conv.orders[:3]:
         text.append("\n" + _("Order") + f" {one_line(o['number'])} ", "")
-        text.append(one_line(o["status"]).replace("_", " "), "bold")
+        text.append(word(ORDER_STATUS, one_line(o["status"])), "bold")
         text.append(f" {o['amount_cents'] / 100:.2f} {one_line(o['currency'])}")
         if o["tracking_number"]:
             text.append(f" · {one_line(o['carrier'])} {one_line(o['tracking_number'])}", "cyan")
@@ -135,13 +141,15 @@ def _event_line(e, conv: Conversation) -> str:
         return _("{actor} transferred it to {to}").format(actor=actor, to=target)
     if kind in ("status", "solved", "reopened") and "to" in data:
         return _("{actor} set status {frm} → {to}").format(
-            actor=actor, frm=data.get("from", "?"), to=data["to"]
+            actor=actor,
+            frm=word(STATUS, data.get("from")) or "?",
+            to=word(STATUS, data["to"]),
         )
     if kind == "rated":
         return _("customer rated {score}/5").format(score=data.get("score", "?"))
     if kind == "created":
         return _("ticket created")
-    return f"{actor} {_(_EVENT_WORDS.get(kind, kind))}"
+    return _("{actor} {did}").format(actor=actor, did=word(EVENT, kind))
 
 
 def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict) -> Text:
@@ -167,12 +175,12 @@ def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict)
         if m["author_kind"] == "customer":
             text.append(f"▌ {author}", styles["customer"])
         elif internal:
-            text.append(f"▌ {_('NOTE')} · {author}", styles["note"])
+            text.append("▌ " + _("NOTE") + f" · {author}", styles["note"])
         else:
-            text.append(f"▌ {author} · {_('reply')}", styles["agent"])
+            text.append(f"▌ {author} · {word(OP_KIND, 'reply')}", styles["agent"])
         text.append(f"  {_when(m['created_at'], zone, now)}", "dim")
         if m["delivery"] in ("queued", "sending"):
-            text.append("  " + _(m["delivery"]), styles["queued"])
+            text.append("  " + word(DELIVERY, m["delivery"]), styles["queued"])
         elif m["delivery"] == "failed":
             text.append(
                 "  " + _("failed: {why}").format(why=one_line(m["error"])), styles["failed"]

@@ -4,49 +4,103 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
+from agentdesk import durations, i18n
+from agentdesk.i18n import N_, _
 from agentdesk.text import one_line, pad_cells
-from agentdesk.ui.format import CHANNEL_BADGES, age, countdown
+from agentdesk.ui.format import age, badge, countdown
 
-_FLAGS, _BADGE, _AGE, _SLA = 3, 5, 5, 7  # mark + unread + op; channel; age; countdown
+_FLAGS = 3  # mark, unread, op on its way
+_BADGE = 4  # the channel's badge: four cells in every language
+_GAP = 1
+_VIEWER_FROM = 100  # narrower inboxes leave out who else has the ticket open
+
+# Values that make a column widest, to size the age and SLA columns in any language.
+_AGES = (59, 59 * 60, 23 * 3600, 999 * 86400)
+_COUNTDOWNS = (59 * 60, 9 * 3600 + 59 * 60, -(23 * 3600 + 59 * 60), -(9 * 86400 + 23 * 3600))
+
+
+# Column headings.
+_LABELS = {
+    "channel": N_("CH"),
+    "customer": N_("Customer"),
+    "subject": N_("Subject"),
+    "age": N_("Age"),
+    "sla": N_("SLA"),
+    "assignee": N_("Assignee"),
+    "viewer": N_("Viewing"),
+}
+
+
+def column_labels() -> dict[str, str]:
+    return {key: _(label) for key, label in _LABELS.items()}
 
 
 @dataclass(frozen=True)
 class Layout:
+    """Widths in cells; 0 leaves a column out."""
+
     customer: int
     subject: int
+    age: int
+    sla: int
     who: int
     viewer: int
 
 
-def layout(width: int) -> Layout:
-    """Column widths for an inbox this wide; narrow inboxes give the subject the room."""
-    who, viewer = (12, 8) if width >= 80 else (8, 6)
-    flexible = max(16, width - (_FLAGS + _BADGE + _AGE + _SLA + 2 + who + viewer))
-    customer = min(16, max(8, flexible * 2 // 5))
-    return Layout(customer, flexible - customer, who, viewer)
+def _labels_fit(labels: dict[str, str], key: str, width: int) -> int:
+    return max(width, cell_len(labels[key]))
 
 
-def header(width: int, labels: dict[str, str]) -> Text:
-    c = layout(width)
-    return Text(
+@lru_cache(maxsize=32)
+def _layout(width: int, assignee: bool, language: str) -> Layout:
+    lab = column_labels()
+    age_w = _labels_fit(lab, "age", durations.widest(durations.age, _AGES))
+    sla_w = _labels_fit(lab, "sla", durations.widest(durations.countdown, _COUNTDOWNS))
+    who = _labels_fit(lab, "assignee", 12 if width >= 90 else 8) if assignee else 0
+    viewer = _labels_fit(lab, "viewer", 8) if width >= _VIEWER_FROM else 0
+    fixed = _FLAGS + _BADGE + _GAP + age_w + _GAP + sla_w + _GAP
+    fixed += (who + _GAP if who else 0) + (viewer + _GAP if viewer else 0)
+    flexible = max(16, width - fixed)
+    # The customer's name takes a quarter, within reason; the subject gets the rest.
+    customer = min(18, max(_labels_fit(lab, "customer", 8), flexible // 4))
+    return Layout(customer, flexible - customer - _GAP, age_w, sla_w, who, viewer)
+
+
+def layout(width: int, assignee: bool = True) -> Layout:
+    """Column widths for an inbox this wide: the subject gets the room; no column is
+    narrower than its heading, so headings are never cut."""
+    return _layout(width, assignee, i18n.current())
+
+
+def header(width: int, assignee: bool = True) -> Text:
+    c = layout(width, assignee)
+    labels = column_labels()
+    line = (
         " " * _FLAGS
-        + pad_cells(labels["channel"], _BADGE)
-        + pad_cells(labels["customer"], c.customer - 1)
-        + " "
-        + pad_cells(labels["subject"], c.subject)
-        + labels["age"].rjust(_AGE)
-        + labels["sla"].rjust(_SLA)
-        + "  "
-        + pad_cells(labels["assignee"], c.who - 1)
-        + " "
-        + pad_cells(labels["viewer"], c.viewer),
-        no_wrap=True,
-        end="",
+        + pad_cells(labels["channel"], _BADGE + _GAP)
+        + pad_cells(labels["customer"], c.customer + _GAP)
+        + pad_cells(labels["subject"], c.subject + _GAP)
+        + rjust_cells(labels["age"], c.age)
+        + " " * _GAP
+        + rjust_cells(labels["sla"], c.sla)
+        + " " * _GAP
     )
+    if c.who:
+        line += pad_cells(labels["assignee"], c.who + _GAP)
+    if c.viewer:
+        line += pad_cells(labels["viewer"], c.viewer)
+    return Text(line, no_wrap=True, end="")
+
+
+def rjust_cells(text: str, width: int) -> str:
+    """Right-aligned in `width` cells, measured as the terminal does (CJK takes two)."""
+    return " " * max(0, width - cell_len(text)) + text
 
 
 def viewer_label(viewers: str | None) -> tuple[str, bool]:
@@ -67,29 +121,33 @@ def render_row(
     styles: dict[str, Style],
     *,
     marked: bool,
+    assignee: bool = True,
 ) -> Text:
-    c = layout(width)
+    c = layout(width, assignee)
     text = Text(no_wrap=True, end="")
     text.append("*" if marked else " ", styles["mark"])
     text.append("●" if row["unread"] else " ", styles["unread"])
     op = row["pending_op"] or ""
     failed = op.endswith(":failed")
     text.append("!" if failed else ("↑" if op else " "), styles["failed" if failed else "queued"])
-    badge = CHANNEL_BADGES.get(row["channel"], row["channel"][:4].upper())
-    text.append(pad_cells(badge, _BADGE), styles["badge"])
-    text.append(pad_cells(one_line(row["customer_name"]) or "—", c.customer - 1) + " ")
+    text.append(pad_cells(badge(row["channel"]), _BADGE + _GAP), styles["badge"])
+    text.append(pad_cells(one_line(row["customer_name"]) or "—", c.customer) + " " * _GAP)
     subject = one_line(row["subject"]) or one_line(row["preview"])
     text.append(
-        pad_cells(subject, c.subject - 1) + " ", styles["unread_subject"] if row["unread"] else None
+        pad_cells(subject, c.subject) + " " * _GAP,
+        styles["unread_subject"] if row["unread"] else None,
     )
-    text.append(age(row["last_message_at"] or row["created_at"], now).rjust(_AGE), styles["dim"])
+    text.append(rjust_cells(age(row["last_message_at"] or row["created_at"], now), c.age), "dim")
+    text.append(" " * _GAP)
     sla = countdown(row["due_key"], now)
-    text.append(sla.rjust(_SLA), styles["breached" if sla.startswith("-") else "sla"])
-    text.append("  ")
-    who = one_line(row["assignee_name"]) or "—"
-    if op.startswith("transfer:") and not row["assignee_name"]:
-        who = "→" + (one_line(row["team_name"]) or "?")
-    text.append(pad_cells(who, c.who - 1) + " ", styles["dim"])
-    viewer, typing = viewer_label(row["viewers"])
-    text.append(pad_cells(viewer, c.viewer), styles["typing" if typing else "viewing"])
+    text.append(rjust_cells(sla, c.sla), styles["breached" if sla.startswith("-") else "sla"])
+    text.append(" " * _GAP)
+    if c.who:
+        who = one_line(row["assignee_name"]) or "—"
+        if op.startswith("transfer:") and not row["assignee_name"]:
+            who = "→" + (one_line(row["team_name"]) or "?")
+        text.append(pad_cells(who, c.who) + " " * _GAP, styles["dim"])
+    if c.viewer:
+        viewer, typing = viewer_label(row["viewers"])
+        text.append(pad_cells(viewer, c.viewer), styles["typing" if typing else "viewing"])
     return text

@@ -2,7 +2,7 @@
 agents, conversations tickets, labels tags, private messages internal notes."""
 
 from agentdesk.connectors.spec import ConnectorSpec
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.ops import ALL_KINDS
 from agentdesk.options import Key
 
@@ -12,19 +12,19 @@ SPEC = ConnectorSpec(
     connector="agentdesk.connectors.chatwoot.connector:ChatwootConnector",
     options={
         "url": Key(
-            "str", required=True, help=_("the installation's address, https://chat.yourshop.com")
+            "str", required=True, help=N_("the installation's address, https://chat.yourshop.com")
         ),
         "account_id": Key(
-            "int", required=True, help=_("the account's number (in Chatwoot's URLs)")
+            "int", required=True, help=N_("the account's number (in Chatwoot's URLs)")
         ),
         "inboxes": Key(
-            "list[int]", [], help=_("only these inbox ids; empty: all the token can see")
+            "list[int]", [], help=N_("only these inbox ids; empty: all the token can see")
         ),
     },
     ops=ALL_KINDS,
     reply_status=None,
     # Chatwoot snoozes a conversation until a time: there is no "on hold" without one.
     statuses=frozenset({"new", "open", "pending", "solved", "closed"}),
-    statuses_note=_("Chatwoot snoozes until a time, and agentdesk has no snooze yet"),
+    statuses_note=N_("Chatwoot snoozes until a time, and agentdesk has no snooze yet"),
     secret=_("your access token (Chatwoot: Profile settings → Access token)"),
 )

@@ -2,7 +2,7 @@
 across eight channels. Needs no account; its state lives in <data dir>/connectors/NAME/."""
 
 from agentdesk.connectors.spec import ConnectorSpec
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.ops import ALL_KINDS
 from agentdesk.options import Key
 
@@ -14,15 +14,15 @@ SPEC = ConnectorSpec(
     platform=_("the demo shop"),
     connector="agentdesk.connectors.demo.connector:DemoConnector",
     options={
-        "seed": Key("int", 1, help=_("the same seed gives the same shop")),
+        "seed": Key("int", 1, help=N_("the same seed gives the same shop")),
         "tickets": Key(
-            "int", 400, minimum=0, maximum=MAX_TICKETS, help=_("tickets in the shop's history")
+            "int", 400, minimum=0, maximum=MAX_TICKETS, help=N_("tickets in the shop's history")
         ),
         "rate": Key(
-            "float", 6.0, minimum=0, maximum=MAX_RATE, help=_("new customer messages per minute")
+            "float", 6.0, minimum=0, maximum=MAX_RATE, help=N_("new customer messages per minute")
         ),
-        "reply_delay": Key("duration", 20, help=_("how long customers take to answer")),
-        "shop_name": Key("str", "Lumen & Loom", help=_("the shop's name as customers know it")),
+        "reply_delay": Key("duration", 20, help=N_("how long customers take to answer")),
+        "shop_name": Key("str", "Lumen & Loom", help=N_("the shop's name as customers know it")),
     },
     ops=ALL_KINDS,
     needs_secret=False,

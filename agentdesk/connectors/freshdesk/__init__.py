@@ -2,7 +2,7 @@
 notes the conversation, canned responses (from their folders) canned replies."""
 
 from agentdesk.connectors.spec import ConnectorSpec
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.ops import ALL_KINDS
 from agentdesk.options import Key
 
@@ -12,10 +12,10 @@ SPEC = ConnectorSpec(
     connector="agentdesk.connectors.freshdesk.connector:FreshdeskConnector",
     options={
         "url": Key(
-            "str", required=True, help=_("the account's address, https://yourshop.freshdesk.com")
+            "str", required=True, help=N_("the account's address, https://yourshop.freshdesk.com")
         ),
         "groups": Key(
-            "list[str]", [], help=_("only these groups' tickets (names or ids); empty: all")
+            "list[str]", [], help=N_("only these groups' tickets (names or ids); empty: all")
         ),
     },
     ops=ALL_KINDS,

@@ -2,7 +2,7 @@
 public comments replies and private ones internal notes, active macros canned replies."""
 
 from agentdesk.connectors.spec import ConnectorSpec
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.ops import ALL_KINDS
 from agentdesk.options import Key
 
@@ -12,15 +12,15 @@ SPEC = ConnectorSpec(
     connector="agentdesk.connectors.zendesk.connector:ZendeskConnector",
     options={
         "url": Key(
-            "str", required=True, help=_("the account's address, https://yourshop.zendesk.com")
+            "str", required=True, help=N_("the account's address, https://yourshop.zendesk.com")
         ),
         "email": Key(
             "str",
             required=True,
-            help=_("the API user; `agentdesk login NAME` stores its API token"),
+            help=N_("the API user; `agentdesk login NAME` stores its API token"),
         ),
         "groups": Key(
-            "list[str]", [], help=_("only these groups' tickets (names or ids); empty: all")
+            "list[str]", [], help=N_("only these groups' tickets (names or ids); empty: all")
         ),
     },
     ops=ALL_KINDS,

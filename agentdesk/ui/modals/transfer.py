@@ -22,6 +22,7 @@ from agentdesk.i18n import _
 from agentdesk.text import one_line
 from agentdesk.ui.type_ahead import TypeAhead, focus_now
 from agentdesk.ui.widgets.choice_list import ChoiceList
+from agentdesk.words import PRESENCE, word
 
 _PRESENCE_STYLE = {"online": "bold green", "away": "yellow", "offline": "dim red"}
 
@@ -57,7 +58,7 @@ class Target:
             return text
         text.append(_("agent "), "bold cyan")
         text.append(one_line(self.name))
-        text.append(f"  {self.presence}", _PRESENCE_STYLE.get(self.presence, ""))
+        text.append(f"  {word(PRESENCE, self.presence)}", _PRESENCE_STYLE.get(self.presence, ""))
         full = self.capacity and self.load >= self.capacity
         load = _("{load}/{cap} open").format(load=self.load, cap=self.capacity)
         text.append(f"  {load}", "bold red" if full else "")

@@ -20,7 +20,8 @@ def banner(what: str, now: float, zone: dt.tzinfo | None, frozen: bool = False) 
     """The line on top of every monitor screen: it is read-only, what it shows, the time."""
     clock = dt.datetime.fromtimestamp(now, zone).strftime("%Y-%m-%d %H:%M")
     text = Text.assemble(
-        (" READ-ONLY ", "bold reverse red"), f"  agentdesk monitor · {what} · {clock}"
+        (" " + _("READ-ONLY") + " ", "bold reverse red"),
+        "  " + _("agentdesk monitor") + f" · {what} · {clock}",
     )
     if frozen:  # a copy nothing can write to: it shows the moment it was taken
         text.append("  " + _("a frozen copy of the cache: it does not change"), "bold yellow")
@@ -132,6 +133,6 @@ def tiles(wb: Wallboard, narrow: bool = False) -> Table:
 def hourly(wb: Wallboard, zone: dt.tzinfo | None, height: int = 5) -> Group:
     """New tickets per hour over the last 24 hours, a bar per hour, `height` rows tall."""
     top = max(wb.hourly) if wb.hourly else 0
-    title = Text(_("New tickets per hour, last 24 h") + f"  (max {top})", "bold")
+    title = Text(_("New tickets per hour, last 24 h") + "  " + _("(max {n})").format(n=top), "bold")
     first = (wb.now // 3600 - 23) * 3600
     return Group(title, BarChart(wb.hourly, first, height=height, zone=zone))

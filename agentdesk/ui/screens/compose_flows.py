@@ -16,6 +16,7 @@ from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.type_ahead import focus_now
 from agentdesk.ui.widgets.composer import Composer
 from agentdesk.ui.widgets.conversation import ConversationPane
+from agentdesk.words import OP_KIND, word
 
 DRAFT_DEBOUNCE = 0.4  # seconds of quiet typing before the draft is written
 
@@ -222,7 +223,7 @@ class ComposeFlows:
 
         self.app.push_screen(
             Confirm(
-                _("Discard the failed {kind}?").format(kind=op["kind"]),
+                _("Discard the failed {kind}?").format(kind=word(OP_KIND, op["kind"])),
                 Text(one_line(op["last_error"])),
                 _("discard"),
                 _("keep"),

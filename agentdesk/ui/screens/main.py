@@ -42,16 +42,6 @@ from agentdesk.ui.widgets.view_list import ViewList
 
 FOLLOW_DELAY = 0.08  # seconds the cursor rests before the conversation follows it
 
-_HEADER_LABELS = {
-    "channel": _("CH"),
-    "customer": _("Customer"),
-    "subject": _("Subject"),
-    "age": _("Age"),
-    "sla": _("SLA"),
-    "assignee": _("Assignee"),
-    "viewer": _("Viewing"),
-}
-
 
 class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
     BINDINGS = bindings(MAIN_KEYS)
@@ -171,6 +161,8 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
                     view.order or self.app.settings.ui.sort,
                     self.app.settings.agent.email,
                 )
+                # In Mine every ticket is the agent's own: its room goes to the subject.
+                self.inbox.assignee_column = view.id != "mine"
                 self.inbox.set_window(window, data.slice)
                 self._window_view = view.id
         self._show_header()
@@ -204,7 +196,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         if self.inbox.marked:
             title.append("  " + _("{n} marked").format(n=len(self.inbox.marked)), "bold yellow")
         width = self.inbox.size.width or 60
-        head = Text(inbox_header(width, _HEADER_LABELS).plain, "bold dim")
+        head = Text(inbox_header(width, self.inbox.assignee_column).plain, "bold dim")
         update_if_changed(self.query_one("#inbox-title", Static), title)
         update_if_changed(self.query_one("#inbox-header", Static), head)
 

@@ -17,7 +17,7 @@ from rich.text import Text
 from agentdesk.canned.library import from_files, merge
 from agentdesk.canned.render import render, ticket_values
 from agentdesk.canned.search import CannedIndex
-from agentdesk.i18n import _, n_
+from agentdesk.i18n import N_, _, n_
 from agentdesk.store import actions, reads, undo
 from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
@@ -33,6 +33,13 @@ from agentdesk.ui.type_ahead import focus_now
 
 # What `y` may put on the clipboard: identifiers, nothing a terminal or a shell would read.
 _COPYABLE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+
+# What `y` copies, as reads.references names them.
+REFERENCES = {
+    "ticket": N_("ticket"),
+    "order": N_("order"),
+    "tracking number": N_("tracking number"),
+}
 
 
 def _undone(n: int) -> str:
@@ -154,8 +161,9 @@ class TicketFlows:
         what, value = refs[i]
         self.app.copy_to_clipboard(value)
         following = refs[(i + 1) % len(refs)][0] if len(refs) > 1 else None
-        text = _("Copied the {what}: {value}").format(what=what, value=value)
+        text = _("Copied the {what}: {value}").format(what=_(REFERENCES.get(what, what)), value=value)
         if following:
+            following = _(REFERENCES.get(following, following))
             text += "  " + _("(y again: the {what})").format(what=following)
         self.notify(text, timeout=3)
 

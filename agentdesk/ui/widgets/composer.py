@@ -21,6 +21,7 @@ from agentdesk.canned.render import MACRO_KINDS, macro_effects
 from agentdesk.i18n import _
 from agentdesk.ui.keys import COMPOSER_KEYS, bindings
 from agentdesk.ui.type_ahead import focus_now
+from agentdesk.words import STATUS, word
 
 
 class ComposerArea(TextArea):
@@ -153,7 +154,9 @@ class Composer(Vertical):
             # The keys themselves are in the footer; what the agent would not guess is here.
             title.append(
                 "  "
-                + _("sending sets {status}; ctrl+o keeps it open").format(status=self.reply_sets),
+                + _("sending sets {status}; ctrl+o keeps it open").format(
+                    status=word(STATUS, self.reply_sets)
+                ),
                 "dim",
             )
         self.query_one("#composer-title", Static).update(title)

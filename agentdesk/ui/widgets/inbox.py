@@ -55,6 +55,7 @@ class Inbox(ScrollView, can_focus=True):
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
         self._minute = 0
         self._style_cache: tuple[str, dict[str, Style]] | None = None
+        self.assignee_column = True  # off where every ticket is the agent's own (Mine)
 
     # -- data -------------------------------------------------------------------------
 
@@ -225,12 +226,15 @@ class Inbox(ScrollView, can_focus=True):
             minute,
             self.has_focus and selected,
             self.app.theme,
+            self.assignee_column,
         )
         strip = self._lines.get(key)
         if strip is not None:
             self._lines.move_to_end(key)
             return strip
-        text = render_row(row, width, self.clock(), self._styles(), marked=marked)
+        text = render_row(
+            row, width, self.clock(), self._styles(), marked=marked, assignee=self.assignee_column
+        )
         cursor = self.get_component_rich_style("inbox--cursor") if selected else None
         segments = Segment.apply_style(text.render(self.app.console), base, cursor)
         fill = base + cursor if cursor else base

@@ -10,6 +10,7 @@ from textual.widgets import Static
 from agentdesk.i18n import _
 from agentdesk.text import one_line
 from agentdesk.ui.widgets.quiet import update_if_changed
+from agentdesk.words import CONNECTOR_STATE, PRESENCE, word
 
 _STATE_STYLE = {
     "ok": "green",
@@ -37,10 +38,10 @@ class StatusLine(Static):
         text = Text()
         for c in connectors:
             state = c["state"]
-            label = state
+            label = word(CONNECTOR_STATE, state)
             if state in ("offline", "error") and c["offline_since"]:
                 since = dt.datetime.fromtimestamp(c["offline_since"], zone).strftime("%H:%M")
-                label = _("{state} since {time}").format(state=state, time=since)
+                label = _("{state} since {time}").format(state=label, time=since)
             text.append(f"{one_line(c['connector'])}: ", style="bold")
             text.append(label, style=_STATE_STYLE.get(state, ""))
             if c["last_error"] and state in ("offline", "error"):
@@ -52,7 +53,7 @@ class StatusLine(Static):
         failed = outbox.get("failed", 0)
         text.append(_(", {f} failed").format(f=failed), style="red bold" if failed else "")
         text.append("  " + _("you: "))
-        text.append(presence or "—", _PRESENCE_STYLE.get(presence or "", ""))
+        text.append(word(PRESENCE, presence) or "—", _PRESENCE_STYLE.get(presence or "", ""))
         if marks:
             text.append("  " + _("{n} marked").format(n=marks), "bold yellow")
         text.append(f"  [{engine}]", style="bold yellow" if engine_warn else "dim")

@@ -18,13 +18,17 @@ class ViewList(Static):
 
     def show(self, views, counts: dict[str, int], selected: str) -> None:
         text = Text(no_wrap=True)
-        width = max(6, self.size.width - 8)
+        # The counts take the room their largest needs, the names the rest (a Chinese name
+        # takes two cells a character).
+        digits = max((len(f"{counts.get(v.id, 0):,}") for v in views), default=1)
+        count_width = max(4, digits + 1)
+        width = max(6, self.size.width - 2 - count_width)
         for i, v in enumerate(views):
             key = str(i + 1) if i < 9 else " "
             style = "reverse bold" if v.id == selected else ""
             text.append(f"{key} ", "dim")
             text.append(pad_cells(one_line(v.title), width), style)
-            text.append(f"{counts.get(v.id, 0):>6,}", style or "cyan")
+            text.append(f"{counts.get(v.id, 0):>{count_width},}", style or "cyan")
             text.append("\n")
         text.rstrip()
         update_if_changed(self, text)
