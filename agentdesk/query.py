@@ -51,6 +51,7 @@ SEARCH_SYNTAX = (
     ("channel:wechat,sms", _("channels; a comma means any of them")),
     ("assignee:me,none  team:VIP", _("assignee (me, none or a name), team")),
     ("assignee:zw  team:shouhou", _("Chinese names by pinyin, full or initials")),
+    ("from:wy  from:wangyan", _("a customer's Chinese name by pinyin, too")),
     ("tag:vip  priority:high", _("tag, priority")),
     ("after:2026-11-01", _("created on or after a day (before: before it)")),
 )

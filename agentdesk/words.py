@@ -43,6 +43,7 @@ DELIVERY = {
     "sending": N_("sending"),
     "sent": N_("sent"),
     "failed": N_("failed"),
+    "discarded": N_("discarded"),
 }
 
 # What happened to a ticket, where no sentence of its own says it better.

@@ -257,4 +257,4 @@ def test_a_platforms_own_due_times_win_over_our_policies(tmp_path):
         conv = reads.conversation(store, waiting["id"])
         console = Console(width=120, record=True)
         console.print(header(conv, [], now))
-        assert "on_hold (Awaiting parts)" in console.export_text()
+        assert "on hold (Awaiting parts)" in console.export_text()

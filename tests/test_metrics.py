@@ -80,7 +80,7 @@ def test_report_json_csv_and_table(history):
     assert [line.split(",")[2] for line in lines[1:]] == ["(unassigned)", "ann", "bob"]
 
     table = report(history, *week, "--by", "channel", "--format", "table")
-    assert table.returncode == 0 and "First reply" in table.stdout and "email" in table.stdout
+    assert table.returncode == 0 and "First reply" in table.stdout and "Email" in table.stdout
 
     bad = report(history, "--since", "last tuesday")
     assert bad.returncode == 2 and "--since" in bad.stderr

@@ -145,3 +145,63 @@ def test_the_key_blob_scores_as_score_does():
         forms = query_forms(typed)
         expected = {i: s for i, k in keys if (s := score(forms, k)) is not None}
         assert blob.scores(forms) == expected, typed
+
+
+def test_the_from_filter_finds_a_chinese_customer_by_pinyin(filled, filled_store):
+    from agentdesk.query import parse
+    from agentdesk.store import reads
+    from agentdesk.store.filters import compile_query
+
+    def count(text: str) -> int:
+        return reads.count(filled_store, compile_query(parse(text), filled.agent.email))
+
+    customer, theirs = next(
+        (r, n)
+        for r in filled_store.query("SELECT id, name FROM customers ORDER BY id")
+        if name_keys(r["name"]).fulls
+        and (
+            n := filled_store.one("SELECT count(*) FROM tickets WHERE customer_id = ?", (r["id"],))[
+                0
+            ]
+        )
+    )  # e.g. 汪艳 and her tickets
+    keys = name_keys(customer["name"])
+    same_full = filled_store.one(
+        "SELECT count(*) FROM tickets WHERE customer_id IN"
+        " (SELECT id FROM customers WHERE name_pinyin LIKE ?)",
+        (f"%{keys.fulls[0]}%",),
+    )[0]
+    assert count(f"from:{keys.fulls[0]}") == same_full >= theirs  # namesakes count too
+    assert count(f"from:{keys.initials[0]}") >= theirs
+    assert count(f"from:{customer['name']}") >= theirs  # the characters, as before
+    # One letter is matched against names as written, never against pinyin (it would find
+    # every 王 and 吴 as well).
+    by_letter = filled_store.one(
+        "SELECT count(*) FROM tickets WHERE customer_id IN"
+        " (SELECT id FROM customers WHERE name LIKE '%w%')"
+    )[0]
+    assert count("from:w") == by_letter
+    assert count("from:zzzzqqqq") == 0
+
+
+def test_a_cache_from_before_the_pinyin_column_gains_it_on_opening(tmp_path):
+    import sqlite3
+
+    from agentdesk.store import schema
+    from agentdesk.store.db import Store
+
+    path = tmp_path / "agentdesk.db"
+    old = sqlite3.connect(path)
+    for step in schema.MIGRATIONS[:6]:
+        old.executescript(step)
+    old.execute("PRAGMA user_version = 6")
+    old.execute(
+        "INSERT INTO customers (connector, remote_id, name, created_at) VALUES"
+        " ('shop', 'c1', '曾小单', 0), ('shop', 'c2', 'Ava Clark', 0)"
+    )
+    old.commit()
+    old.close()
+    with Store.open_dir(tmp_path) as store:
+        keys = dict(store.query("SELECT remote_id, name_pinyin FROM customers"))
+    assert keys["c2"] is None
+    assert {"zengxiaoshan", "cengxiaodan", "zxs", "cxd"} <= set(keys["c1"].split())

@@ -90,6 +90,7 @@ def test_the_wheel_carries_stylesheets_themes_and_every_connector_package(wheel)
         "agentdesk/connectors/http/client.py",
         "agentdesk/store/__init__.py",
         "agentdesk/config/example.toml",
+        "agentdesk/locale/zh_CN/LC_MESSAGES/agentdesk.mo",
     ):
         assert needed in names, f"the wheel leaves out {needed}"
 
@@ -104,9 +105,12 @@ def test_installed_wheel_runs_the_demo_the_console_and_the_monitor(wheel, tmp_pa
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("AGENTDESK_", "PYTHON", "VIRTUAL"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AGENTDESK_", "PYTHON", "VIRTUAL", "LC_", "LANGUAGE"))
     }
     env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "home" / "config"))
+    env["LANG"] = "C.UTF-8"  # English, whatever this machine's locale
 
     def run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -123,6 +127,9 @@ def test_installed_wheel_runs_the_demo_the_console_and_the_monitor(wheel, tmp_pa
     demo = run(agentdesk, "--data-dir", str(data), "demo", "--tickets", "60", "--no-console")
     assert demo.returncode == 0, demo.stderr
     assert "60 tickets" in demo.stdout
+    # The catalogue comes with the wheel: the same command in Chinese.
+    chinese = run(agentdesk, "--lang", "zh_CN", "--data-dir", str(data), "stats")
+    assert chinese.returncode == 0 and "个工单" in chinese.stdout, chinese.stdout + chinese.stderr
     script = elsewhere / "headless.py"
     script.write_text(_HEADLESS)
     started = run(str(python), "-I", str(script), str(data))

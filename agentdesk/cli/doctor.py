@@ -7,11 +7,12 @@ import os
 import sqlite3
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
 from agentdesk.config.settings import ConfigError, load_settings
-from agentdesk.i18n import _
+from agentdesk.i18n import N_, _
 from agentdesk.text import one_line
 
 
@@ -22,16 +23,20 @@ class Finding:
     detail: str
 
 
-_MARKS = {"ok": ("ok", "green"), "fail": ("FAIL", "red"), "warn": ("warn", "yellow")}
+# Four cells each, in every language.
+_MARKS = {"ok": (N_("ok"), "green"), "fail": (N_("FAIL"), "red"), "warn": (N_("warn"), "yellow")}
 
 
 def print_findings(console: Console, findings: list[Finding]) -> None:
     for f in findings:
         mark, style = _MARKS[f.status]
+        mark = _(mark)
         # What a platform said is remote text: one line, no escapes, never markup.
         console.print(
             Text.assemble(
-                (f"{mark:>4} ", style), (one_line(f.check), "bold"), f"  {one_line(f.detail)}"
+                (" " * max(0, 4 - cell_len(mark)) + mark + " ", style),
+                (one_line(f.check), "bold"),
+                f"  {one_line(f.detail)}",
             )
         )
 

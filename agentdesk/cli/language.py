@@ -30,10 +30,13 @@ def _option(argv: Sequence[str], name: str) -> str | None:
 def _configured(config_flag: str | None, env: Mapping[str, str]) -> str | None:
     """`[ui] language` from the config file; anything unreadable is left to the config's own
     checks, which name the key and the line."""
+    path = config_file_path(config_flag, dict(env))
     try:
-        with open(config_file_path(config_flag, dict(env)), "rb") as f:
+        if not path.is_file():  # a FIFO would block; a link loop, a directory: not here
+            return None
+        with open(path, "rb") as f:
             value = tomllib.load(f).get("ui", {}).get("language")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, str) else None
 

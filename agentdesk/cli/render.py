@@ -10,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from agentdesk.i18n import _
+from agentdesk.store.views import channel_title
 from agentdesk.text import one_line
+from agentdesk.words import CONNECTOR_STATE, DELIVERY, STATUS, word
 
 
 def _when(ts: int | None, zone: dt.tzinfo | None) -> str:
@@ -36,8 +38,8 @@ def print_tickets(rows, total: int, zone: dt.tzinfo | None) -> None:
     for r in rows:
         table.add_row(
             str(r["id"]),
-            Text(one_line(r["channel"])),
-            Text(one_line(r["status"])),
+            Text(one_line(channel_title(r["channel"]))),
+            Text(word(STATUS, one_line(r["status"]))),
             Text(one_line(r["customer_name"])),
             Text(one_line(r["subject"])),
             Text(one_line(r["assignee_name"])),
@@ -61,16 +63,16 @@ def print_stats(s: dict) -> None:
             cr=s["canned_replies"],
         )
     )
-    for title, data in (
-        (_("by channel"), s["tickets"]["by_channel"]),
-        (_("by status"), s["tickets"]["by_status"]),
-        (_("outbox"), s["outbox"]),
+    for title, data, word_of in (
+        (_("by channel"), s["tickets"]["by_channel"], channel_title),
+        (_("by status"), s["tickets"]["by_status"], lambda v: word(STATUS, v)),
+        (_("outbox"), s["outbox"], lambda v: word(DELIVERY, v)),
     ):
-        console.print(
-            Text(f"{title}: " + ", ".join(f"{one_line(k)} {v:,}" for k, v in data.items()))
-        )
+        parts = [f"{one_line(word_of(k))} {v:,}" for k, v in data.items()]
+        console.print(Text(_("{title}: {counts}").format(title=title, counts=", ".join(parts))))
     for name, c in s["connectors"].items():
-        line = Text(f"{one_line(name)}: {one_line(c['state'])}")
+        state = word(CONNECTOR_STATE, one_line(c["state"]))
+        line = Text(_("{title}: {counts}").format(title=one_line(name), counts=state))
         if c["last_error"]:
             line.append(f" ({one_line(c['last_error'])})")
         console.print(line)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agentdesk.i18n import _
 from agentdesk.model import Directory, PullBatch, PushResult
 from agentdesk.ops import Op
 
@@ -105,7 +106,7 @@ class Connector(ABC):
     async def check(self) -> str:
         """Reach the platform once, for `agentdesk doctor`; returns a short description."""
         await self.directory()
-        return "reachable"
+        return _("reachable")
 
     async def wait_for_changes(self, timeout: float) -> None:
         """Return when the platform may have something new, or after `timeout` seconds.

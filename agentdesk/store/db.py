@@ -195,6 +195,15 @@ def _pinyin_match(name: str | None, query: str | None) -> int:
     return int(pinyin_match.score(forms, pinyin_match.name_keys(name)) is not None)
 
 
+def pinyin_keys(name: str | None) -> str | None:
+    """What customers.name_pinyin holds for a name: each reading's full pinyin and initials,
+    space-separated (`zhangwei zw`); None for a name with no Chinese."""
+    if not name or not pinyin_match.has_chinese(name):
+        return None
+    keys = pinyin_match.name_keys(name)
+    return " ".join(dict.fromkeys((*keys.fulls, *keys.initials)))
+
+
 @functools.lru_cache(maxsize=256)
 def _forms(query: str) -> tuple[str, str]:
     return pinyin_match.query_forms(query)
@@ -236,8 +245,9 @@ def _connect(path: Path, readonly: bool) -> tuple[sqlite3.Connection, bool]:
             path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
     conn.row_factory = sqlite3.Row
-    # `assignee:` and `team:` find Chinese names by pinyin (store/filters.py).
+    # `assignee:`, `team:` and `from:` find Chinese names by pinyin (store/filters.py).
     conn.create_function("pinyin_match", 2, _pinyin_match, deterministic=True)
+    conn.create_function("pinyin_keys", 1, pinyin_keys, deterministic=True)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if readonly:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agentdesk.pinyin_match import query_forms as _pinyin_forms
 from agentdesk.query import Query, is_ticket_number
 from agentdesk.store.fts import match_expression
 
@@ -88,12 +89,16 @@ def compile_query(q: Query, me: str) -> Filter:
         for c in q.customers:
             phones = _phone_digits(c) if sum(ch.isdigit() for ch in c) >= 7 else []
             marks = ", ".join("?" * len(phones)) or "NULL"
+            # A Chinese name by its pinyin, full or initials (`from:zw`, `from:zhangw`);
+            # two letters at least, one would find half the customers.
+            full, initials = _pinyin_forms(c)
             parts.append(
                 "t.customer_id IN (SELECT id FROM customers WHERE name LIKE ? OR email = ? COLLATE NOCASE"
+                " OR (length(?) >= 2 AND (name_pinyin LIKE ? OR name_pinyin LIKE ?))"
                 f" UNION SELECT id FROM customers WHERE {PHONE_DIGITS} IN ({marks})"
                 " UNION SELECT customer_id FROM customer_handles WHERE handle = ?)"
             )
-            params += [f"%{c}%", c, *phones, c]
+            params += [f"%{c}%", c, full, f"%{full}%", f"%{initials}%", *phones, c]
         f.add("(" + " OR ".join(parts) + ")", *params)
     if q.orders:
         # The ticket's own order, or any order of its customer: a customer who writes about

@@ -17,7 +17,7 @@ from agentdesk.model import Customer, Message, Order, PullBatch, Ticket
 from agentdesk.sla import policy as sla
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store import changes, outbox_effects, presence
-from agentdesk.store.db import Store, now
+from agentdesk.store.db import Store, now, pinyin_keys
 from agentdesk.store.derive import (
     DONE,
     EVENT_INSERT,
@@ -156,11 +156,20 @@ class _Ingest:
 
     def _customer(self, c: Customer) -> None:
         row = self.conn.execute(
-            "INSERT INTO customers (connector, remote_id, name, email, phone, vip, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, remote_id) DO UPDATE SET"
-            " name = excluded.name, email = excluded.email, phone = excluded.phone, vip = excluded.vip"
-            " RETURNING id",
-            (self.connector, c.remote_id, c.name, c.email, c.phone, int(c.vip), c.created_at),
+            "INSERT INTO customers (connector, remote_id, name, email, phone, vip, created_at,"
+            " name_pinyin) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, remote_id)"
+            " DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,"
+            " vip = excluded.vip, name_pinyin = excluded.name_pinyin RETURNING id",
+            (
+                self.connector,
+                c.remote_id,
+                c.name,
+                c.email,
+                c.phone,
+                int(c.vip),
+                c.created_at,
+                pinyin_keys(c.name),
+            ),
         ).fetchone()
         cid = row[0]
         self.refs.remember("customer", c.remote_id, cid)

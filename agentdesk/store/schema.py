@@ -338,8 +338,16 @@ CREATE TABLE held_actions (
 );
 """
 
+# v7: `from:` finds a customer with a Chinese name by pinyin (`from:zw` for 张伟): the
+# name's readings, full and initials, space-separated, written when the customer is
+# (store/ingest.py; pinyin_keys() is registered on every connection, store/db.py).
+_V7 = """
+ALTER TABLE customers ADD COLUMN name_pinyin TEXT;
+UPDATE customers SET name_pinyin = pinyin_keys(name);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -31,7 +31,7 @@ def _when(ts: int | None, zone: dt.tzinfo | None, now: float) -> str:
     today = dt.datetime.fromtimestamp(now, zone).date()
     same_day = local.date() == today
     stamp = local.strftime(_("%H:%M") if same_day else _("%m-%d %H:%M"))
-    return f"{stamp} " + p_("ago", "({age})").format(age=age(ts, now))
+    return stamp + p_("ago", " ({age})").format(age=age(ts, now))
 
 
 def size_label(n: int | None) -> str:

@@ -51,6 +51,7 @@ class Layout:
     sla: int
     who: int
     viewer: int
+    marker: bool = False  # one cell after the flags for a colleague viewing or typing
 
 
 def _labels_fit(labels: dict[str, str], key: str, width: int) -> int:
@@ -63,13 +64,18 @@ def _layout(width: int, assignee: bool, language: str) -> Layout:
     age_w = _labels_fit(lab, "age", durations.widest(durations.age, _AGES))
     sla_w = _labels_fit(lab, "sla", durations.widest(durations.countdown, _COUNTDOWNS))
     who = _labels_fit(lab, "assignee", 12 if width >= 90 else 8) if assignee else 0
+    # Who else has the ticket open gets a column of its own on a wide inbox; on a narrow one
+    # the name takes the assignee's place while it lasts, and in Mine (no assignee column)
+    # a mark after the flags says it (◉ viewing, ✎ typing; the conversation says who).
     viewer = _labels_fit(lab, "viewer", 8) if width >= _VIEWER_FROM else 0
-    fixed = _FLAGS + _BADGE + _GAP + age_w + _GAP + sla_w + _GAP
+    marker = not viewer and not assignee
+    fixed = _FLAGS + marker + _BADGE + _GAP + age_w + _GAP + sla_w + _GAP
     fixed += (who + _GAP if who else 0) + (viewer + _GAP if viewer else 0)
     flexible = max(16, width - fixed)
     # The customer's name takes a quarter, within reason; the subject gets the rest.
     customer = min(18, max(_labels_fit(lab, "customer", 8), flexible // 4))
-    return Layout(customer, flexible - customer - _GAP, age_w, sla_w, who, viewer)
+    # flexible holds both the customer's gap and the subject's.
+    return Layout(customer, flexible - customer - 2 * _GAP, age_w, sla_w, who, viewer, marker)
 
 
 def layout(width: int, assignee: bool = True) -> Layout:
@@ -82,7 +88,7 @@ def header(width: int, assignee: bool = True) -> Text:
     c = layout(width, assignee)
     labels = column_labels()
     line = (
-        " " * _FLAGS
+        " " * (_FLAGS + c.marker)
         + pad_cells(labels["channel"], _BADGE + _GAP)
         + pad_cells(labels["customer"], c.customer + _GAP)
         + pad_cells(labels["subject"], c.subject + _GAP)
@@ -130,6 +136,10 @@ def render_row(
     op = row["pending_op"] or ""
     failed = op.endswith(":failed")
     text.append("!" if failed else ("↑" if op else " "), styles["failed" if failed else "queued"])
+    viewer, typing = viewer_label(row["viewers"])
+    viewer_style = styles["typing" if typing else "viewing"]
+    if c.marker:
+        text.append("✎" if typing else ("◉" if viewer else " "), viewer_style)
     text.append(pad_cells(badge(row["channel"]), _BADGE + _GAP), styles["badge"])
     text.append(pad_cells(one_line(row["customer_name"]) or "—", c.customer) + " " * _GAP)
     subject = one_line(row["subject"]) or one_line(row["preview"])
@@ -146,8 +156,10 @@ def render_row(
         who = one_line(row["assignee_name"]) or "—"
         if op.startswith("transfer:") and not row["assignee_name"]:
             who = "→" + (one_line(row["team_name"]) or "?")
-        text.append(pad_cells(who, c.who) + " " * _GAP, styles["dim"])
+        if viewer and not c.viewer:  # a narrow inbox: the viewer in the assignee's place
+            text.append(pad_cells(viewer, c.who) + " " * _GAP, viewer_style)
+        else:
+            text.append(pad_cells(who, c.who) + " " * _GAP, styles["dim"])
     if c.viewer:
-        viewer, typing = viewer_label(row["viewers"])
-        text.append(pad_cells(viewer, c.viewer), styles["typing" if typing else "viewing"])
+        text.append(pad_cells(viewer, c.viewer), viewer_style)
     return text

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from agentdesk.canned.library import CannedEntry
 from agentdesk.canned.render import PLACEHOLDER, macro_effects, render
 from agentdesk.canned.search import CannedIndex, Hit
-from agentdesk.i18n import _
+from agentdesk.i18n import _, p_
 from agentdesk.text import one_line, sanitize
 from agentdesk.ui.type_ahead import TypeAhead
 from agentdesk.ui.widgets.choice_list import ChoiceList
@@ -128,7 +128,9 @@ class CannedPicker(TypeAhead, ModalScreen[Picked | None]):
         preview.update(preview_text(hit.entry.body, self.values, "bold reverse red"))
         words = macro_effects(hit.entry.actions)
         effects.update(
-            Text(_("Sending it also ") + "; ".join(words), "bold yellow") if words else Text("")
+            Text(_("Sending it also ") + p_("list", "; ").join(words), "bold yellow")
+            if words
+            else Text("")
         )
         self._status(Text(_("enter insert · ↑↓ choose · esc cancel"), "dim"))
 
@@ -147,7 +149,7 @@ class CannedPicker(TypeAhead, ModalScreen[Picked | None]):
         rendered = render(hit.entry.body, self.values)
         if rendered.problems and self._confirming != hit.entry.key:
             self._confirming = hit.entry.key
-            problems = "; ".join(p.message for p in rendered.problems)
+            problems = p_("list", "; ").join(p.message for p in rendered.problems)
             self._status(
                 Text(problems + " — " + _("press enter again to insert it as written"), "bold red")
             )

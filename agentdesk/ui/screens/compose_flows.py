@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from agentdesk.i18n import _
+from agentdesk.i18n import _, p_
 from agentdesk.store import actions, outbox
 from agentdesk.store.drafts import load_draft, staleness, ticket_basis
 from agentdesk.store.presence import my_agent_ids
@@ -138,7 +138,12 @@ class ComposeFlows:
             self.app.push_screen(
                 Confirm(
                     _("The ticket changed since you began this draft"),
-                    Text("; ".join(reasons).capitalize() + ".\n" + _("Send it anyway?")),
+                    Text(
+                        p_("list", "; ").join(reasons).capitalize()
+                        + p_("sentence end", ".")
+                        + "\n"
+                        + _("Send it anyway?")
+                    ),
                     _("send"),
                     _("back to the draft"),
                 ),

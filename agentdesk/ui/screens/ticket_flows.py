@@ -161,7 +161,9 @@ class TicketFlows:
         what, value = refs[i]
         self.app.copy_to_clipboard(value)
         following = refs[(i + 1) % len(refs)][0] if len(refs) > 1 else None
-        text = _("Copied the {what}: {value}").format(what=_(REFERENCES.get(what, what)), value=value)
+        text = _("Copied the {what}: {value}").format(
+            what=_(REFERENCES.get(what, what)), value=value
+        )
         if following:
             following = _(REFERENCES.get(following, following))
             text += "  " + _("(y again: the {what})").format(what=following)

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Static, TextArea
 
 from agentdesk.canned.render import MACRO_KINDS, macro_effects
-from agentdesk.i18n import _
+from agentdesk.i18n import _, p_
 from agentdesk.ui.keys import COMPOSER_KEYS, bindings
 from agentdesk.ui.type_ahead import focus_now
 from agentdesk.words import STATUS, word
@@ -147,7 +147,9 @@ class Composer(Vertical):
         effects = macro_effects(self.macro)
         blocked = [w for k in self.macro if self.macro[k] and (w := self.why_not(MACRO_KINDS[k]))]
         if effects:
-            title.append("  " + _("sending also ") + "; ".join(effects), "red" if blocked else "")
+            title.append(
+                "  " + _("sending also ") + p_("list", "; ").join(effects), "red" if blocked else ""
+            )
         if blocked:
             title.append("  " + blocked[0] + " — " + _("ctrl+r drops them"), "bold red")
         if self.kind == "reply" and self.reply_sets and "status" not in self.macro:
