@@ -40,10 +40,19 @@ def countdown(left: int) -> str:
 
 
 def countdown_phrase(left: int) -> str:
-    """A countdown in a sentence: `7h50m` / `剩余 7时50分`; `-1d2h` / `已超时 1天2时`."""
+    """A countdown in a sentence, in a language's fuller words: `7h50m` / `剩余 7小时50分`;
+    `-1d2h` / `已超时 1天2小时`."""
     if left < 0:
-        return p_("overdue by", "-{left}").format(left=countdown(-left))
-    return p_("time left", "{left}").format(left=countdown(left))
+        return p_("overdue by", "-{left}").format(left=_spelled(-left))
+    return p_("time left", "{left}").format(left=_spelled(left))
+
+
+def _spelled(left: int) -> str:
+    if left >= DAY:
+        return p_("duration", "{d}d{h}h").format(d=left // DAY, h=left % DAY // HOUR)
+    if left >= HOUR:
+        return p_("duration", "{h}h{m:02d}m").format(h=left // HOUR, m=left % HOUR // MINUTE)
+    return p_("duration", "{m}m").format(m=left // MINUTE)
 
 
 def figure(seconds: float, short: bool = False) -> str:

@@ -106,6 +106,7 @@ def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
     line_start = 0  # offset where the current line begins
     used = 0  # cells on the current line
     toks = _tokens(text)
+    held = _bracketed(toks, text, width)
     k = 0
     while k < len(toks):
         a, b = toks[k]
@@ -134,15 +135,10 @@ def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
             continue
         # The token goes to the next line. Kinsoku: a closing mark may not begin it, so the
         # token before comes along; an opening mark may not end this line, so it comes too.
-        first = k
-        while _glued(toks, text, first) and _joins_previous(toks, text, first, line_start):
-            first -= 1
-        while first > 0 and toks[first - 1][0] >= line_start:
-            before = text[toks[first - 1][0] : toks[first - 1][1]]
-            if before[-1] in OPENING:
-                first -= 1
-            else:
-                break
+        first = _chain_start(toks, text, k, line_start, held)
+        if toks[first][0] <= line_start and held:
+            # A short aside as long as the line: it breaks after all, by the marks' rules.
+            first = _chain_start(toks, text, k, line_start, set())
         whole_line = toks[first][0] <= line_start
         if whole_line or _glued(toks, text, first):
             # The mark cannot take a whole token down (the line is one word, or the tail
@@ -181,13 +177,65 @@ def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _chain_start(toks, text, k, line_start, held) -> int:
+    """The first token that goes down with token `k`: the tokens a closing mark, a unit or
+    a short aside hold on to, and an opening mark before them."""
+    first = k
+    while (first in held or _glued(toks, text, first)) and _joins_previous(
+        toks, text, first, line_start
+    ):
+        first -= 1
+    while first > 0 and toks[first - 1][0] >= line_start:
+        before = text[toks[first - 1][0] : toks[first - 1][1]]
+        if before[-1] not in OPENING:
+            break
+        first -= 1
+    return first
+
+
+_SHORT_BRACKETS = 12  # cells: a bracketed aside this short stays on one line: （22小时前）
+_CLOSING_BRACKETS = frozenset("）」』】》〉〕］｝〗)]}’”")
+
+
+def _bracketed(toks, text, width) -> set[int]:
+    """The tokens inside a short bracketed aside, after its opening mark: none may begin a
+    line, so the aside moves down whole rather than break as `（22小时` / `前）`."""
+    held: set[int] = set()
+    limit = min(_SHORT_BRACKETS, width // 2)
+    for i, (a, b) in enumerate(toks):
+        if b - a != 1 or text[a] not in OPENING:
+            continue
+        cells = 0
+        for j in range(i + 1, len(toks)):
+            piece = text[toks[j][0] : toks[j][1]]
+            cells += cell_len(piece)
+            if cells > limit or piece.isspace():
+                break
+            if piece[-1] in _CLOSING_BRACKETS:
+                held.update(range(i + 1, j + 1))
+                break
+    return held
+
+
 def _glued(toks, text, k) -> bool:
-    """Whether no line may begin with token `k`: a closing mark, or the unit after a number
-    (the 日 of 12月31日, the 天 of 2天16时)."""
+    """Whether no line may begin with token `k`: a closing mark, the unit after a number
+    (the 日 of 12月31日, the 天 of 2天16时), or the number after such a unit."""
     ch = text[toks[k][0]]
     if ch in CLOSING:
         return True
-    return k > 0 and _wide(ch) and text[toks[k - 1][1] - 1].isdigit()
+    if k == 0:
+        return False
+    before = text[toks[k - 1][1] - 1]
+    if _wide(ch) and ch not in OPENING and before.isdigit():
+        return True  # 31日, 2天
+    # The next number of a date or a duration: 12月|31日, 2天|16小时.
+    return (
+        ch.isdigit()
+        and k > 1
+        and _wide(before)
+        and before not in CLOSING | OPENING
+        and text[toks[k - 2][1] - 1].isdigit()
+    )
 
 
 def _joins_previous(toks, text, k, line_start) -> bool:

@@ -97,3 +97,13 @@ def test_random_mixed_text_keeps_the_rules_at_every_width():
                         width,
                         lines,
                     )
+
+
+def test_a_short_aside_in_brackets_moves_down_whole():
+    assert wrap("Mail RM781473172GB · 11月30日 16:13（22小时前）", 43) == [
+        "Mail RM781473172GB · 11月30日 16:13",
+        "（22小时前）",
+    ]
+    # A number keeps its unit: 12月31日 does not break between 31 and 日.
+    lines = wrap("系统 把工单分配给了 Demo Agent · 12月31日 16:00", 39)
+    assert not any(line.startswith("日") for line in lines), lines
