@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from ui_support import ready, wait_until
+from ui_support import ready, screen_text, wait_until
 
 from agentdesk.canned.library import CannedEntry, from_files
 from agentdesk.canned.search import CannedIndex
@@ -60,7 +60,7 @@ async def test_picker_fills_placeholders_and_queues_macro_effects(filled, filled
         await pilot.press(*"dmg")
         picker = app.screen
         await wait_until(pilot, lambda: picker.current and picker.current.entry.shortcode == "dmg")
-        preview = str(picker.query_one("#picker-preview").render())
+        preview = screen_text(app)  # the preview pane, as the agent sees it
         first = customer_of(filled_store, tid).split()[0]
         assert f"Hi {first}," in preview and "Demo Agent" in preview
         effects = str(picker.query_one("#picker-effects").render())

@@ -7,7 +7,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from agentdesk.line_break import CLOSING, OPENING, wrap, wrap_spans
-from agentdesk.ui.widgets.conversation import broken_lines
+from agentdesk.ui.wrapped_text import broken_lines
 
 REPLY = "您好，我们已经把新的发票发送到您的邮箱。请查收，如有问题请随时联系我们（客服热线：400-123-4567）。"
 

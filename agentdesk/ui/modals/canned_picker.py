@@ -25,6 +25,7 @@ from agentdesk.i18n import _, p_
 from agentdesk.text import one_line, sanitize
 from agentdesk.ui.type_ahead import TypeAhead
 from agentdesk.ui.widgets.choice_list import ChoiceList
+from agentdesk.ui.wrapped_text import broken_lines
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,11 @@ class CannedPicker(TypeAhead, ModalScreen[Picked | None]):
             preview.update("")
             effects.update("")
             return
-        preview.update(preview_text(hit.entry.body, self.values, "bold reverse red"))
+        # Broken by Chinese rules at the pane's width (half the dialog before the first
+        # layout), so a reply never wraps as `…到账` / `。`.
+        width = preview.content_size.width or max(20, self.size.width // 2 - 4)
+        text = preview_text(hit.entry.body, self.values, "bold reverse red")
+        preview.update(broken_lines(text, width))
         words = macro_effects(hit.entry.actions)
         effects.update(
             Text(_("Sending it also ") + p_("list", "; ").join(words), "bold yellow")

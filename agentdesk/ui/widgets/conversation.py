@@ -10,9 +10,7 @@ on the wire, which matters on a slow SSH link.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,37 +20,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from agentdesk.i18n import _
-from agentdesk.line_break import wrap_spans
 from agentdesk.store.reads import Conversation
 from agentdesk.ui.conversation_render import THREAD_PARTS, customer_card, header, thread
+from agentdesk.ui.wrapped_text import broken_lines
 
 _TOP_SHARE = 0.5  # header and card take at most this share of the pane's height
-
-# What a wrapped line's continuation is indented by: the message's bar ("│ " for a note)
-# or the spaces a body or an event line starts with.
-_HANGING = re.compile(r"(?:│ |\s)*")
-
-
-def broken_lines(text: Text, width: int) -> Text:
-    """`text` with its long lines broken by Chinese and English rules (agentdesk.line_break),
-    each continuation indented like its line, so Rich has nothing left to fold."""
-    out: list[Text] = []
-    for line in text.split("\n", allow_blank=True):
-        plain = line.plain
-        if cell_len(plain) <= width:
-            out.append(line)
-            continue
-        indent = _HANGING.match(plain).end()
-        if cell_len(plain[:indent]) * 2 > width:
-            indent = 0
-        prefix, body = line[:indent], line[indent:]
-        room = width - cell_len(prefix.plain)
-        for i, (a, b) in enumerate(wrap_spans(body.plain, room)):
-            out.append((prefix if i == 0 or indent else Text()) + body[a:b])
-    joined = Text("\n", end="").join(out)
-    joined.no_wrap = True
-    joined.overflow = "crop"
-    return joined
 
 
 class ConversationPane(Widget, can_focus=True):
