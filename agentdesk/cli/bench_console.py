@@ -133,7 +133,11 @@ def inprocess_bench(store: Store, settings: Settings, runs: int) -> dict:
     ]
     index = CannedIndex(entries)
     picker = []
-    for typed in ("r", "re", "ref", "refu", "refund", "退", "退款", "where is my ordr"):
+    # English as typed, Chinese, pinyin (initials and full, as a Chinese agent types without
+    # switching the input method) and a misspelt phrase.
+    typed_queries = ("r", "re", "ref", "refu", "refund", "退", "退款", "where is my ordr")
+    typed_queries += ("t", "tk", "tui", "tuikuan", "fahuo")
+    for typed in typed_queries:
         for _ in range(max(1, runs // 4)):
             start = time.perf_counter()
             index.filter(typed)
