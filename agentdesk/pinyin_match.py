@@ -14,7 +14,20 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin, pinyin
+
+@functools.cache
+def _pypinyin():
+    """pypinyin, imported on first use: its dictionaries take about 170 ms and 35 MB to
+    load, which the console's first paint should not wait for (warm() loads them after)."""
+    import pypinyin
+
+    return pypinyin
+
+
+def warm() -> None:
+    """Load pypinyin now (the console calls this in a worker once the inbox is on screen)."""
+    _pypinyin()
+
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -77,8 +90,9 @@ def phrase_keys(text: str) -> Keys:
     when the canned replies are reloaded."""
     if not has_chinese(text):
         return NO_KEYS
+    py = _pypinyin()
     read = iter(
-        lazy_pinyin("".join(ch for ch in text.lower() if _CJK.match(ch)), style=Style.NORMAL)
+        py.lazy_pinyin("".join(ch for ch in text.lower() if _CJK.match(ch)), style=py.Style.NORMAL)
     )
     return _keys(_parts(text, lambda _ch: [next(read)]))
 
@@ -96,13 +110,15 @@ def name_keys(text: str) -> Keys:
 def _readings(ch: str) -> list[str]:
     """Every reading of one character; names share characters, so each is looked up once
     (a 100,000-ticket shop's 40,000 customers cost well under a second at ingest)."""
-    return pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
+    py = _pypinyin()
+    return py.pinyin(ch, style=py.Style.NORMAL, heteronym=True)[0]
 
 
 def query_forms(query: str) -> tuple[str, str]:
     """What was typed, as full pinyin and as initials: Chinese in it is read (张w is
     zhangw, and zw); Latin letters are taken as typed in both."""
-    parts = _parts(query, lambda ch: lazy_pinyin(ch, style=Style.NORMAL))
+    py = _pypinyin()
+    parts = _parts(query, lambda ch: py.lazy_pinyin(ch, style=py.Style.NORMAL))
     full = "".join(choices[0] for _c, choices in parts)
     initials = "".join(choices[0][0] if cjk else choices[0] for cjk, choices in parts)
     return full, initials

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from agentdesk import pinyin_match
 from agentdesk.i18n import _
 from agentdesk.query import QueryError, parse
 from agentdesk.store import reads
@@ -48,6 +49,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._pinyin_warmed = False
         self.views: list[View] = []
         self.counts: dict[str, int] = {}
         self.selected = "mine"
@@ -169,6 +171,10 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.limits_may_have_changed()
         self.show_conversation()
         self.after_refresh()
+        if not self._pinyin_warmed:
+            # Pinyin's dictionaries load once the inbox is on screen, not before it.
+            self._pinyin_warmed = True
+            self.run_worker(pinyin_match.warm, thread=True, group="warm", exit_on_error=False)
 
     def show_status(self) -> None:
         if self.data is None:
