@@ -1,7 +1,8 @@
 """The console and the monitor in Simplified Chinese at 120x40: the main screen, the canned
 picker found by `tk`, the transfer dialog found by `shouhou`, help and the monitor, as text
-snapshots (tests/__snapshots__/zh/*.txt; `pytest --snapshot-update` rewrites them after a
-deliberate change: review the diff). The language is chosen before the console's modules
+snapshots (tests/zh_snapshots/*.txt, apart from the SVG snapshots, whose plugin counts
+any other file there as unused; `pytest --snapshot-update` rewrites them after a deliberate
+change: review the diff). The language is chosen before the console's modules
 are imported, so the screens are taken in a process of their own (tests/zh_screens.py)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-SNAPSHOTS = HERE / "__snapshots__" / "zh"
+SNAPSHOTS = HERE / "zh_snapshots"
 SCREENS = ("main", "picker", "transfer", "help", "monitor")
 
 # Words that may stay in Latin letters on a Chinese screen: the product's and platforms'
