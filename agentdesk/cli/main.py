@@ -14,6 +14,7 @@ from agentdesk.cli import (  # noqa: F401
     console_commands,
     read_commands,
     repair_commands,
+    rules_commands,
     sync_commands,
 )
 from agentdesk.cli.app import main

@@ -84,6 +84,7 @@ TOP_LEVEL = {
     "sla": Key("table", {}),
     "connectors": Key("tables", []),
     "kpi": Key("table", {}),
+    "rules": Key("tables", []),  # automation (agentdesk/rules/model.py has their keys)
 }
 
 KPI = {

@@ -22,6 +22,7 @@ from agentdesk.config.zone import system_zone_name
 from agentdesk.connectors import registry
 from agentdesk.i18n import _
 from agentdesk.options import Key, SchemaError, check_table, check_value
+from agentdesk.rules.model import Rule, parse_rules
 from agentdesk.sla.business_hours import HoursError, parse_calendar
 from agentdesk.sla.policy import SLAPolicy
 
@@ -102,6 +103,8 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     # Teams whose tickets are pre-sales conversations (a word in the team's name or id).
     presales_teams: tuple[str, ...] = ("pre-sales", "presales", "售前")
+    # Automation, from [[rules]] and <config dir>/rules/*.toml, in that order.
+    rules: tuple[Rule, ...] = ()
 
     @property
     def config_dir(self) -> Path:
@@ -300,6 +303,7 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "sla_policies": tuple(policies),
         "connectors": tuple(connectors),
         "presales_teams": tuple(check_table(schema.KPI, top["kpi"], "kpi")["presales_teams"]),
+        "rules": parse_rules(top["rules"]),
     }
 
 
@@ -348,6 +352,41 @@ def _connectors(tables: list[Any]) -> tuple[ConnectorSettings, ...]:
     return tuple(out)
 
 
+def _rule_files(folder: Path, before: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Rules from each `*.toml` in the rules folder (`[[rules]]` tables), by file name; a
+    problem names the file, the key and the line, as the config's own do."""
+    if not folder.is_dir():
+        return ()
+    out: list[Rule] = []
+    names = {r.name for r in before}
+    for path in sorted(folder.glob("*.toml")):
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            raw = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
+            raise ConfigError(f"{path}: " + _("not valid TOML") + f": {e}") from None
+        try:
+            unknown = set(raw) - {"rules"}
+            if unknown:
+                raise SchemaError(
+                    sorted(unknown)[0],
+                    _("unknown key (expected one of: {keys})").format(keys="rules"),
+                )
+            rules = parse_rules(check_value(Key("tables"), raw.get("rules", []), "rules"))
+            for i, r in enumerate(rules):
+                if r.name in names:
+                    raise SchemaError(
+                        f"rules[{i}].name", _('two rules are named "{name}"').format(name=r.name)
+                    )
+                names.add(r.name)
+        except SchemaError as e:
+            raise _fail(path, e.path, e.message, text) from None
+        out.extend(rules)
+    return tuple(out)
+
+
 def load_settings(
     config_flag: str | os.PathLike | None = None,
     data_dir_flag: str | os.PathLike | None = None,
@@ -384,6 +423,8 @@ def load_settings(
         built = _build(raw)
     except SchemaError as e:
         raise _fail(path, e.path, e.message, text) from None
+    config_dir = config_path.parent if config_path else default_config_path().parent
+    built["rules"] = built["rules"] + _rule_files(config_dir / "rules", built["rules"])
     data_dir_raw = data_dir_flag or env.get("AGENTDESK_DATA_DIR") or built.pop("data_dir") or ""
     built.pop("data_dir", None)
     data_dir = Path(data_dir_raw).expanduser() if data_dir_raw else default_data_dir()

@@ -198,6 +198,21 @@ def _act(
     return out
 
 
+def automated(
+    store: Store,
+    ctx: ActionContext,
+    ticket_id: int,
+    plan: Plan,
+    *,
+    action_id: str,
+    after: Callable[[sqlite3.Connection, sqlite3.Row], None],
+) -> Outcome:
+    """A rule's actions on one ticket (store/automation.py): queued like an agent's, under
+    the rule's actor, with `after` recording the firing in the same transaction; the
+    action's id makes a second run of the same firing queue nothing."""
+    return _act(store, ctx, [ticket_id], plan, action_id=action_id, after=after)
+
+
 def _queued(conn: sqlite3.Connection, op_uuid: str) -> bool:
     return conn.execute("SELECT 1 FROM outbox WHERE uuid = ?", (op_uuid,)).fetchone() is not None
 

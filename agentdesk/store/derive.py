@@ -211,11 +211,17 @@ def add_event(
     actor_name: str | None = None,
     data: dict | None = None,
     dedupe: str | None = None,
+    automation: str | None = None,
 ) -> None:
-    conn.execute(
-        EVENT_INSERT,
-        event_row(ticket_id, kind, at, actor_kind, actor_agent_id, actor_name, data, dedupe),
-    )
+    row = event_row(ticket_id, kind, at, actor_kind, actor_agent_id, actor_name, data, dedupe)
+    if automation is None:
+        conn.execute(EVENT_INSERT, row)
+    else:  # a rule's own change: the rule is named, and no rule triggers on its own
+        conn.execute(
+            "INSERT OR IGNORE INTO events (ticket_id, kind, at, actor_kind, actor_agent_id,"
+            " actor_name, data, dedupe, automation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*row, automation),
+        )
 
 
 EVENT_INSERT = (

@@ -27,6 +27,7 @@ from agentdesk.ops import (
     decode,
     encode,
 )
+from agentdesk.rules.model import rule_name
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store import changes
 from agentdesk.store.db import Store, now
@@ -85,8 +86,17 @@ def queue(
         me = my_agent(conn, ticket["connector"], actor.key)
         message_id = conn.execute(
             "INSERT INTO messages (ticket_id, op_uuid, author_kind, author_name, agent_id, internal, body,"
-            " created_at, delivery) VALUES (?, ?, 'agent', ?, ?, ?, ?, ?, 'queued')",
-            (tid, op_uuid, actor.name, me["id"] if me else None, int(internal), change.body, ts),
+            " created_at, delivery, automation) VALUES (?, ?, 'agent', ?, ?, ?, ?, ?, 'queued', ?)",
+            (
+                tid,
+                op_uuid,
+                actor.name,
+                me["id"] if me else None,
+                int(internal),
+                change.body,
+                ts,
+                rule_name(actor.key),
+            ),
         ).lastrowid
         row = conn.execute("SELECT * FROM tickets WHERE id = ?", (tid,)).fetchone()
         agg = Aggregates.from_row(row)
@@ -216,7 +226,8 @@ def mark_sent(store: Store, op: Op, remote_id: str | None) -> None:
         if isinstance(op.change, SetStatus):
             kind = "solved" if op.change.status in DONE else "status"
         if kind:
-            agent = my_agent(conn, op.connector, row["agent_key"])
+            rule = rule_name(row["agent_key"])
+            agent = None if rule else my_agent(conn, op.connector, row["agent_key"])
             add_event(
                 conn,
                 tid,
@@ -224,9 +235,10 @@ def mark_sent(store: Store, op: Op, remote_id: str | None) -> None:
                 now(),
                 actor_kind="agent",
                 actor_agent_id=agent["id"] if agent else None,
-                actor_name=agent["name"] if agent else row["agent_key"],
+                actor_name=rule or (agent["name"] if agent else row["agent_key"]),
                 data={"op": op.kind, **_event_data(op)},
                 dedupe=f"op:{op.uuid}",
+                automation=rule,
             )
         changes.record(conn, "ticket", [tid])
         changes.record(conn, "outbox")

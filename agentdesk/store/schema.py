@@ -346,8 +346,33 @@ ALTER TABLE customers ADD COLUMN name_pinyin TEXT;
 UPDATE customers SET name_pinyin = pinyin_keys(name);
 """
 
+# v8: automation (store/automation.py). Each rule firing once per occurrence (the unique
+# key is what makes it exactly once), the events and messages read so far, and which rule
+# (if any) made a message or an event, so the thread says "by rule …" and the KPIs count
+# it as automated, not as an agent's.
+_V8 = """
+ALTER TABLE messages ADD COLUMN automation TEXT;
+ALTER TABLE events ADD COLUMN automation TEXT;
+CREATE TABLE rule_firings (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    occurrence TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('queued', 'skipped', 'limited')),
+    detail TEXT,
+    actions TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (rule, ticket_id, occurrence)
+);
+CREATE INDEX rule_firings_at ON rule_firings (at);
+CREATE TABLE rule_cursors (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

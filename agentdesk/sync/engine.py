@@ -29,6 +29,7 @@ from agentdesk.store.db import Store, StoreError
 from agentdesk.store.directory import apply_directory
 from agentdesk.store.ingest import apply_batch
 from agentdesk.sync.attachment_files import write_attachment
+from agentdesk.sync.automation import AUTOMATION_INTERVAL, Automation
 from agentdesk.sync.backoff import retry_delay
 
 log = logging.getLogger("agentdesk.sync")
@@ -92,6 +93,8 @@ class SyncEngine:
         self.damaged: CacheDamaged | None = None  # the cache failed: the engine stopped
         # Connectors whose platform refused their secret: name -> the secret it refused.
         self._refused: dict[str, str | None] = {}
+        self.automation = Automation(settings, store)
+        self._pulled = asyncio.Event()  # something arrived: the rules look at it
 
     def _set_state(self, name: str, state: str, error: str | None = None) -> None:
         # Only write when something changes: the status line reads this, not a log.
@@ -120,6 +123,7 @@ class SyncEngine:
         cursor = sync_state.get_cursor(self.store, c.name)
         batch = await asyncio.wait_for(c.pull(cursor), timeout=timeout * 4)
         apply_batch(self.store, c.name, batch, self.settings.sla_policies)
+        self._pulled.set()
         if not batch.more and any(self.settings.data_dir.glob(salvage.PATTERN)):
             # Work saved from a damaged cache goes back once its tickets are here again.
             back = salvage.take_back(self.store, self.settings.data_dir, self.settings.sla_policies)
@@ -304,6 +308,21 @@ class SyncEngine:
         if problem is not None:
             self._stop_damaged(damage.mark(self.settings.data_dir, problem))
 
+    async def _automation_loop(self) -> None:
+        while not self.stop_event.is_set():
+            self._pulled.clear()
+            try:
+                self.automation.run_pass()
+            except CacheDamaged as e:
+                self._stop_damaged(e)
+                return
+            except Exception:  # a rule's failure must not stop syncing
+                log.exception("automation pass failed")
+            try:
+                await asyncio.wait_for(self._pulled.wait(), timeout=AUTOMATION_INTERVAL)
+            except TimeoutError:
+                pass
+
     async def run(self) -> None:
         """Run until stop_event is set (or the cache is found damaged: see `damaged`)."""
         for c in self.connectors:
@@ -311,6 +330,8 @@ class SyncEngine:
         tasks = [asyncio.create_task(self._pull_loop(c)) for c in self.connectors]
         tasks += [asyncio.create_task(self._push_loop(c)) for c in self.connectors]
         tasks.append(asyncio.create_task(self._check_cache()))
+        if self.automation.active:
+            tasks.append(asyncio.create_task(self._automation_loop()))
         try:
             await self.stop_event.wait()
         finally:
@@ -349,6 +370,8 @@ class SyncEngine:
                 )
                 self._set_state(c.name, state, _describe(e))
                 summary.errors[c.name] = _describe(e)
+            if self.automation.active and c.name not in summary.errors:
+                self.automation.run_pass()  # its ops go out in this pass
             before = outbox.outbox_counts(self.store)
             last = outbox.last_op_id(self.store)  # ops queued during the pass wait for the next
             while await self.push_step(c, last):

@@ -129,6 +129,8 @@ def customer_card(conv: Conversation, zone: dt.tzinfo | None, now: float) -> Tex
 def _event_line(e, conv: Conversation) -> str:
     data = json.loads(e["data"] or "{}")
     actor = one_line(e["agent_name"] or e["actor_name"]) or _("system")
+    if e["automation"]:
+        actor = _("rule {name}").format(name=one_line(e["automation"]))
     kind = e["kind"]
     agent = lambda k: one_line(conv.agent_names.get(data.get(k), "")) or _("nobody")  # noqa: E731
     if kind == "assigned":
@@ -172,6 +174,8 @@ def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict)
             continue
         internal = bool(m["internal"])
         author = one_line(m["author_name"]) or "?"
+        if m["automation"]:
+            author = _("rule {name}").format(name=one_line(m["automation"]))
         if m["author_kind"] == "customer":
             text.append(f"▌ {author}", styles["customer"])
         elif internal:
