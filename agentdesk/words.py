@@ -78,6 +78,13 @@ OP_KIND = {
 }
 
 
+# How auto-assignment chose an agent (the automation name its assignments are made under).
+ASSIGNMENT_MODE = {
+    "round robin": N_("round robin"),
+    "least loaded": N_("least loaded"),
+}
+
+
 def word(table: dict[str, str], value: str | None) -> str:
     """The reader's word for a stored value; an unknown one as it is (underscores as spaces)."""
     if value is None:

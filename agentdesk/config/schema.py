@@ -85,6 +85,8 @@ TOP_LEVEL = {
     "connectors": Key("tables", []),
     "kpi": Key("table", {}),
     "rules": Key("tables", []),  # automation (agentdesk/rules/model.py has their keys)
+    "teams": Key("tables", []),  # auto-assignment per team (agentdesk/rules/assignment.py)
+    "agents": Key("tables", []),  # the languages colleagues speak, for routing
 }
 
 KPI = {

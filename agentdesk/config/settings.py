@@ -22,6 +22,7 @@ from agentdesk.config.zone import system_zone_name
 from agentdesk.connectors import registry
 from agentdesk.i18n import _
 from agentdesk.options import Key, SchemaError, check_table, check_value
+from agentdesk.rules.assignment import AgentLanguages, TeamAssignment, parse_agents, parse_teams
 from agentdesk.rules.model import Rule, parse_rules
 from agentdesk.sla.business_hours import HoursError, parse_calendar
 from agentdesk.sla.policy import SLAPolicy
@@ -105,6 +106,9 @@ class Settings:
     presales_teams: tuple[str, ...] = ("pre-sales", "presales", "售前")
     # Automation, from [[rules]] and <config dir>/rules/*.toml, in that order.
     rules: tuple[Rule, ...] = ()
+    # Auto-assignment: each team's mode ([[teams]]) and the languages agents speak ([[agents]]).
+    team_assignment: tuple[TeamAssignment, ...] = ()
+    agent_languages: tuple[AgentLanguages, ...] = ()
 
     @property
     def config_dir(self) -> Path:
@@ -304,6 +308,8 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "connectors": tuple(connectors),
         "presales_teams": tuple(check_table(schema.KPI, top["kpi"], "kpi")["presales_teams"]),
         "rules": parse_rules(top["rules"]),
+        "team_assignment": parse_teams(top["teams"]),
+        "agent_languages": parse_agents(top["agents"]),
     }
 
 

@@ -369,6 +369,18 @@ CREATE TABLE rule_cursors (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
+-- Each ticket a team's auto-assignment gave an agent: whose turn is next, and the monitor's
+-- assignments today.
+CREATE TABLE assignment_turns (
+    id INTEGER PRIMARY KEY,
+    team_id INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    agent_id INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    mode TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX assignment_turns_team ON assignment_turns (team_id, agent_id, at);
+CREATE INDEX assignment_turns_at ON assignment_turns (at);
 """
 
 # Index i holds the SQL that takes the schema from version i to version i + 1.

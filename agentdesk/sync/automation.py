@@ -11,6 +11,7 @@ import time
 from agentdesk.canned.library import CannedEntry, from_files, merge
 from agentdesk.config.settings import Settings
 from agentdesk.store.actions import ActionContext
+from agentdesk.store.assignment import auto_assign
 from agentdesk.store.automation import Firing, run_rules
 from agentdesk.store.canned import synced_canned
 from agentdesk.store.db import Store
@@ -34,7 +35,9 @@ class Automation:
 
     @property
     def active(self) -> bool:
-        return any(r.enabled for r in self.settings.rules)
+        return any(r.enabled for r in self.settings.rules) or any(
+            t.mode != "manual" for t in self.settings.team_assignment
+        )
 
     def _lookup(self, shortcode: str) -> CannedEntry | None:
         if time.monotonic() - self._canned_at > _CANNED_FRESH:
@@ -47,12 +50,16 @@ class Automation:
     def run_pass(self) -> list[Firing]:
         if not self.active:
             return []
+        # Rules first (one may put a ticket in a team), then each team's auto-assignment.
         fired = run_rules(
             self.store,
             self.ctx,
             self.settings.rules,
             self._lookup,
             shop_names=self.shop_names,
+        )
+        fired += auto_assign(
+            self.store, self.ctx, self.settings.team_assignment, self.settings.agent_languages
         )
         for f in fired:
             if f.outcome == "queued":

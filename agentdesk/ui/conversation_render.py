@@ -18,7 +18,16 @@ from agentdesk.store.schema import NO_DUE
 from agentdesk.store.views import channel_title
 from agentdesk.text import one_line, sanitize
 from agentdesk.ui.format import age
-from agentdesk.words import DELIVERY, EVENT, OP_KIND, ORDER_STATUS, PRIORITY, STATUS, word
+from agentdesk.words import (
+    ASSIGNMENT_MODE,
+    DELIVERY,
+    EVENT,
+    OP_KIND,
+    ORDER_STATUS,
+    PRIORITY,
+    STATUS,
+    word,
+)
 
 # The styled parts of a thread; the pane gives each a style from the theme.
 THREAD_PARTS = ("customer", "agent", "note", "note_body", "event", "queued", "failed", "attachment")
@@ -136,6 +145,9 @@ def _event_line(e, conv: Conversation) -> str:
     if kind == "assigned":
         # Changes seen on the platform say "to"; our own acknowledged ops say "agent_id".
         to = agent("to" if "to" in data else "agent_id")
+        how = ASSIGNMENT_MODE.get(e["automation"] or "")
+        if how:
+            return _("assigned to {to} by {how}").format(to=to, how=_(how))
         return _("{actor} assigned it to {to}").format(actor=actor, to=to)
     if kind == "transferred":
         team = one_line(conv.team_names.get(data.get("to_team") or data.get("team_id"), ""))

@@ -1,0 +1,159 @@
+"""Auto-assignment in the cache: each unassigned open ticket of a team whose mode is
+round_robin or least_loaded goes to one of the team's agents who is online, below their
+capacity and (where the config says which) speaks the customer's language. Queued
+through the outbox like a rule's action (store/automation.py), exactly once per time the
+ticket is in the team's queue: the firing's key counts the ticket's assignments so far, so
+a ticket given back to the queue is assigned again, and a repeated pass is not."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from agentdesk.ops import AgentRef, Assign, Change
+from agentdesk.rules.assignment import (
+    AgentLanguages,
+    Candidate,
+    TeamAssignment,
+    choose,
+    ticket_language,
+)
+from agentdesk.store import actions
+from agentdesk.store.actions import ActionContext
+from agentdesk.store.automation import Firing
+from agentdesk.store.db import Store, now
+from agentdesk.store.outbox import Actor
+from agentdesk.store.presence import live_presence, stale_before
+
+# The automation names assignments are made under (stored, and shown translated).
+MODE_NAMES = {"round_robin": "round robin", "least_loaded": "least loaded"}
+TICKETS_PER_PASS = 200  # per team; a backlog is worked through over several passes
+
+
+def auto_assign(
+    store: Store,
+    ctx: ActionContext,
+    teams: Sequence[TeamAssignment],
+    languages: Sequence[AgentLanguages],
+    *,
+    clock: Callable[[], int] = now,
+) -> list[Firing]:
+    fired: list[Firing] = []
+    spoken = {a.name.casefold(): set(a.languages) for a in languages if a.languages}
+    for team in teams:
+        if team.mode not in MODE_NAMES:
+            continue
+        for row in store.query(
+            "SELECT id, connector FROM teams WHERE name = ? COLLATE NOCASE", (team.name,)
+        ):
+            fired += _team_pass(store, ctx, team.mode, row["id"], spoken, clock())
+    return fired
+
+
+def _team_pass(
+    store: Store, ctx: ActionContext, mode: str, team_id: int, spoken: dict, t: int
+) -> list[Firing]:
+    name = MODE_NAMES[mode]
+    out: list[Firing] = []
+    waiting = store.query(
+        "SELECT t.id, t.remote_id, t.subject,"
+        " (SELECT count(*) FROM events e WHERE e.ticket_id = t.id"
+        "   AND e.kind IN ('assigned', 'transferred')) AS turns"
+        " FROM tickets t WHERE t.team_id = ? AND t.assignee_id IS NULL AND t.stage = 0"
+        " ORDER BY t.created_at LIMIT ?",
+        (team_id, TICKETS_PER_PASS),
+    )
+    for ticket in waiting:
+        occurrence = f"team{team_id}:{ticket['turns']}"
+        if store.one(
+            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
+            (name, ticket["id"], occurrence),
+        ):
+            continue
+        language = ticket_language(f"{ticket['subject']} {_first_words(store, ticket['id'])}")
+        chosen = choose(mode, _candidates(store, team_id, language, spoken))
+        if chosen is None:
+            continue  # nobody can take it now: the next pass looks again
+        firing = Firing(
+            name,
+            ticket["id"],
+            f"#{ticket['remote_id']}",
+            occurrence,
+            "queued",
+            actions=[chosen.name],
+        )
+
+        def plan(conn: sqlite3.Connection, row: sqlite3.Row, chosen=chosen) -> list[Change]:
+            agent = conn.execute(
+                "SELECT remote_id FROM agents WHERE id = ?", (chosen.agent_id,)
+            ).fetchone()
+            return [Assign(AgentRef(chosen.agent_id, agent[0], chosen.name))]
+
+        def record(conn: sqlite3.Connection, row: sqlite3.Row, chosen=chosen, firing=firing):
+            conn.execute(
+                "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, actions)"
+                " VALUES (?, ?, ?, ?, 'queued', json_array(?))",
+                (name, row["id"], firing.occurrence, t, chosen.name),
+            )
+            conn.execute(
+                "INSERT INTO assignment_turns (team_id, agent_id, ticket_id, mode, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (team_id, chosen.agent_id, row["id"], mode, t),
+            )
+
+        rule_ctx = ActionContext(Actor("rule:" + name, name), ctx.policies, ctx.platforms)
+        outcome = actions.automated(
+            store,
+            rule_ctx,
+            ticket["id"],
+            plan,
+            action_id=f"assign/{team_id}/{ticket['id']}/{occurrence}",
+            after=record,
+        )
+        if not outcome.skipped:
+            out.append(firing)
+    return out
+
+
+def _first_words(store: Store, ticket_id: int) -> str:
+    row = store.one(
+        "SELECT body FROM messages WHERE ticket_id = ? AND author_kind = 'customer'"
+        " ORDER BY id LIMIT 1",
+        (ticket_id,),
+    )
+    return row[0][:500] if row else ""
+
+
+def _candidates(
+    store: Store, team_id: int, language: str, spoken: dict[str, set[str]]
+) -> list[Candidate]:
+    """The team's agents who can take a ticket now: online, below capacity, speaking the
+    customer's language where the config says which languages they speak."""
+    rows = store.query(
+        f"SELECT a.id, a.name, a.email, a.capacity, {live_presence()} AS presence,"
+        " (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.id AND t.stage < 2) AS load,"
+        " (SELECT max(id) FROM assignment_turns w WHERE w.team_id = x.team_id"
+        "   AND w.agent_id = a.id) AS last_turn"
+        " FROM agent_teams x JOIN agents a ON a.id = x.agent_id WHERE x.team_id = ?",
+        (stale_before(), team_id),
+    )
+    out = []
+    for r in rows:
+        if r["presence"] != "online" or r["load"] >= r["capacity"]:
+            continue
+        langs = spoken.get(r["name"].casefold()) or spoken.get((r["email"] or "").casefold())
+        if langs and language not in langs:
+            continue
+        out.append(Candidate(r["id"], r["name"], r["load"], r["capacity"], r["last_turn"] or 0))
+    return out
+
+
+def assignments_today(store: Store, since: int) -> dict[int, int]:
+    """Tickets auto-assignment gave each agent since a time (the monitor's column)."""
+    return {
+        r[0]: r[1]
+        for r in store.query(
+            "SELECT agent_id, count(*) FROM assignment_turns WHERE at >= ? GROUP BY agent_id",
+            (since,),
+        )
+    }
