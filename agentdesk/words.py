@@ -85,6 +85,13 @@ ASSIGNMENT_MODE = {
 }
 
 
+# The automations that are not the config's own rules, by the name they act under.
+AUTOMATION = {
+    "order-status bot": N_("order-status bot"),
+    **ASSIGNMENT_MODE,
+}
+
+
 def word(table: dict[str, str], value: str | None) -> str:
     """The reader's word for a stored value; an unknown one as it is (underscores as spaces)."""
     if value is None:

@@ -87,6 +87,7 @@ TOP_LEVEL = {
     "rules": Key("tables", []),  # automation (agentdesk/rules/model.py has their keys)
     "teams": Key("tables", []),  # auto-assignment per team (agentdesk/rules/assignment.py)
     "agents": Key("tables", []),  # the languages colleagues speak, for routing
+    "bot": Key("table", {}),  # the order-status bot (agentdesk/rules/bot.py)
 }
 
 KPI = {

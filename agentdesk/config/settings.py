@@ -23,6 +23,7 @@ from agentdesk.connectors import registry
 from agentdesk.i18n import _
 from agentdesk.options import Key, SchemaError, check_table, check_value
 from agentdesk.rules.assignment import AgentLanguages, TeamAssignment, parse_agents, parse_teams
+from agentdesk.rules.bot import BotSettings, parse_bot
 from agentdesk.rules.model import Rule, parse_rules
 from agentdesk.sla.business_hours import HoursError, parse_calendar
 from agentdesk.sla.policy import SLAPolicy
@@ -109,6 +110,7 @@ class Settings:
     # Auto-assignment: each team's mode ([[teams]]) and the languages agents speak ([[agents]]).
     team_assignment: tuple[TeamAssignment, ...] = ()
     agent_languages: tuple[AgentLanguages, ...] = ()
+    bot: BotSettings = field(default_factory=BotSettings)
 
     @property
     def config_dir(self) -> Path:
@@ -310,6 +312,7 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "rules": parse_rules(top["rules"]),
         "team_assignment": parse_teams(top["teams"]),
         "agent_languages": parse_agents(top["agents"]),
+        "bot": parse_bot(top["bot"]),
     }
 
 

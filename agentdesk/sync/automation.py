@@ -13,6 +13,7 @@ from agentdesk.config.settings import Settings
 from agentdesk.store.actions import ActionContext
 from agentdesk.store.assignment import auto_assign
 from agentdesk.store.automation import Firing, run_rules
+from agentdesk.store.bot import run_bot
 from agentdesk.store.canned import synced_canned
 from agentdesk.store.db import Store
 
@@ -35,8 +36,10 @@ class Automation:
 
     @property
     def active(self) -> bool:
-        return any(r.enabled for r in self.settings.rules) or any(
-            t.mode != "manual" for t in self.settings.team_assignment
+        return (
+            any(r.enabled for r in self.settings.rules)
+            or any(t.mode != "manual" for t in self.settings.team_assignment)
+            or self.settings.bot.enabled
         )
 
     def _lookup(self, shortcode: str) -> CannedEntry | None:
@@ -57,6 +60,13 @@ class Automation:
             self.settings.rules,
             self._lookup,
             shop_names=self.shop_names,
+        )
+        # The bot answers before a new ticket is handed out; auto-assignment last.
+        fired = (
+            run_bot(
+                self.store, self.ctx, self.settings.bot, self._lookup, shop_names=self.shop_names
+            )
+            + fired
         )
         fired += auto_assign(
             self.store, self.ctx, self.settings.team_assignment, self.settings.agent_languages

@@ -20,6 +20,7 @@ from agentdesk.text import one_line, sanitize
 from agentdesk.ui.format import age
 from agentdesk.words import (
     ASSIGNMENT_MODE,
+    AUTOMATION,
     DELIVERY,
     EVENT,
     OP_KIND,
@@ -135,11 +136,18 @@ def customer_card(conv: Conversation, zone: dt.tzinfo | None, now: float) -> Tex
     return text
 
 
+def automation_label(name: str) -> str:
+    """Who made a change the automation made: the bot or auto-assignment by their words,
+    any other rule as `rule NAME`."""
+    known = AUTOMATION.get(name)
+    return _(known) if known else _("rule {name}").format(name=one_line(name))
+
+
 def _event_line(e, conv: Conversation) -> str:
     data = json.loads(e["data"] or "{}")
     actor = one_line(e["agent_name"] or e["actor_name"]) or _("system")
     if e["automation"]:
-        actor = _("rule {name}").format(name=one_line(e["automation"]))
+        actor = automation_label(e["automation"])
     kind = e["kind"]
     agent = lambda k: one_line(conv.agent_names.get(data.get(k), "")) or _("nobody")  # noqa: E731
     if kind == "assigned":
@@ -187,7 +195,7 @@ def thread(conv: Conversation, zone: dt.tzinfo | None, now: float, styles: dict)
         internal = bool(m["internal"])
         author = one_line(m["author_name"]) or "?"
         if m["automation"]:
-            author = _("rule {name}").format(name=one_line(m["automation"]))
+            author = automation_label(m["automation"])
         if m["author_kind"] == "customer":
             text.append(f"▌ {author}", styles["customer"])
         elif internal:
