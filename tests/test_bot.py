@@ -6,6 +6,7 @@ and acts once per occurrence."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from snapshot_workspace import FROZEN, build, snapshot_settings
@@ -164,3 +165,53 @@ def test_never_an_a_to_z_claim_nor_email_by_default(shop):
         mail = _ticket(store, "3302", "email", "c1", "Where is my order?")
         assert _pass(shop, store) == []
         assert _queued(store, claim) == [] and _queued(store, mail) == []
+
+
+def test_bot_deflection_counts_tickets_solved_with_no_agent_reply_after_the_bot(shop, monkeypatch):
+    from agentdesk.kpi import metrics
+    from agentdesk.store import outbox
+    from agentdesk.store.kpi_facts import load_facts
+    from agentdesk.store.outbox import claim_next, mark_sent
+
+    with Store.open_dir(shop.data_dir) as store:
+        _pass(shop, store)
+        alone = _ticket(store, "3401", "chat", "c1", "Where is my order?")
+        helped = _ticket(store, "3402", "wechat", "c2", "我的快递到哪了")
+        _pass(shop, store)
+        real_now = outbox.now
+        while (op := claim_next(store, "shop")) is not None:
+            monkeypatch.setattr(outbox, "now", lambda: FROZEN + 60)  # delivered a minute later
+            mark_sent(store, op, f"r-{op.id}")  # the bot's replies are events now
+            monkeypatch.setattr(outbox, "now", real_now)
+        later = FROZEN + 900
+        apply_batch(
+            store,
+            "shop",
+            PullBatch(
+                None,
+                tickets=[
+                    Ticket("3401", "chat", "Where is my order?", "solved", "c1", FROZEN, later),
+                    Ticket("3402", "wechat", "我的快递到哪了", "solved", "c2", FROZEN, later),
+                ],
+                messages=[
+                    Message(
+                        "3402-9",
+                        "3402",
+                        "agent",
+                        "Demo Agent",
+                        "已为您催件。",
+                        later - 60,
+                        agent_remote_id="me",
+                    )
+                ],
+            ),
+            (),
+        )
+        # Up to now: ingest dates a status change no earlier than the ticket's last local
+        # change, and the bot's own changes were made on this machine's clock.
+        facts = load_facts(store, FROZEN - 3600, int(time.time()) + 10, (), ())
+        figures = metrics.total(facts)
+        assert figures["bot_answered"] == 2
+        assert figures["bot_deflection"] == 0.5  # 3401 alone: solved, nobody wrote after the bot
+        # The bot's replies are not an agent's: no first reply is counted for them.
+        assert figures["handled"] == 1 and {alone, helped} == set(facts.tickets) & {alone, helped}

@@ -92,6 +92,8 @@ FIGURES: list[tuple[str, Callable[[dict], str], str]] = [
     (_("SLA met: first reply"), _share("sla_attainment"), "sla_attainment"),
     (_("SLA met: next reply"), _share("next_reply_sla_attainment"), "next_reply_sla_attainment"),
     (_("SLA met: resolution"), _share("resolution_sla_attainment"), "resolution_sla_attainment"),
+    (_("Bot answered"), _count("bot_answered"), "bot_answered"),
+    (_("Bot deflection"), _share("bot_deflection"), "bot_deflection"),
     (_("Backlog now"), _count("backlog"), "backlog"),
     (_("CSAT (ratings)"), _csat, "satisfaction"),
     (_("Pre-sales conversion"), _share("presales_conversion"), "presales_conversion"),

@@ -68,6 +68,8 @@ class Facts:
     reopens: list[tuple[int, int]]
     ratings: list[tuple[int, int, int]]  # (ticket, at, score)
     orders: dict[int, list[int]]  # customer -> order times
+    # The order-status bot's answers (ticket, at): automated, never an agent's reply.
+    bot_replies: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +93,8 @@ class Figures:
     ratings: list[int] = field(default_factory=list)
     presales: int = 0
     presales_converted: int = 0
+    bot_answered: int = 0
+    bot_deflected: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -113,6 +117,9 @@ class Figures:
             "ratings": len(self.ratings),
             "presales_conversion": ratio(self.presales_converted, self.presales),
             "presales_tickets": self.presales,
+            "bot_answered": self.bot_answered,
+            # Of the tickets the bot answered, those solved with no agent reply after it.
+            "bot_deflection": ratio(self.bot_deflected, self.bot_answered),
         }
 
 
@@ -225,6 +232,19 @@ def compute(facts: Facts, by: str | None = None) -> list[dict]:
                 )
         if t.open_now:
             row(group(t, None)).backlog += 1
+    answered: dict[int, int] = {}
+    for tid, at in facts.bot_replies:
+        if inside(at) and tid not in answered:
+            answered[tid] = at
+    human_after = {r.ticket_id: r.at for r in facts.replies}
+    for tid, at in answered.items():
+        t = facts.tickets.get(tid)
+        if t is None:
+            continue
+        f = row(group(t, None))
+        f.bot_answered += 1
+        solved = any(s_tid == tid and s_at >= at and s_at < end for s_tid, s_at in facts.solves)
+        f.bot_deflected += solved and human_after.get(tid, 0) <= at
     for tid, at, score in facts.ratings:
         t = facts.tickets.get(tid)
         if t is not None and inside(at):

@@ -40,6 +40,8 @@ INTENT = {
     "phrases": Key("list[str]", required=True),
 }
 
+BOT_NAME = "order-status bot"  # the automation name its changes are made under
+
 _ORDER_NUMBER = re.compile(r"\b[A-Z]{2,4}-?\d{5,}\b")
 
 

@@ -20,14 +20,14 @@ from agentdesk.canned.render import render, ticket_values
 from agentdesk.i18n import _
 from agentdesk.ops import Change, Note, Reply, SetStatus, Tags
 from agentdesk.rules.assignment import ticket_language
-from agentdesk.rules.bot import BotSettings, intents_in, order_asked_about
+from agentdesk.rules.bot import BOT_NAME, BotSettings, intents_in, order_asked_about
 from agentdesk.store import actions, reads
 from agentdesk.store.actions import ActionContext
 from agentdesk.store.automation import Firing
 from agentdesk.store.db import Store, now
 from agentdesk.store.outbox import Actor
 
-NAME = "order-status bot"  # the automation name its changes are made under
+NAME = BOT_NAME
 TAG = "bot"
 BATCH = 500
 _DAY = 86400

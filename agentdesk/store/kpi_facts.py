@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from agentdesk.kpi.metrics import Facts, Reply, TicketFact
+from agentdesk.rules.bot import BOT_NAME
 from agentdesk.sla import policy as sla
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.db import Store
@@ -67,16 +68,22 @@ def load_facts(
     solves: list[tuple[int, int]] = []
     reopens: list[tuple[int, int]] = []
     ratings: list[tuple[int, int, int]] = []
+    bot_replies: list[tuple[int, int]] = []
     for r in store.query(
         _INVOLVED
-        + "SELECT e.ticket_id, e.kind, e.at, e.data, coalesce(a.name, e.actor_name) AS name"
+        + "SELECT e.ticket_id, e.kind, e.at, e.data, coalesce(a.name, e.actor_name) AS name,"
+        " e.automation"
         " FROM events e LEFT JOIN agents a ON a.id = e.actor_agent_id"
         " WHERE e.kind IN ('replied', 'solved', 'reopened', 'rated') AND e.at < :end"
         " AND e.ticket_id IN involved ORDER BY e.at, e.id",
         window,
     ):
         tid, kind, at = r["ticket_id"], r["kind"], r["at"]
-        if kind == "replied":
+        if kind == "replied" and r["automation"]:
+            # A rule's or the bot's reply is automated: no agent's figure counts it.
+            if r["automation"] == BOT_NAME:
+                bot_replies.append((tid, at))
+        elif kind == "replied":
             replies.append(Reply(tid, at, r["name"]))
         elif kind == "solved":
             solves.append((tid, at))
@@ -114,6 +121,7 @@ def load_facts(
         reopens=reopens,
         ratings=ratings,
         orders=dict(orders),
+        bot_replies=bot_replies,
     )
 
 

@@ -30,6 +30,7 @@ class AgentLine:
     capacity: int
     handled_today: int = 0
     first_reply_today: float | None = None
+    assigned_today: int = 0  # tickets auto-assignment gave them today
 
 
 @dataclass
@@ -79,22 +80,24 @@ def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
         breached_total=reads.count(store, breached_f),
         due_soon=reads.page(store, soon_f, "sla", limit=LIST_LIMIT),
         due_soon_total=reads.count(store, soon_f),
-        agents=_agents(store, t, by_agent),
+        agents=_agents(store, t, by_agent, today_start),
         today=today,
         week=week,
         hourly=_hourly(store, t),
     )
 
 
-def _agents(store: Store, now: int, by_agent: dict[str, dict]) -> list[AgentLine]:
+def _agents(store: Store, now: int, by_agent: dict[str, dict], today_start: int) -> list[AgentLine]:
     lines: dict[str, AgentLine] = {}
     rows = store.query(
         f"SELECT a.name, {live_presence()} AS presence, a.capacity, a.viewing_ticket_id,"
         " a.viewing_at,"
         " (SELECT count(*) FROM tickets t WHERE t.assignee_id = a.id AND t.stage < 2) AS load,"
+        " (SELECT count(*) FROM assignment_turns w WHERE w.agent_id = a.id AND w.at >= ?)"
+        " AS assigned,"
         " v.remote_id AS v_remote, v.subject AS v_subject FROM agents a"
         " LEFT JOIN tickets v ON v.id = a.viewing_ticket_id",
-        (stale_before(now),),
+        (stale_before(now), today_start),
     )
     for r in rows:
         fresh = r["viewing_at"] is not None and r["viewing_at"] >= now - VIEWING_FRESH
@@ -108,12 +111,14 @@ def _agents(store: Store, now: int, by_agent: dict[str, dict]) -> list[AgentLine
                 r["viewing_ticket_id"] if viewing else None,
                 r["load"],
                 r["capacity"],
+                assigned_today=r["assigned"],
             )
             continue
         # The same person on several platforms: one line, the best presence, all the load.
         if _RANK[r["presence"]] < _RANK[line.presence]:
             line.presence = r["presence"]
         line.open_load += r["load"]
+        line.assigned_today += r["assigned"]
         line.capacity = max(line.capacity, r["capacity"])
         if viewing and not line.viewing:
             line.viewing, line.viewing_ticket_id = viewing, r["viewing_ticket_id"]

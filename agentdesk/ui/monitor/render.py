@@ -58,6 +58,9 @@ def agents(wb: Wallboard, narrow: bool = False) -> Table:
     table.add_column(_("Load"), justify="right", no_wrap=True)
     table.add_column(_("Today"), justify="right", no_wrap=True)
     table.add_column(_("1st"), justify="right", no_wrap=True)
+    auto = any(a.assigned_today for a in wb.agents)
+    if auto:  # only where auto-assignment gave out tickets today
+        table.add_column(_("Auto"), justify="right", no_wrap=True)
     if not narrow:
         table.add_column(_("Has open"), no_wrap=True, min_width=16, ratio=1)
     for a in wb.agents:
@@ -69,6 +72,8 @@ def agents(wb: Wallboard, narrow: bool = False) -> Table:
             str(a.handled_today),
             duration_label(a.first_reply_today, short=narrow),
         ]
+        if auto:
+            cells.append(str(a.assigned_today))
         if not narrow:
             cells.append(Text(one_line(a.viewing or ""), "cyan"))
         table.add_row(*cells)
@@ -108,6 +113,7 @@ TILES = (
     ("resolution_sla_attainment", _("Solved in SLA"), share_label),
     ("satisfaction", _("CSAT"), lambda v: "—" if v is None else f"{v:.1f}"),
     ("presales_conversion", _("Pre-sales conv."), share_label),
+    ("bot_deflection", _("Bot deflection"), share_label),
     ("backlog", _("Backlog"), str),
 )
 
