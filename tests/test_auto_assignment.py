@@ -50,6 +50,16 @@ def shop(settings):
     return s
 
 
+def _started(shop, store) -> None:
+    """Auto-assignment hands out what comes into a team after it first runs."""
+    auto_assign(
+        store,
+        ActionContext.from_settings(shop),
+        [TeamAssignment("Support 客服", "round_robin")],
+        (),
+    )
+
+
 def _tickets(store, n: int, *, chinese: bool = False, start: int = 0) -> list[int]:
     tickets, messages = [], []
     for i in range(start, start + n):
@@ -82,12 +92,15 @@ def _assignees(store, ids) -> Counter:
 def test_round_robin_spreads_300_tickets_evenly_over_who_can_take_them(shop):
     teams = [TeamAssignment("Support 客服", "round_robin")]
     with Store.open_dir(shop.data_dir) as store:
+        backlog = _tickets(store, 5, start=900)  # there before it was turned on: left alone
+        _started(shop, store)
         ids = _tickets(store, 300)
         ctx = ActionContext.from_settings(shop)
         first = auto_assign(store, ctx, teams, (), clock=lambda: FROZEN)
         assert len(first) == 200  # a pass takes 200 of a team's queue; the next the rest
         assert len(auto_assign(store, ctx, teams, (), clock=lambda: FROZEN)) == 100
         assert _assignees(store, ids) == Counter({"Ana": 100, "Ben": 100, "陈静 Chen Jing": 100})
+        assert _assignees(store, backlog) == Counter()
         ops = store.query("SELECT DISTINCT kind, agent_key FROM outbox")
         assert [tuple(r) for r in ops] == [("assign", "rule:round robin")]
         # A second pass finds nothing waiting and assigns nothing again.
@@ -124,6 +137,7 @@ def test_least_loaded_evens_out_loads_and_a_full_agent_gets_nothing(shop):
     with Store.open_dir(shop.data_dir) as store:
         with store.write() as conn:  # Ana already has 10 open tickets' worth of capacity used
             conn.execute("UPDATE agents SET capacity = 12 WHERE remote_id = 'a'")
+        _started(shop, store)
         first = _tickets(store, 10)
         with store.write() as conn:
             ana = conn.execute("SELECT id FROM agents WHERE remote_id = 'a'").fetchone()[0]
@@ -146,6 +160,7 @@ def test_the_customers_language_is_matched(shop):
         AgentLanguages("陈静 Chen Jing", ("zh", "en")),
     ]
     with Store.open_dir(shop.data_dir) as store:
+        _started(shop, store)
         chinese = _tickets(store, 6, chinese=True)
         english = _tickets(store, 6, start=50)
         auto_assign(
@@ -161,6 +176,7 @@ def test_nobody_online_leaves_the_ticket_waiting_until_someone_is(shop):
     with Store.open_dir(shop.data_dir) as store:
         with store.write() as conn:
             conn.execute("UPDATE agents SET presence = 'offline'")
+        _started(shop, store)
         [tid] = _tickets(store, 1)
         ctx = ActionContext.from_settings(shop)
         assert auto_assign(store, ctx, teams, (), clock=lambda: FROZEN) == []

@@ -235,3 +235,69 @@ def test_settings_carry_the_rules(workspace):
         workspace, rules=_rules({"name": "x", "trigger": "created", "note": "n"})
     )
     assert s.rules[0].actor_key == "rule:x"
+
+
+def test_out_of_hours_acknowledges_once_per_ticket_per_closed_period(workspace):
+    from agentdesk.sla.business_hours import parse_calendar
+    from agentdesk.sla.policy import SLAPolicy
+
+    hours = SLAPolicy(
+        "Office",
+        (),
+        (),
+        (),
+        (),
+        3600,
+        None,
+        None,
+        True,
+        "created",
+        calendar=parse_calendar(["Mon-Fri 09:00-18:00"], [], "UTC"),
+    )
+    shop = dataclasses.replace(workspace, sla_policies=(hours,))
+    rules = _rules(
+        {
+            "name": "Out of hours",
+            "trigger": "customer_replied",
+            "outside_hours": "Office",
+            "canned": "ack",
+        }
+    )
+    night = FROZEN + 3600  # Thursday 01:00 UTC: closed until 09:00
+    with Store.open_dir(shop.data_dir) as store:
+        _pass(shop, store, rules, at=night)
+        tid = _new_ticket(store, "2401", "Hello", at=night)
+
+        def customer_writes(n: int, at: int) -> None:
+            apply_batch(
+                store,
+                "shop",
+                PullBatch(
+                    None, messages=[Message(f"2401-{n}", "2401", "customer", "Lucas", "?", at)]
+                ),
+                (),
+            )
+
+        customer_writes(2, night + 60)
+        [f] = _pass(shop, store, rules, at=night + 120)
+        assert f.ticket_id == tid and f.occurrence == f"closed{FROZEN + 9 * 3600}"
+        customer_writes(3, night + 600)
+        assert _pass(shop, store, rules, at=night + 700) == []  # same closed period: once
+        morning = FROZEN + 10 * 3600  # open
+        customer_writes(4, morning)
+        assert _pass(shop, store, rules, at=morning + 60) == []
+        evening = FROZEN + 19 * 3600  # closed again: a new period
+        customer_writes(5, evening)
+        assert [f.ticket_id for f in _pass(shop, store, rules, at=evening + 60)] == [tid]
+        assert len([k for k, _p, _a in _ops(store, tid) if k == "reply"]) == 2
+
+
+def test_an_out_of_hours_rule_names_a_policy_that_exists(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[agent]\nname = "Kim"\n\n[[rules]]\nname = "a"\ntrigger = "created"\n'
+        'outside_hours = "Nights"\nnote = "x"\n'
+    )
+    with pytest.raises(ConfigError) as e:
+        load_settings(str(config), str(tmp_path / "data"), environ={})
+    assert "rules[0].outside_hours" in str(e.value) and "line 7" in str(e.value)

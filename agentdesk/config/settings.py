@@ -309,7 +309,7 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "sla_policies": tuple(policies),
         "connectors": tuple(connectors),
         "presales_teams": tuple(check_table(schema.KPI, top["kpi"], "kpi")["presales_teams"]),
-        "rules": parse_rules(top["rules"]),
+        "rules": _hours_known(parse_rules(top["rules"]), policies),
         "team_assignment": parse_teams(top["teams"]),
         "agent_languages": parse_agents(top["agents"]),
         "bot": parse_bot(top["bot"]),
@@ -359,6 +359,20 @@ def _connectors(tables: list[Any]) -> tuple[ConnectorSettings, ...]:
             )
         )
     return tuple(out)
+
+
+def _hours_known(rules: tuple[Rule, ...], policies: list[SLAPolicy]) -> tuple[Rule, ...]:
+    """An out-of-hours rule names an SLA policy whose business hours it follows."""
+    names = [p.name for p in policies]
+    for i, r in enumerate(rules):
+        if r.outside_hours and r.outside_hours not in names:
+            raise SchemaError(
+                f"rules[{i}].outside_hours",
+                _("no SLA policy named {name!r} (policies: {known})").format(
+                    name=r.outside_hours, known=", ".join(names) or "—"
+                ),
+            )
+    return rules
 
 
 def _rule_files(folder: Path, before: tuple[Rule, ...]) -> tuple[Rule, ...]:

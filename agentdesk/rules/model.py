@@ -41,6 +41,9 @@ RULE = {
     "status": Key("str", ""),
     "canned": Key("str", ""),  # a canned reply's shortcode
     "note": Key("str", ""),
+    # Out-of-hours: only while this SLA policy's business hours are closed, and once per
+    # ticket per closed period (an acknowledgement, not one per message).
+    "outside_hours": Key("str", ""),
     # A rule that would act on one ticket more often than this in an hour stops there and
     # logs a warning (two rules undoing each other's changes would otherwise loop).
     "max_per_hour": Key("int", 3, minimum=1, maximum=100),
@@ -63,6 +66,7 @@ class Rule:
     note: str = ""
     max_per_hour: int = 3
     enabled: bool = True
+    outside_hours: str = ""  # an SLA policy's name
 
     @property
     def actor_key(self) -> str:
@@ -154,6 +158,7 @@ def parse_rules(tables: list[Any], path: str = "rules") -> tuple[Rule, ...]:
             note=c["note"],
             max_per_hour=c["max_per_hour"],
             enabled=c["enabled"],
+            outside_hours=c["outside_hours"],
         )
         if not rule.describe():
             raise SchemaError(

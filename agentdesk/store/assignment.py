@@ -39,6 +39,9 @@ def auto_assign(
     clock: Callable[[], int] = now,
 ) -> list[Firing]:
     fired: list[Firing] = []
+    if not any(team.mode in MODE_NAMES for team in teams):
+        return fired
+    since = _since(store)
     spoken = {a.name.casefold(): set(a.languages) for a in languages if a.languages}
     for team in teams:
         if team.mode not in MODE_NAMES:
@@ -46,12 +49,28 @@ def auto_assign(
         for row in store.query(
             "SELECT id, connector FROM teams WHERE name = ? COLLATE NOCASE", (team.name,)
         ):
-            fired += _team_pass(store, ctx, team.mode, row["id"], spoken, clock())
+            fired += _team_pass(store, ctx, team.mode, row["id"], spoken, clock(), since)
     return fired
 
 
+def _since(store: Store) -> int:
+    """The last event before auto-assignment first ran: it hands out tickets that came into
+    a team from then on, not a backlog that was there before it was turned on."""
+    row = store.one("SELECT value FROM rule_cursors WHERE name = 'assign:since'")
+    if row is not None:
+        return row[0]
+    with store.write() as conn:
+        top = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+        conn.execute(
+            "INSERT INTO rule_cursors (name, value) VALUES ('assign:since', ?)"
+            " ON CONFLICT (name) DO NOTHING",
+            (top,),
+        )
+    return store.one("SELECT value FROM rule_cursors WHERE name = 'assign:since'")[0]
+
+
 def _team_pass(
-    store: Store, ctx: ActionContext, mode: str, team_id: int, spoken: dict, t: int
+    store: Store, ctx: ActionContext, mode: str, team_id: int, spoken: dict, t: int, since: int
 ) -> list[Firing]:
     name = MODE_NAMES[mode]
     out: list[Firing] = []
@@ -60,8 +79,10 @@ def _team_pass(
         " (SELECT count(*) FROM events e WHERE e.ticket_id = t.id"
         "   AND e.kind IN ('assigned', 'transferred')) AS turns"
         " FROM tickets t WHERE t.team_id = ? AND t.assignee_id IS NULL AND t.stage = 0"
+        " AND EXISTS (SELECT 1 FROM events n WHERE n.ticket_id = t.id AND n.id > ?"
+        "   AND n.kind IN ('created', 'transferred', 'assigned'))"
         " ORDER BY t.created_at LIMIT ?",
-        (team_id, TICKETS_PER_PASS),
+        (team_id, since, TICKETS_PER_PASS),
     )
     for ticket in waiting:
         occurrence = f"team{team_id}:{ticket['turns']}"

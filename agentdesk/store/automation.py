@@ -36,6 +36,7 @@ from agentdesk.ops import (
 )
 from agentdesk.query import parse
 from agentdesk.rules.model import Rule
+from agentdesk.sla.business_hours import add_working_time
 from agentdesk.store import actions, reads
 from agentdesk.store.actions import ActionContext, ActionRefused
 from agentdesk.store.db import Store, now
@@ -95,11 +96,21 @@ def run_rules(
     t = clock()
     found = _occurrences(store, active, t, dry_run=dry_run, only=only)
     fired: list[Firing] = []
+    calendars = {p.name: p.calendar for p in ctx.policies}
     for rule in active:
         condition = compile_query(parse(rule.when), "") if rule.when else None
+        reopens = None
+        if rule.outside_hours:
+            # Out of hours: nothing while open; while closed, one firing per ticket for the
+            # whole closed period (its key is the moment the hours open again).
+            reopens = add_working_time(t, 0, calendars.get(rule.outside_hours))
+            if reopens <= t:
+                continue
         for occ in found.get(rule.trigger, []):
             if occ.by_rule == rule.name:
                 continue  # never on its own change
+            if reopens is not None:
+                occ = Occurrence(occ.ticket_id, f"closed{reopens}", occ.by_rule)
             if rule.trigger in ("idle", "sla_due_within") and not _timed_fits(rule, occ, t):
                 continue
             if _fired(store, rule, occ):
