@@ -167,9 +167,62 @@ DEFAULT_SLA_POLICIES: list[dict[str, Any]] = [
         "resolution": "3d",
     },
 ]
+# The demo's automation: config.example.toml's, but for the out-of-hours rule (the demo's
+# clocks run round the clock, so it would never fire).
+DEFAULT_AUTOMATION: dict[str, Any] = {
+    "rules": [
+        {
+            "name": "VIP first",
+            "trigger": "created",
+            "when": "tag:vip",
+            "priority": "high",
+            "note": "VIP customer: answer within the hour.",
+        }
+    ],
+    "teams": [
+        {"name": "After-sales 售后", "assignment": "round_robin"},
+        {"name": "Pre-sales 售前", "assignment": "least_loaded"},
+    ],
+    "agents": [
+        {"name": "Emma Walsh", "languages": ["en"]},
+        {"name": "佐藤由纪 Yuki Sato", "languages": ["zh", "en"]},
+    ],
+    "bot": {
+        "enabled": True,
+        "channels": ["chat", "wechat", "weibo", "sms", "webform"],
+        "recent_days": 30,
+        "intents": [
+            {
+                "name": "where is my order",
+                "canned": "wismo",
+                "phrases": [
+                    "where is my order",
+                    "where is my parcel",
+                    "where's my order",
+                    "tracking",
+                    "not received",
+                    "hasn't arrived",
+                    "has not arrived",
+                    "我的快递",
+                    "到哪了",
+                    "物流",
+                    "还没收到",
+                    "没收到",
+                    "发货了吗",
+                ],
+            },
+            {
+                "name": "invoice",
+                "canned": "invoice",
+                "phrases": ["invoice", "receipt", "发票", "开票"],
+            },
+        ],
+    },
+}
 DEFAULT_CONFIG: dict[str, Any] = {
     "connectors": [{"type": "demo", "name": "demo"}],
     "sla": {"policies": DEFAULT_SLA_POLICIES},
+    **DEFAULT_AUTOMATION,
 }
 
 
