@@ -87,7 +87,9 @@ def test_english_and_chinese_where_is_my_order_are_answered_from_the_order(shop)
         )
         assert ops[1][1]["add"] == ["bot"] and ops[2][1]["status"] == "pending"
         zh = _queued(store, chinese)[0][1]["body"]
-        assert zh.startswith("您的订单LL1002当前状态") and "暂未生成" in zh  # no tracking yet
+        assert (
+            zh.startswith("您的订单LL1002当前状态：已退款") and "暂未生成" in zh
+        )  # no tracking yet
         author = store.one(
             "SELECT automation FROM messages WHERE ticket_id = ? AND op_uuid IS NOT NULL",
             (english,),
@@ -215,3 +217,33 @@ def test_bot_deflection_counts_tickets_solved_with_no_agent_reply_after_the_bot(
         assert figures["bot_deflection"] == 0.5  # 3401 alone: solved, nobody wrote after the bot
         # The bot's replies are not an agent's: no first reply is counted for them.
         assert figures["handled"] == 1 and {alone, helped} == set(facts.tickets) & {alone, helped}
+
+
+def test_the_bot_stays_quiet_where_a_person_answered_first(shop):
+    with Store.open_dir(shop.data_dir) as store:
+        _pass(shop, store)
+        apply_batch(
+            store,
+            "shop",
+            PullBatch(
+                None,
+                tickets=[
+                    Ticket("3501", "chat", "Where is my order?", "open", "c1", FROZEN, FROZEN)
+                ],
+                messages=[
+                    Message("3501-1", "3501", "customer", "Ava", "Where is my order?", FROZEN),
+                    Message(
+                        "3501-2",
+                        "3501",
+                        "agent",
+                        "Lin",
+                        "Checking now.",
+                        FROZEN + 5,
+                        agent_remote_id="a-lin",
+                    ),
+                ],
+            ),
+            (),
+        )
+        tid = store.one("SELECT id FROM tickets WHERE remote_id = '3501'")[0]
+        assert _pass(shop, store) == [] and _queued(store, tid) == []

@@ -116,6 +116,27 @@ def macro_effects(actions: Mapping) -> list[str]:
     return out
 
 
+# An order's state in the words of a reply written in Chinese (the reply's language, not
+# the interface's: a Chinese reply reads 已发货 for an English-speaking agent too).
+ORDER_STATUS_ZH = {
+    "paid": "已付款",
+    "shipped": "已发货",
+    "in transit": "运输中",
+    "delivered": "已签收",
+    "returned": "已退货",
+    "refunded": "已退款",
+    "cancelled": "已取消",
+}
+
+
+def in_language(values: dict[str, str | None], lang: str) -> dict[str, str | None]:
+    """Values as a reply in `lang` says them (order states in Chinese for a zh reply)."""
+    status = values.get("order.status")
+    if lang.startswith("zh") and status in ORDER_STATUS_ZH:
+        return {**values, "order.status": ORDER_STATUS_ZH[status]}
+    return values
+
+
 def ticket_values(
     ticket: Mapping,
     customer: Mapping | None,

@@ -127,7 +127,7 @@ def log(c: Context, since: str, as_json: bool) -> None:
         table.add_column(col)
     for r in rows:
         what = "; ".join(json.loads(r["actions"]))
-        if r["detail"]:
+        if r["detail"] and r["detail"] not in what:
             what = f"{what} ({r['detail']})" if r["outcome"] == "queued" else r["detail"]
         table.add_row(
             _when(r["at"], settings.agent.zone),

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from agentdesk.canned.library import CannedEntry
-from agentdesk.canned.render import render, ticket_values
+from agentdesk.canned.render import in_language, render, ticket_values
 from agentdesk.i18n import _
 from agentdesk.ops import (
     AgentRef,
@@ -330,7 +330,7 @@ def _fire(
                 _("no canned reply /{code}").format(code=rule.canned),
             )
         values = _values(store, occ.ticket_id, agent_name or rule.name, shop_names)
-        rendered = render(entry.body, values)
+        rendered = render(entry.body, in_language(values, entry.lang))
         if not rendered.ok:
             why = "; ".join(p.message for p in rendered.problems)
             return _skip(store, rule, occ, firing, t, dry_run, _("not sent: {why}").format(why=why))

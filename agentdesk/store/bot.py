@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable
 
 from agentdesk.canned.library import CannedEntry
-from agentdesk.canned.render import render, ticket_values
+from agentdesk.canned.render import in_language, render, ticket_values
 from agentdesk.i18n import _
 from agentdesk.ops import Change, Note, Reply, SetStatus, Tags
 from agentdesk.rules.assignment import ticket_language
@@ -121,6 +121,12 @@ def _answer(
     conv = reads.conversation(store, ticket_id, message_limit=5)
     if conv is None or conv.ticket["channel"] not in bot.channels or _is_claim(conv):
         return None
+    if store.one(
+        "SELECT 1 FROM messages WHERE ticket_id = ? AND author_kind = 'agent'"
+        " AND automation IS NULL AND internal = 0",
+        (ticket_id,),
+    ):
+        return None  # a person answered already
     asked = " ".join(
         [conv.ticket["subject"] or ""]
         + [m["body"] for m in conv.messages if m["author_kind"] == "customer"][:1]
@@ -151,7 +157,7 @@ def _answer(
         shop_names.get(conv.ticket["connector"], "") or NAME,
         shop_names.get(conv.ticket["connector"], ""),
     )
-    rendered = render(entry.body, values)
+    rendered = render(entry.body, in_language(values, entry.lang))
     if not rendered.ok:
         why = "; ".join(p.message for p in rendered.problems)
         return _note(store, ctx, ticket_id, label, occurrence, f"{intent.name}: {why}", t)
