@@ -16,6 +16,29 @@ from agentdesk.sync.engine import SyncEngine  # noqa: E402
 from agentdesk.sync.runner import run_once  # noqa: E402
 
 
+def with_a_rule(settings):
+    """The platform double as a configured connector, and one rule that notes every new
+    ticket (nothing else automated), for test_crash.py's rules case."""
+    import dataclasses
+
+    from agentdesk.config.settings import ConnectorSettings
+    from agentdesk.ops import ALL_KINDS
+    from agentdesk.rules.bot import BotSettings
+    from agentdesk.rules.model import parse_rules
+
+    plat = ConnectorSettings(
+        "demo", "plat", False, None, {}, 0, platform="the test platform", ops=ALL_KINDS
+    )
+    rule = {"name": "Acknowledge", "trigger": "created", "note": "Seen by the rule."}
+    return dataclasses.replace(
+        settings,
+        connectors=(plat,),
+        rules=parse_rules([rule]),
+        team_assignment=(),
+        bot=BotSettings(),
+    )
+
+
 def main() -> None:
     mode, data_dir = sys.argv[1], Path(sys.argv[2])
     if mode == "demo-once":
@@ -23,10 +46,12 @@ def main() -> None:
         return
     platform = FilePlatform(Path(sys.argv[3]))
     settings = make_settings(data_dir)
+    if mode.startswith("rules-"):
+        settings = with_a_rule(settings)
     with Store.open_dir(data_dir) as store:
         connector = PlatformConnector(platform_context("plat", data_dir), platform)
         engine = SyncEngine(settings, store, [connector])
-        if mode == "push-forever":
+        if mode in ("push-forever", "rules-forever"):
             asyncio.run(engine.run())
         else:
             asyncio.run(engine.run_once())

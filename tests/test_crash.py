@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from conftest import make_settings
@@ -111,3 +113,39 @@ def test_kill_during_push_delivers_exactly_once(tmp_path):
     data = platform.read()
     assert len(data["deliveries"]) == 1, "never delivered twice"
     assert data["find_landed_calls"] == 1
+
+
+def test_kill_during_rules_acts_on_each_new_ticket_exactly_once(tmp_path):
+    data_dir = tmp_path / "data"
+    platform = FilePlatform(tmp_path / "platform.json")
+    platform.add_ticket("T0", "Before the rules", "There before they ran")
+    subprocess.run(
+        [sys.executable, str(WORKER), "rules-once", str(data_dir), str(platform.path)],
+        check=True,
+        timeout=60,
+    )  # the first pass: rules start from here
+    for round_ in range(4):
+        for i in range(3):
+            platform.add_ticket(f"T{round_}{i}x", f"New {round_}-{i}", "Hello")
+        pulls = platform.read()["pulls"]
+        proc = start("rules-forever", data_dir, platform.path)
+        # Killed at a different point each round: before, during and after the rules act
+        # and their notes are delivered.
+        wait_for(lambda p=pulls: platform.read()["pulls"] > p, timeout=60)
+        time.sleep((0.05, 0.3, 0.8, 1.5)[round_])
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    platform.update(faults={})
+    for _ in range(3):
+        subprocess.run(
+            [sys.executable, str(WORKER), "rules-once", str(data_dir), str(platform.path)],
+            check=True,
+            timeout=60,
+        )
+    notes = [d for d in platform.read()["deliveries"] if "Seen by the rule." in json.dumps(d)]
+    per_ticket = Counter(d.get("ticket") for d in notes)
+    assert sorted(per_ticket) == sorted(f"T{r}{i}x" for r in range(4) for i in range(3))
+    assert set(per_ticket.values()) == {1}, "each new ticket noted exactly once"
+    with Store.open_dir(data_dir) as s:
+        assert s.one("SELECT count(*) FROM rule_firings")[0] == 12
+        assert s.one("SELECT count(*) FROM outbox WHERE state != 'sent'")[0] == 0

@@ -40,7 +40,7 @@ from agentdesk.sla.business_hours import add_working_time
 from agentdesk.store import actions, reads
 from agentdesk.store.actions import ActionContext, ActionRefused
 from agentdesk.store.db import Store, now
-from agentdesk.store.filters import compile_query
+from agentdesk.store.filters import Filter, compile_query
 from agentdesk.store.outbox import Actor
 from agentdesk.store.schema import NO_DUE
 
@@ -106,6 +106,7 @@ def run_rules(
             reopens = add_working_time(t, 0, calendars.get(rule.outside_hours))
             if reopens <= t:
                 continue
+        occurrences = []
         for occ in found.get(rule.trigger, []):
             if occ.by_rule == rule.name:
                 continue  # never on its own change
@@ -113,10 +114,18 @@ def run_rules(
                 occ = Occurrence(occ.ticket_id, f"closed{reopens}", occ.by_rule)
             if rule.trigger in ("idle", "sla_due_within") and not _timed_fits(rule, occ, t):
                 continue
-            if _fired(store, rule, occ):
+            occurrences.append(occ)
+        if not occurrences:
+            continue
+        # One read per rule for the whole pass, not one per ticket: what it fired on
+        # already, and which of the tickets its condition fits.
+        ids = sorted({o.ticket_id for o in occurrences})
+        done = _fired_on(store, rule, ids)
+        fits = set(ids) if condition is None else _matching(store, condition, ids)
+        for occ in occurrences:
+            if (occ.ticket_id, occ.key) in done or occ.ticket_id not in fits:
                 continue
-            if condition is not None and not _matches(store, condition, occ.ticket_id):
-                continue
+            done.add((occ.ticket_id, occ.key))
             fired.append(
                 _fire(store, ctx, rule, occ, canned, agent_name, shop_names or {}, t, dry_run)
             )
@@ -255,27 +264,34 @@ def _timed_fits(rule: Rule, occ: Occurrence, t: int) -> bool:
     return int(occ.key[3:]) <= t + (rule.after or 0)
 
 
-def _fired(store: Store, rule: Rule, occ: Occurrence) -> bool:
-    return (
-        store.one(
-            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
-            (rule.name, occ.ticket_id, occ.key),
+_CHUNK = 500  # ticket ids bound in one statement
+
+
+def _fired_on(store: Store, rule: Rule, ids: list[int]) -> set[tuple[int, str]]:
+    out: set[tuple[int, str]] = set()
+    for i in range(0, len(ids), _CHUNK):
+        part = ids[i : i + _CHUNK]
+        marks = ", ".join("?" * len(part))
+        out.update(
+            (r[0], r[1])
+            for r in store.query(
+                f"SELECT ticket_id, occurrence FROM rule_firings WHERE rule = ?"
+                f" AND ticket_id IN ({marks})",
+                (rule.name, *part),
+            )
         )
-        is not None
-    )
+    return out
 
 
-def _matches(store: Store, condition, ticket_id: int) -> bool:
-    f = compile_query_for(condition, ticket_id)
-    return reads.count(store, f) > 0
-
-
-def compile_query_for(condition, ticket_id: int):
-    """The rule's condition narrowed to one ticket."""
-    from agentdesk.store.filters import Filter
-
-    f = Filter(list(condition.clauses), list(condition.params), condition.fts)
-    return f.add("t.id = ?", ticket_id)
+def _matching(store: Store, condition: Filter, ids: list[int]) -> set[int]:
+    """Which of these tickets the rule's condition fits, a statement per 500 of them."""
+    out: set[int] = set()
+    for i in range(0, len(ids), _CHUNK):
+        part = ids[i : i + _CHUNK]
+        f = Filter(list(condition.clauses), list(condition.params), condition.fts)
+        f.add(f"t.id IN ({', '.join('?' * len(part))})", *part)
+        out.update(reads.ticket_ids(store, f))
+    return out
 
 
 # -- acting -----------------------------------------------------------------------------
