@@ -88,6 +88,7 @@ ASSIGNMENT_MODE = {
 # The automations that are not the config's own rules, by the name they act under.
 AUTOMATION = {
     "order-status bot": N_("order-status bot"),
+    "back to the queue": N_("back to the queue"),
     **ASSIGNMENT_MODE,
 }
 

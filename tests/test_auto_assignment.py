@@ -186,3 +186,25 @@ def test_nobody_online_leaves_the_ticket_waiting_until_someone_is(shop):
             ["Ben"]
         ]
         assert _assignees(store, [tid]) == Counter({"Ben": 1})
+
+
+def test_an_agent_away_too_long_gives_back_unanswered_tickets_to_the_queue(shop):
+    import time
+
+    teams = [TeamAssignment("Support 客服", "round_robin", return_after=1800)]
+    with Store.open_dir(shop.data_dir) as store:
+        _started(shop, store)
+        ids = _tickets(store, 3)
+        ctx = ActionContext.from_settings(shop)
+        now = int(time.time())
+        auto_assign(store, ctx, teams, (), clock=lambda: now)
+        assert _assignees(store, ids) == Counter({"Ana": 1, "Ben": 1, "陈静 Chen Jing": 1})
+        with store.write() as conn:
+            conn.execute("UPDATE agents SET presence = 'away' WHERE remote_id = 'b'")
+        assert auto_assign(store, ctx, teams, (), clock=lambda: now + 600) == []  # not yet
+        fired = auto_assign(store, ctx, teams, (), clock=lambda: now + 1900)
+        assert [f.rule for f in fired] == ["back to the queue", "round robin"]
+        assert "Ben" not in _assignees(store, ids)
+        assert sum(_assignees(store, ids).values()) == 3
+        # Given back once: the same absence does not give it back again.
+        assert auto_assign(store, ctx, teams, (), clock=lambda: now + 2500) == []

@@ -180,7 +180,7 @@ DEFAULT_AUTOMATION: dict[str, Any] = {
         }
     ],
     "teams": [
-        {"name": "After-sales 售后", "assignment": "round_robin"},
+        {"name": "After-sales 售后", "assignment": "round_robin", "return_after": "30m"},
         {"name": "Pre-sales 售前", "assignment": "least_loaded"},
     ],
     "agents": [

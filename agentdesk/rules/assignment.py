@@ -27,6 +27,9 @@ MODES = ("manual", "round_robin", "least_loaded")
 TEAM = {
     "name": Key("str", required=True),
     "assignment": Key("choice", "manual", choices=MODES),
+    # An agent away or offline this long gives back their unanswered new and open tickets
+    # of this team to its queue (and auto-assignment hands them out again). Empty: never.
+    "return_after": Key("duration"),
 }
 
 AGENT = {
@@ -39,6 +42,7 @@ AGENT = {
 class TeamAssignment:
     name: str
     mode: str
+    return_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ def parse_teams(tables: list[Any]) -> tuple[TeamAssignment, ...]:
     out = []
     for i, t in enumerate(tables):
         c = check_table(TEAM, t, f"teams[{i}]")
-        out.append(TeamAssignment(c["name"], c["assignment"]))
+        out.append(TeamAssignment(c["name"], c["assignment"], c["return_after"]))
     return tuple(out)
 
 

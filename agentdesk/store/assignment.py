@@ -23,7 +23,7 @@ from agentdesk.store.actions import ActionContext
 from agentdesk.store.automation import Firing
 from agentdesk.store.db import Store, now
 from agentdesk.store.outbox import Actor
-from agentdesk.store.presence import live_presence, stale_before
+from agentdesk.store.presence import VIEWING_FRESH, live_presence, stale_before
 
 # The automation names assignments are made under (stored, and shown translated).
 MODE_NAMES = {"round_robin": "round robin", "least_loaded": "least loaded"}
@@ -39,6 +39,12 @@ def auto_assign(
     clock: Callable[[], int] = now,
 ) -> list[Firing]:
     fired: list[Firing] = []
+    for team in teams:
+        if team.return_after:
+            for row in store.query(
+                "SELECT id FROM teams WHERE name = ? COLLATE NOCASE", (team.name,)
+            ):
+                fired += _give_back(store, ctx, row["id"], team.return_after, clock())
     if not any(team.mode in MODE_NAMES for team in teams):
         return fired
     since = _since(store)
@@ -76,13 +82,16 @@ def _team_pass(
     out: list[Firing] = []
     waiting = store.query(
         "SELECT t.id, t.remote_id, t.subject,"
+        # The times this ticket has been handed out or given back (delivered or not yet):
+        # a new count is a new time in the queue.
         " (SELECT count(*) FROM events e WHERE e.ticket_id = t.id"
-        "   AND e.kind IN ('assigned', 'transferred')) AS turns"
+        "   AND e.kind IN ('assigned', 'transferred'))"
+        " + (SELECT count(*) FROM rule_firings f WHERE f.ticket_id = t.id AND f.rule = ?) AS turns"
         " FROM tickets t WHERE t.team_id = ? AND t.assignee_id IS NULL AND t.stage = 0"
         " AND EXISTS (SELECT 1 FROM events n WHERE n.ticket_id = t.id AND n.id > ?"
         "   AND n.kind IN ('created', 'transferred', 'assigned'))"
         " ORDER BY t.created_at LIMIT ?",
-        (team_id, since, TICKETS_PER_PASS),
+        (RETURN_NAME, team_id, since, TICKETS_PER_PASS),
     )
     for ticket in waiting:
         occurrence = f"team{team_id}:{ticket['turns']}"
@@ -129,6 +138,60 @@ def _team_pass(
             ticket["id"],
             plan,
             action_id=f"assign/{team_id}/{ticket['id']}/{occurrence}",
+            after=record,
+        )
+        if not outcome.skipped:
+            out.append(firing)
+    return out
+
+
+RETURN_NAME = "back to the queue"  # the automation name tickets are given back under
+
+
+def _give_back(store: Store, ctx: ActionContext, team_id: int, after: int, t: int) -> list[Firing]:
+    """The team's new and open tickets nobody has answered yet, held by an agent who has
+    been away or offline for longer than `after`, back to the queue (unassigned)."""
+    stale = stale_before(t)
+    rows = store.query(
+        "SELECT t.id, t.remote_id, a.id AS agent_id, a.name,"
+        " (SELECT count(*) FROM events e WHERE e.ticket_id = t.id"
+        "   AND e.kind IN ('assigned', 'transferred')) AS turns"
+        " FROM tickets t JOIN agents a ON a.id = t.assignee_id"
+        " WHERE t.team_id = ? AND t.stage = 0 AND t.first_response_at IS NULL"
+        # Away or offline since: a console that stopped renewing its heartbeat went offline
+        # when it did; else the platform's or the agent's own change of presence.
+        "   AND CASE WHEN a.presence_at IS NOT NULL"
+        "     AND max(a.presence_at, ifnull(a.viewing_at, 0)) < ?"
+        "     THEN max(a.presence_at, ifnull(a.viewing_at, 0)) + ? <= ?"
+        "     ELSE a.presence != 'online' AND ifnull(a.presence_since, 0) <= ? END"
+        " LIMIT ?",
+        (team_id, stale, VIEWING_FRESH, t - after, t - after, TICKETS_PER_PASS),
+    )
+    out = []
+    for r in rows:
+        occurrence = f"back{r['agent_id']}:{r['turns']}"
+        firing = Firing(
+            RETURN_NAME, r["id"], f"#{r['remote_id']}", occurrence, "queued", actions=[r["name"]]
+        )
+
+        def record(conn: sqlite3.Connection, row: sqlite3.Row, firing=firing) -> None:
+            conn.execute(
+                "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, actions)"
+                " VALUES (?, ?, ?, ?, 'queued', json_array(?))",
+                (RETURN_NAME, row["id"], firing.occurrence, t, firing.actions[0]),
+            )
+
+        if store.one(
+            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
+            (RETURN_NAME, r["id"], occurrence),
+        ):
+            continue
+        outcome = actions.automated(
+            store,
+            ActionContext(Actor("rule:" + RETURN_NAME, RETURN_NAME), ctx.policies, ctx.platforms),
+            r["id"],
+            lambda conn, row: [Assign(None)],
+            action_id=f"back/{r['id']}/{occurrence}",
             after=record,
         )
         if not outcome.skipped:

@@ -381,6 +381,19 @@ CREATE TABLE assignment_turns (
 );
 CREATE INDEX assignment_turns_team ON assignment_turns (team_id, agent_id, at);
 CREATE INDEX assignment_turns_at ON assignment_turns (at);
+-- Since when an agent's presence is what it is: a team can give back the unanswered tickets
+-- of someone away or offline for longer than it allows (store/assignment.py).
+ALTER TABLE agents ADD COLUMN presence_since INTEGER;
+UPDATE agents SET presence_since = CAST(strftime('%s', 'now') AS INTEGER);
+CREATE TRIGGER agents_presence_since_new AFTER INSERT ON agents
+BEGIN
+    UPDATE agents SET presence_since = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = NEW.id;
+END;
+CREATE TRIGGER agents_presence_since AFTER UPDATE OF presence ON agents
+WHEN NEW.presence IS NOT OLD.presence
+BEGIN
+    UPDATE agents SET presence_since = CAST(strftime('%s', 'now') AS INTEGER) WHERE id = NEW.id;
+END;
 """
 
 # Index i holds the SQL that takes the schema from version i to version i + 1.

@@ -153,6 +153,8 @@ def _event_line(e, conv: Conversation) -> str:
     if kind == "assigned":
         # Changes seen on the platform say "to"; our own acknowledged ops say "agent_id".
         to = agent("to" if "to" in data else "agent_id")
+        if e["automation"] == "back to the queue":
+            return _("back to the team's queue: its agent was away")
         how = ASSIGNMENT_MODE.get(e["automation"] or "")
         if how:
             return _("assigned to {to} by {how}").format(to=to, how=_(how))
