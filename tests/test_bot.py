@@ -247,3 +247,21 @@ def test_the_bot_stays_quiet_where_a_person_answered_first(shop):
         )
         tid = store.one("SELECT id FROM tickets WHERE remote_id = '3501'")[0]
         assert _pass(shop, store) == [] and _queued(store, tid) == []
+
+
+def test_of_several_recent_orders_the_only_one_on_its_way_is_the_one_asked_about(shop):
+    with Store.open_dir(shop.data_dir) as store:
+        _pass(shop, store)
+        apply_batch(
+            store,
+            "shop",
+            PullBatch(
+                None,
+                orders=[Order("LL1011", "c1", "shop", [], 1000, "USD", "delivered", FROZEN - 3600)],
+            ),
+            (),
+        )
+        tid = _ticket(store, "3601", "chat", "c1", "Where is my order?")
+        _pass(shop, store)
+        [reply, *_rest] = _queued(store, tid)
+        assert reply[0] == "reply" and "LL1001" in reply[1]["body"]  # shipped, not LL1011

@@ -42,6 +42,7 @@ INTENT = {
 
 BOT_NAME = "order-status bot"  # the automation name its changes are made under
 
+_ON_THE_WAY = frozenset({"paid", "processing", "shipped", "in_transit"})
 _ORDER_NUMBER = re.compile(r"\b[A-Z]{2,4}-?\d{5,}\b")
 
 
@@ -91,7 +92,8 @@ def order_asked_about(
     text: str, orders: Sequence[Mapping], since: int
 ) -> tuple[Mapping | None, str]:
     """The order a question is about: the one it names, else the customer's only order
-    since `since`; None and why when that is not clear."""
+    since `since`, else the only one of those still on its way; None and why when that is
+    not clear."""
     named = {m.group().replace("-", "") for m in _ORDER_NUMBER.finditer(text.upper())}
     if named:
         found = [o for o in orders if o["number"].replace("-", "").upper() in named]
@@ -104,6 +106,10 @@ def order_asked_about(
     recent = [o for o in orders if o["created_at"] >= since]
     if len(recent) == 1:
         return recent[0], ""
+    # Of several, the only one still on its way is the one a customer asks about.
+    on_the_way = [o for o in recent if o["status"] in _ON_THE_WAY]
+    if len(on_the_way) == 1:
+        return on_the_way[0], ""
     if not recent:
         return None, _("the customer has no recent order")
     return None, _("the customer has {n} recent orders: {numbers}").format(
