@@ -265,3 +265,40 @@ def test_of_several_recent_orders_the_only_one_on_its_way_is_the_one_asked_about
         _pass(shop, store)
         [reply, *_rest] = _queued(store, tid)
         assert reply[0] == "reply" and "LL1001" in reply[1]["body"]  # shipped, not LL1011
+
+
+def test_the_order_the_platform_linked_the_ticket_to_wins(shop):
+    with Store.open_dir(shop.data_dir) as store:
+        _pass(shop, store)
+        apply_batch(
+            store,
+            "shop",
+            PullBatch(
+                None,
+                orders=[Order("LL1012", "c1", "shop", [], 1000, "USD", "paid", FROZEN - 3600)],
+                tickets=[
+                    Ticket(
+                        "3701",
+                        "chat",
+                        "Where is my order?",
+                        "new",
+                        "c1",
+                        FROZEN,
+                        FROZEN,
+                        order_number="LL1001",
+                    )
+                ],
+                messages=[
+                    Message("3701-1", "3701", "customer", "Ava", "Where is my order?", FROZEN)
+                ],
+            ),
+            (),
+        )
+        tid = store.one("SELECT id FROM tickets WHERE remote_id = '3701'")[0]
+        _pass(shop, store)
+        [reply, *_rest] = _queued(store, tid)
+        assert (
+            reply[0] == "reply"
+            and "LL1001" in reply[1]["body"]
+            and "1Z999AA10123456784" in reply[1]["body"]
+        )

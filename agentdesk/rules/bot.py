@@ -89,11 +89,14 @@ def intents_in(text: str, intents: Sequence[Intent]) -> list[Intent]:
 
 
 def order_asked_about(
-    text: str, orders: Sequence[Mapping], since: int
+    text: str, orders: Sequence[Mapping], since: int, linked: Mapping | None = None
 ) -> tuple[Mapping | None, str]:
-    """The order a question is about: the one it names, else the customer's only order
+    """The order a question is about: the one the platform linked the ticket to, the one it
+    names, else the customer's only order
     since `since`, else the only one of those still on its way; None and why when that is
     not clear."""
+    if linked is not None:
+        return linked, ""  # the platform linked the ticket to its order
     named = {m.group().replace("-", "") for m in _ORDER_NUMBER.finditer(text.upper())}
     if named:
         found = [o for o in orders if o["number"].replace("-", "").upper() in named]

@@ -141,7 +141,8 @@ def _answer(
         )
         return _note(store, ctx, ticket_id, label, occurrence, why, t)
     intent = found[0]
-    order, why = order_asked_about(asked, conv.orders, t - bot.recent_days * _DAY)
+    linked = next((o for o in conv.orders if o["id"] == conv.ticket["order_id"]), None)
+    order, why = order_asked_about(asked, conv.orders, t - bot.recent_days * _DAY, linked)
     if order is None:
         return _note(store, ctx, ticket_id, label, occurrence, f"{intent.name}: {why}", t)
     zh = ticket_language(asked) == "zh"
