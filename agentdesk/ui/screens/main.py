@@ -144,6 +144,8 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.app.call_from_thread(self._apply, data, nav, view.id if view else data.views[0].id)
 
     def _apply(self, data: ScreenData, nav: int, view_id: str) -> None:
+        if not self.is_attached or not self.children:
+            return  # a read that finished as the console closed: nothing left to show it in
         if self.selected not in {v.id for v in data.views}:
             self.selected = view_id  # first read, or the view is gone: show what was read
         if view_id != self.selected:
