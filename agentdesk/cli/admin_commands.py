@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -85,11 +86,26 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
 )
 @click.option("--no-console", is_flag=True, help=_("Only the read queries; no console process."))
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--compare",
+    "compare_to",
+    metavar="OLD.json",
+    type=click.Path(dir_okay=False),
+    help=_("A saved `bench --json` run: each figure beside today's, with the ratio."),
+)
 @pass_ctx
-def bench(c: Context, runs: int, tickets: int | None, no_console: bool, as_json: bool) -> None:
+def bench(
+    c: Context,
+    runs: int,
+    tickets: int | None,
+    no_console: bool,
+    as_json: bool,
+    compare_to: str | None,
+) -> None:
     from agentdesk.cli.bench_console import console_bench, inprocess_bench
     from agentdesk.cli.bench_queries import run_bench
 
+    old = _saved_run(compare_to) if compare_to else None
     settings = c.settings()
     if tickets is not None:
         settings = _bench_workspace(c, settings, tickets)
@@ -99,11 +115,29 @@ def bench(c: Context, runs: int, tickets: int | None, no_console: bool, as_json:
     if not no_console:
         results["console"].update(console_bench(settings))
     if as_json:
-        click.echo(json_text(results, indent=2))
-    else:
-        from agentdesk.cli.render import print_bench
+        if old is not None:
+            from agentdesk.cli.bench_compare import compare
 
-        print_bench(results)
+            results = {**results, "compare": [list(r) for r in compare(old, results)]}
+        click.echo(json_text(results, indent=2))
+        return
+    from agentdesk.cli.render import print_bench, print_bench_compare
+
+    print_bench(results)
+    if old is not None:
+        print_bench_compare(old, results, compare_to)
+
+
+def _saved_run(path: str) -> dict:
+    """A saved `bench --json` document, or one clear line saying why it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise Fail(_("{path}: not a saved bench run ({err})").format(path=path, err=e), 2) from None
+    if not isinstance(data, dict) or "queries" not in data:
+        raise Fail(_("{path}: not a saved bench run (no queries)").format(path=path), 2)
+    return data
 
 
 def _bench_workspace(c: Context, base: Settings, tickets: int) -> Settings:

@@ -141,6 +141,26 @@ def print_bench(results: dict) -> None:
         Console().print(t)
 
 
+def print_bench_compare(old: dict, new: dict, path: str) -> None:
+    """Each figure beside a saved run's: red where today's is over 20% slower, green where
+    it is over 20% faster (every figure is a time or a size: lower is better)."""
+    from agentdesk.cli.bench_compare import compare
+
+    t = Table(title=_("compared with {path}").format(path=path), title_justify="left")
+    t.add_column(_("figure"))
+    for col in (_("saved"), _("today"), _("ratio")):
+        t.add_column(col, justify="right")
+    for key, before, now, ratio in compare(old, new):
+        style = "red" if ratio and ratio > 1.2 else "green" if ratio and ratio < 1 / 1.2 else ""
+        t.add_row(
+            Text(key),
+            "—" if before is None else f"{before:,.2f}",
+            "—" if now is None else f"{now:,.2f}",
+            Text("—" if ratio is None else f"{ratio:.2f}×", style),
+        )
+    Console().print(t)
+
+
 def _get(d: dict, key: str, sub: str):
     return (d.get(key) or {}).get(sub)
 
