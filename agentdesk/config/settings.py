@@ -18,13 +18,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from agentdesk.config import schema
+from agentdesk.config.automation import (
+    DEFAULT_AUTOMATION,
+    RuleFileError,
+    checked_rules,
+    rule_files,
+)
 from agentdesk.config.zone import system_zone_name
 from agentdesk.connectors import registry
 from agentdesk.i18n import _
 from agentdesk.options import Key, SchemaError, check_table, check_value
 from agentdesk.rules.assignment import AgentLanguages, TeamAssignment, parse_agents, parse_teams
 from agentdesk.rules.bot import BotSettings, parse_bot
-from agentdesk.rules.model import Rule, parse_rules
+from agentdesk.rules.model import Rule
 from agentdesk.sla.business_hours import HoursError, parse_calendar
 from agentdesk.sla.policy import SLAPolicy
 
@@ -167,58 +173,6 @@ DEFAULT_SLA_POLICIES: list[dict[str, Any]] = [
         "resolution": "3d",
     },
 ]
-# The demo's automation: config.example.toml's, but for the out-of-hours rule (the demo's
-# clocks run round the clock, so it would never fire).
-DEFAULT_AUTOMATION: dict[str, Any] = {
-    "rules": [
-        {
-            "name": "VIP first",
-            "trigger": "created",
-            "when": "tag:vip",
-            "priority": "high",
-            "note": "VIP customer: answer within the hour.",
-        }
-    ],
-    "teams": [
-        {"name": "After-sales 售后", "assignment": "round_robin", "return_after": "30m"},
-        {"name": "Pre-sales 售前", "assignment": "least_loaded"},
-    ],
-    "agents": [
-        {"name": "Emma Walsh", "languages": ["en"]},
-        {"name": "佐藤由纪 Yuki Sato", "languages": ["zh", "en"]},
-    ],
-    "bot": {
-        "enabled": True,
-        "channels": ["chat", "wechat", "weibo", "sms", "webform"],
-        "recent_days": 30,
-        "intents": [
-            {
-                "name": "where is my order",
-                "canned": "wismo",
-                "phrases": [
-                    "where is my order",
-                    "where is my parcel",
-                    "where's my order",
-                    "tracking",
-                    "not received",
-                    "hasn't arrived",
-                    "has not arrived",
-                    "我的快递",
-                    "到哪了",
-                    "物流",
-                    "还没收到",
-                    "没收到",
-                    "发货了吗",
-                ],
-            },
-            {
-                "name": "invoice",
-                "canned": "invoice",
-                "phrases": ["invoice", "receipt", "发票", "开票"],
-            },
-        ],
-    },
-}
 DEFAULT_CONFIG: dict[str, Any] = {
     "connectors": [{"type": "demo", "name": "demo"}],
     "sla": {"policies": DEFAULT_SLA_POLICIES},
@@ -362,7 +316,7 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "sla_policies": tuple(policies),
         "connectors": tuple(connectors),
         "presales_teams": tuple(check_table(schema.KPI, top["kpi"], "kpi")["presales_teams"]),
-        "rules": _hours_known(parse_rules(top["rules"]), policies),
+        "rules": checked_rules(top["rules"], policies),
         "team_assignment": parse_teams(top["teams"]),
         "agent_languages": parse_agents(top["agents"]),
         "bot": parse_bot(top["bot"]),
@@ -414,55 +368,6 @@ def _connectors(tables: list[Any]) -> tuple[ConnectorSettings, ...]:
     return tuple(out)
 
 
-def _hours_known(rules: tuple[Rule, ...], policies: list[SLAPolicy]) -> tuple[Rule, ...]:
-    """An out-of-hours rule names an SLA policy whose business hours it follows."""
-    names = [p.name for p in policies]
-    for i, r in enumerate(rules):
-        if r.outside_hours and r.outside_hours not in names:
-            raise SchemaError(
-                f"rules[{i}].outside_hours",
-                _("no SLA policy named {name!r} (policies: {known})").format(
-                    name=r.outside_hours, known=", ".join(names) or "—"
-                ),
-            )
-    return rules
-
-
-def _rule_files(folder: Path, before: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    """Rules from each `*.toml` in the rules folder (`[[rules]]` tables), by file name; a
-    problem names the file, the key and the line, as the config's own do."""
-    if not folder.is_dir():
-        return ()
-    out: list[Rule] = []
-    names = {r.name for r in before}
-    for path in sorted(folder.glob("*.toml")):
-        if not path.is_file():
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-            raw = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
-            raise ConfigError(f"{path}: " + _("not valid TOML") + f": {e}") from None
-        try:
-            unknown = set(raw) - {"rules"}
-            if unknown:
-                raise SchemaError(
-                    sorted(unknown)[0],
-                    _("unknown key (expected one of: {keys})").format(keys="rules"),
-                )
-            rules = parse_rules(check_value(Key("tables"), raw.get("rules", []), "rules"))
-            for i, r in enumerate(rules):
-                if r.name in names:
-                    raise SchemaError(
-                        f"rules[{i}].name", _('two rules are named "{name}"').format(name=r.name)
-                    )
-                names.add(r.name)
-        except SchemaError as e:
-            raise _fail(path, e.path, e.message, text) from None
-        out.extend(rules)
-    return tuple(out)
-
-
 def load_settings(
     config_flag: str | os.PathLike | None = None,
     data_dir_flag: str | os.PathLike | None = None,
@@ -500,7 +405,12 @@ def load_settings(
     except SchemaError as e:
         raise _fail(path, e.path, e.message, text) from None
     config_dir = config_path.parent if config_path else default_config_path().parent
-    built["rules"] = built["rules"] + _rule_files(config_dir / "rules", built["rules"])
+    try:
+        built["rules"] = built["rules"] + rule_files(config_dir / "rules", built["rules"])
+    except RuleFileError as e:
+        if e.key is None:
+            raise ConfigError(f"{e.path}: {e.message}") from None
+        raise _fail(e.path, e.key, e.message, e.text) from None
     data_dir_raw = data_dir_flag or env.get("AGENTDESK_DATA_DIR") or built.pop("data_dir") or ""
     built.pop("data_dir", None)
     data_dir = Path(data_dir_raw).expanduser() if data_dir_raw else default_data_dir()

@@ -37,8 +37,8 @@ RULE = {
     "assign_agent": Key("str", ""),  # a name or an e-mail address
     "add_tags": Key("list[str]", []),
     "remove_tags": Key("list[str]", []),
-    "priority": Key("str", ""),
-    "status": Key("str", ""),
+    "priority": Key("choice", "", choices=PRIORITIES),  # empty (the default): unchanged
+    "status": Key("choice", "", choices=STATUSES),
     "canned": Key("str", ""),  # a canned reply's shortcode
     "note": Key("str", ""),
     # Out-of-hours: only while this SLA policy's business hours are closed, and once per
@@ -129,20 +129,6 @@ def parse_rules(tables: list[Any], path: str = "rules") -> tuple[Rule, ...]:
                 parse(c["when"])
             except QueryError as e:
                 raise SchemaError(f"{where}.when", str(e)) from None
-        if c["priority"] and c["priority"] not in PRIORITIES:
-            raise SchemaError(
-                f"{where}.priority",
-                _("expected one of: {choices}, got {value!r}").format(
-                    choices=", ".join(PRIORITIES), value=c["priority"]
-                ),
-            )
-        if c["status"] and c["status"] not in STATUSES:
-            raise SchemaError(
-                f"{where}.status",
-                _("expected one of: {choices}, got {value!r}").format(
-                    choices=", ".join(STATUSES), value=c["status"]
-                ),
-            )
         rule = Rule(
             name=c["name"],
             trigger=c["trigger"],
