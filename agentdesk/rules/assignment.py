@@ -23,6 +23,9 @@ from agentdesk.i18n import _
 from agentdesk.options import Key, SchemaError, check_table
 
 MODES = ("manual", "round_robin", "least_loaded")
+# The automation names assignments are made under (stored, and shown translated).
+MODE_NAMES = {"round_robin": "round robin", "least_loaded": "least loaded"}
+RETURN_NAME = "back to the queue"  # the automation name tickets are given back under
 
 TEAM = {
     "name": Key("str", required=True),

@@ -12,21 +12,19 @@ from collections.abc import Callable, Sequence
 
 from agentdesk.ops import AgentRef, Assign, Change
 from agentdesk.rules.assignment import (
+    MODE_NAMES,
+    RETURN_NAME,
     AgentLanguages,
     Candidate,
     TeamAssignment,
     choose,
     ticket_language,
 )
-from agentdesk.store import actions
 from agentdesk.store.actions import ActionContext
-from agentdesk.store.automation import Firing
+from agentdesk.store.automation import Firing, act, fired_before, start_cursor
 from agentdesk.store.db import Store, now
-from agentdesk.store.outbox import Actor
 from agentdesk.store.presence import VIEWING_FRESH, live_presence, stale_before
 
-# The automation names assignments are made under (stored, and shown translated).
-MODE_NAMES = {"round_robin": "round robin", "least_loaded": "least loaded"}
 TICKETS_PER_PASS = 200  # per team; a backlog is worked through over several passes
 
 
@@ -62,17 +60,7 @@ def auto_assign(
 def _since(store: Store) -> int:
     """The last event before auto-assignment first ran: it hands out tickets that came into
     a team from then on, not a backlog that was there before it was turned on."""
-    row = store.one("SELECT value FROM rule_cursors WHERE name = 'assign:since'")
-    if row is not None:
-        return row[0]
-    with store.write() as conn:
-        top = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-        conn.execute(
-            "INSERT INTO rule_cursors (name, value) VALUES ('assign:since', ?)"
-            " ON CONFLICT (name) DO NOTHING",
-            (top,),
-        )
-    return store.one("SELECT value FROM rule_cursors WHERE name = 'assign:since'")[0]
+    return start_cursor(store, "assign:since", "events")
 
 
 def _team_pass(
@@ -95,10 +83,7 @@ def _team_pass(
     )
     for ticket in waiting:
         occurrence = f"team{team_id}:{ticket['turns']}"
-        if store.one(
-            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
-            (name, ticket["id"], occurrence),
-        ):
+        if fired_before(store, name, ticket["id"], occurrence):
             continue
         language = ticket_language(f"{ticket['subject']} {_first_words(store, ticket['id'])}")
         chosen = choose(mode, _candidates(store, team_id, language, spoken))
@@ -119,33 +104,27 @@ def _team_pass(
             ).fetchone()
             return [Assign(AgentRef(chosen.agent_id, agent[0], chosen.name))]
 
-        def record(conn: sqlite3.Connection, row: sqlite3.Row, chosen=chosen, firing=firing):
-            conn.execute(
-                "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, actions)"
-                " VALUES (?, ?, ?, ?, 'queued', json_array(?))",
-                (name, row["id"], firing.occurrence, t, chosen.name),
-            )
+        def turn(conn: sqlite3.Connection, row: sqlite3.Row, chosen=chosen) -> None:
             conn.execute(
                 "INSERT INTO assignment_turns (team_id, agent_id, ticket_id, mode, at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (team_id, chosen.agent_id, row["id"], mode, t),
             )
 
-        rule_ctx = ActionContext(Actor("rule:" + name, name), ctx.policies, ctx.platforms)
-        outcome = actions.automated(
+        # A refusal is not recorded: the next pass tries again (someone else may take it).
+        done = act(
             store,
-            rule_ctx,
-            ticket["id"],
+            ctx,
+            firing,
             plan,
+            t,
             action_id=f"assign/{team_id}/{ticket['id']}/{occurrence}",
-            after=record,
+            also=turn,
+            record_skips=False,
         )
-        if not outcome.skipped:
-            out.append(firing)
+        if done.outcome == "queued":
+            out.append(done)
     return out
-
-
-RETURN_NAME = "back to the queue"  # the automation name tickets are given back under
 
 
 def _give_back(store: Store, ctx: ActionContext, team_id: int, after: int, t: int) -> list[Firing]:
@@ -170,32 +149,22 @@ def _give_back(store: Store, ctx: ActionContext, team_id: int, after: int, t: in
     out = []
     for r in rows:
         occurrence = f"back{r['agent_id']}:{r['turns']}"
+        if fired_before(store, RETURN_NAME, r["id"], occurrence):
+            continue
         firing = Firing(
             RETURN_NAME, r["id"], f"#{r['remote_id']}", occurrence, "queued", actions=[r["name"]]
         )
-
-        def record(conn: sqlite3.Connection, row: sqlite3.Row, firing=firing) -> None:
-            conn.execute(
-                "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, actions)"
-                " VALUES (?, ?, ?, ?, 'queued', json_array(?))",
-                (RETURN_NAME, row["id"], firing.occurrence, t, firing.actions[0]),
-            )
-
-        if store.one(
-            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
-            (RETURN_NAME, r["id"], occurrence),
-        ):
-            continue
-        outcome = actions.automated(
+        done = act(
             store,
-            ActionContext(Actor("rule:" + RETURN_NAME, RETURN_NAME), ctx.policies, ctx.platforms),
-            r["id"],
+            ctx,
+            firing,
             lambda conn, row: [Assign(None)],
+            t,
             action_id=f"back/{r['id']}/{occurrence}",
-            after=record,
+            record_skips=False,
         )
-        if not outcome.skipped:
-            out.append(firing)
+        if done.outcome == "queued":
+            out.append(done)
     return out
 
 

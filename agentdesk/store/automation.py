@@ -35,7 +35,7 @@ from agentdesk.ops import (
     Transfer,
 )
 from agentdesk.query import parse
-from agentdesk.rules.model import Rule
+from agentdesk.rules.model import ACTOR_PREFIX, Rule
 from agentdesk.sla.business_hours import add_working_time
 from agentdesk.store import actions, reads
 from agentdesk.store.actions import ActionContext, ActionRefused
@@ -145,19 +145,11 @@ def _occurrences(
 ) -> dict[str, list[Occurrence]]:
     triggers = {r.trigger for r in rules}
     out: dict[str, list[Occurrence]] = {k: [] for k in triggers}
-    last_event, last_message = _cursor(store, "events"), _cursor(store, "messages")
-    if not dry_run and (last_event is None or last_message is None):
-        # The first pass starts from now: rules act on what happens from here on, not on
-        # a cache's whole history.
-        with store.write() as conn:
-            for name, table in (("events", "events"), ("messages", "messages")):
-                top = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-                conn.execute(
-                    "INSERT INTO rule_cursors (name, value) VALUES (?, ?)"
-                    " ON CONFLICT (name) DO NOTHING",
-                    (name, top),
-                )
+    if dry_run:  # reads only: a cache no pass has run on yet has no cursors
         last_event, last_message = _cursor(store, "events"), _cursor(store, "messages")
+    else:
+        last_event = start_cursor(store, "events", "events")
+        last_message = start_cursor(store, "messages", "messages")
     if only is not None:
         # A dry run over given tickets: each one's latest occurrence of every trigger.
         return _latest(store, triggers, only, t, rules)
@@ -329,7 +321,7 @@ def _fire(
         ).format(n=recent, most=rule.max_per_hour)
         if not dry_run:
             log.warning("rule %s: ticket %s: %s", rule.name, firing.ticket, firing.detail)
-            _record(store, rule, occ, firing, t)
+            record_firing(store, firing, t)
         return firing
     body: str | None = None
     entry: CannedEntry | None = None
@@ -374,21 +366,7 @@ def _fire(
             changes.append(SetStatus(rule.status))
         return changes
 
-    def record(conn: sqlite3.Connection, _row: sqlite3.Row) -> None:
-        _insert_firing(conn, rule, occ, firing, t)
-
-    rule_ctx = ActionContext(Actor(rule.actor_key, rule.name), ctx.policies, ctx.platforms)
-    outcome = actions.automated(
-        store,
-        rule_ctx,
-        occ.ticket_id,
-        plan,
-        action_id=f"rule/{rule.name}/{occ.ticket_id}/{occ.key}",
-        after=record,
-    )
-    if outcome.skipped:
-        return _skip(store, rule, occ, firing, t, False, outcome.skipped[0][2])
-    return firing
+    return act(store, ctx, firing, plan, t, action_id=f"rule/{rule.name}/{occ.ticket_id}/{occ.key}")
 
 
 def _skip(store, rule, occ, firing, t, dry_run, why) -> Firing:
@@ -396,29 +374,94 @@ def _skip(store, rule, occ, firing, t, dry_run, why) -> Firing:
     firing.outcome, firing.detail = "skipped", why
     if not dry_run:
         log.warning("rule %s: ticket %s: %s", rule.name, firing.ticket, why)
-        _record(store, rule, occ, firing, t)
+        record_firing(store, firing, t)
     return firing
 
 
-def _record(store: Store, rule: Rule, occ: Occurrence, firing: Firing, t: int) -> None:
+# -- what every automation shares: acting once, and remembering it ----------------------
+
+
+def act(
+    store: Store,
+    ctx: ActionContext,
+    firing: Firing,
+    plan: Callable[[sqlite3.Connection, sqlite3.Row], list[Change]],
+    t: int,
+    *,
+    action_id: str,
+    also: Callable[[sqlite3.Connection, sqlite3.Row], None] | None = None,
+    record_skips: bool = True,
+) -> Firing:
+    """Queue an automation's ops on one ticket under its own name (`rule:<name>`), with the
+    firing recorded (and `also` done) in the ops' own transaction. Refused ops: the firing
+    says why, and is recorded unless `record_skips` is off (then the next pass tries again)."""
+
+    def record(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
+        insert_firing(conn, firing, t)
+        if also is not None:
+            also(conn, row)
+
+    actor = Actor(ACTOR_PREFIX + firing.rule, firing.rule)
+    outcome = actions.automated(
+        store,
+        ActionContext(actor, ctx.policies, ctx.platforms),
+        firing.ticket_id,
+        plan,
+        action_id=action_id,
+        after=record,
+    )
+    if outcome.skipped:
+        firing.outcome, firing.detail = "skipped", outcome.skipped[0][2]
+        if record_skips:
+            log.warning("%s: ticket %s: %s", firing.rule, firing.ticket, firing.detail)
+            record_firing(store, firing, t)
+    return firing
+
+
+def fired_before(store: Store, rule: str, ticket_id: int, occurrence: str) -> bool:
+    return (
+        store.one(
+            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
+            (rule, ticket_id, occurrence),
+        )
+        is not None
+    )
+
+
+def record_firing(store: Store, firing: Firing, t: int) -> None:
     with store.write() as conn:
-        _insert_firing(conn, rule, occ, firing, t)
+        insert_firing(conn, firing, t)
 
 
-def _insert_firing(conn, rule: Rule, occ: Occurrence, firing: Firing, t: int) -> None:
+def insert_firing(conn: sqlite3.Connection, firing: Firing, t: int) -> None:
     conn.execute(
         "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, detail, actions)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, ticket_id, occurrence) DO NOTHING",
         (
-            rule.name,
-            occ.ticket_id,
-            occ.key,
+            firing.rule,
+            firing.ticket_id,
+            firing.occurrence,
             t,
             firing.outcome,
             firing.detail or None,
             json.dumps(firing.actions, ensure_ascii=False),
         ),
     )
+
+
+def start_cursor(store: Store, name: str, table: str) -> int:
+    """A cursor over `table`'s ids; on first use it starts at the end, so an automation
+    acts on what happens from then on, not on a cache's history."""
+    row = store.one("SELECT value FROM rule_cursors WHERE name = ?", (name,))
+    if row is not None:
+        return row[0]
+    with store.write() as conn:
+        conn.execute(
+            f"INSERT INTO rule_cursors (name, value) SELECT ?, coalesce(max(id), 0) FROM {table}"
+            " WHERE true ON CONFLICT (name) DO NOTHING",  # WHERE: how SQLite reads an upsert here
+            (name,),
+        )
+    return store.one("SELECT value FROM rule_cursors WHERE name = ?", (name,))[0]
 
 
 def _agent_named(conn: sqlite3.Connection, ticket: sqlite3.Row, name: str) -> AgentRef:

@@ -21,11 +21,10 @@ from agentdesk.i18n import _
 from agentdesk.ops import Change, Note, Reply, SetStatus, Tags
 from agentdesk.rules.assignment import ticket_language
 from agentdesk.rules.bot import BOT_NAME, BotSettings, intents_in, order_asked_about
-from agentdesk.store import actions, reads
+from agentdesk.store import reads
 from agentdesk.store.actions import ActionContext
-from agentdesk.store.automation import Firing
+from agentdesk.store.automation import Firing, act, fired_before, start_cursor
 from agentdesk.store.db import Store, now
-from agentdesk.store.outbox import Actor
 
 NAME = BOT_NAME
 TAG = "bot"
@@ -82,23 +81,14 @@ def _max(store: Store, table: str) -> int:
 
 
 def _cursors(store: Store) -> tuple[int, int]:
-    """Where the bot read up to; on its first pass, now (it answers what arrives from
-    here on, not a cache's history)."""
-    rows = dict(store.query("SELECT name, value FROM rule_cursors WHERE name LIKE 'bot:%'"))
-    if "bot:events" not in rows:
-        rows["bot:events"] = _max(store, "events")
-        rows["bot:messages"] = _max(store, "messages")
-    return rows["bot:events"], rows["bot:messages"]
+    return (
+        start_cursor(store, "bot:events", "events"),
+        start_cursor(store, "bot:messages", "messages"),
+    )
 
 
 def _already(store: Store, ticket_id: int, occurrence: str) -> bool:
-    return (
-        store.one(
-            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
-            (NAME, ticket_id, occurrence),
-        )
-        is not None
-    )
+    return fired_before(store, NAME, ticket_id, occurrence)
 
 
 def _is_claim(conv: reads.Conversation) -> bool:
@@ -214,37 +204,5 @@ def _hand_over(store: Store, ctx: ActionContext, ticket_id: int, message_id: int
     return _act(store, ctx, ticket_id, occurrence, plan, firing, t)
 
 
-def _act(store, ctx, ticket_id, occurrence, plan, firing: Firing, t: int) -> Firing | None:
-    def record(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-        conn.execute(
-            "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, detail, actions)"
-            " VALUES (?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (rule, ticket_id, occurrence)"
-            " DO NOTHING",
-            (
-                NAME,
-                ticket_id,
-                occurrence,
-                t,
-                firing.detail or None,
-                json.dumps(firing.actions, ensure_ascii=False),
-            ),
-        )
-
-    bot_ctx = ActionContext(Actor("rule:" + NAME, NAME), ctx.policies, ctx.platforms)
-    outcome = actions.automated(
-        store,
-        bot_ctx,
-        ticket_id,
-        plan,
-        action_id=f"bot/{ticket_id}/{occurrence}",
-        after=record,
-    )
-    if outcome.skipped:
-        firing.outcome, firing.detail = "skipped", outcome.skipped[0][2]
-        with store.write() as conn:
-            conn.execute(
-                "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, detail)"
-                " VALUES (?, ?, ?, ?, 'skipped', ?) ON CONFLICT DO NOTHING",
-                (NAME, ticket_id, occurrence, t, firing.detail),
-            )
-    return firing
+def _act(store, ctx, ticket_id, occurrence, plan, firing: Firing, t: int) -> Firing:
+    return act(store, ctx, firing, plan, t, action_id=f"bot/{ticket_id}/{occurrence}")

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from agentdesk import durations
 from agentdesk.i18n import _, n_, p_
+from agentdesk.rules.assignment import RETURN_NAME
 from agentdesk.store.reads import Conversation
 from agentdesk.store.schema import NO_DUE
 from agentdesk.store.views import channel_title
@@ -153,7 +154,7 @@ def _event_line(e, conv: Conversation) -> str:
     if kind == "assigned":
         # Changes seen on the platform say "to"; our own acknowledged ops say "agent_id".
         to = agent("to" if "to" in data else "agent_id")
-        if e["automation"] == "back to the queue":
+        if e["automation"] == RETURN_NAME:
             return _("back to the team's queue: its agent was away")
         how = ASSIGNMENT_MODE.get(e["automation"] or "")
         if how:
