@@ -109,12 +109,27 @@ class Tags:
             raise InvalidOp(_("no tags to add or remove"))
 
 
-Change = Reply | Note | SetStatus | SetPriority | Assign | Transfer | Tags
+@dataclass(frozen=True, slots=True)
+class Snooze:
+    """Set the ticket aside until a time (UTC epoch seconds), on a platform that snoozes
+    (Chatwoot); elsewhere a snooze stays in the cache and sends nothing (store/snooze.py)."""
+
+    kind: ClassVar[str] = "snooze"
+    until: int
+
+    def __post_init__(self) -> None:
+        if self.until <= 0:
+            raise InvalidOp(_("a snooze needs a time to wake at"))
+
+
+Change = Reply | Note | SetStatus | SetPriority | Assign | Transfer | Tags | Snooze
 KINDS: dict[str, type] = {
-    c.kind: c for c in (Reply, Note, SetStatus, SetPriority, Assign, Transfer, Tags)
+    c.kind: c for c in (Reply, Note, SetStatus, SetPriority, Assign, Transfer, Tags, Snooze)
 }
 ALL_KINDS = frozenset(KINDS)
-FIELD_KINDS = frozenset({"status", "priority", "assign", "transfer", "tags"})  # no message
+FIELD_KINDS = frozenset(
+    {"status", "priority", "assign", "transfer", "tags", "snooze"}
+)  # no message
 
 
 def describe(kind: str) -> str:
@@ -127,6 +142,7 @@ def describe(kind: str) -> str:
         "assign": _("assigning"),
         "transfer": _("transfers"),
         "tags": _("tags"),
+        "snooze": _("snoozes"),
     }.get(kind, kind)
 
 
@@ -169,6 +185,8 @@ def encode(change: Change) -> dict[str, Any]:
             return payload
         case Tags(add=add, remove=remove):
             return {"add": list(add), "remove": list(remove)}
+        case Snooze(until=until):
+            return {"until": until}
     raise InvalidOp(f"not an op: {change!r}")
 
 
@@ -196,6 +214,8 @@ def decode(kind: str, payload: dict[str, Any]) -> Change:
             return Transfer(team, _agent_from(payload))
         case "tags":
             return Tags(tuple(payload.get("add", ())), tuple(payload.get("remove", ())))
+        case "snooze":
+            return Snooze(int(payload["until"]))
     raise InvalidOp(_("unknown kind of change {kind!r}").format(kind=kind))
 
 

@@ -75,6 +75,7 @@ OP_KIND = {
     "assign": N_("assignment"),
     "transfer": N_("transfer"),
     "tags": N_("tag change"),
+    "snooze": N_("snooze"),
 }
 
 

@@ -158,7 +158,7 @@ def test_refusals_faults_and_a_deleted_conversation(fake):
         fake.fail_next("GET", r"/conversations$", 503)
         with pytest.raises(TransientError):
             await c.pull(None)
-        with pytest.raises(PermanentError, match="no snooze yet"):
+        with pytest.raises(PermanentError, match="snoozes a conversation until a time"):
             await c.push(Op(SetStatus("on_hold"), "chatwoot", str(cid)))
         # Deleted between the list and the read of its messages: it leaves the inbox.
         fake.fail_next("GET", r"/messages$", 404)
@@ -234,8 +234,8 @@ def test_activity_csat_transfer_and_the_directory(fake, tmp_path):
 
 
 def test_on_hold_is_refused_when_asked_not_queued_to_fail(tmp_path):
-    """Chatwoot snoozes until a time; with no snooze in agentdesk yet, putting a Chatwoot
-    conversation on hold is refused at once, with the reason, and nothing is queued."""
+    """Chatwoot snoozes until a time; putting a Chatwoot conversation on hold without one is
+    refused at once, with the reason (and the key that snoozes), and nothing is queued."""
     from agentdesk.config.settings import load_settings
     from agentdesk.model import Customer, PullBatch, Ticket
     from agentdesk.store import actions
@@ -262,7 +262,7 @@ def test_on_hold_is_refused_when_asked_not_queued_to_fail(tmp_path):
         queued = [r[0] for r in store.query("SELECT kind FROM outbox")]
     [(_tid, _label, why)] = held.skipped
     assert why == (
-        "Chatwoot cannot set on hold (connector chatwoot): Chatwoot snoozes until a time,"
-        " and agentdesk has no snooze yet"
+        "Chatwoot cannot set on hold (connector chatwoot): Chatwoot snoozes until a time:"
+        " press z to snooze"
     )
     assert solved.done == [tid] and queued == ["status"]

@@ -18,6 +18,7 @@ from agentdesk.ops import (
     Reply,
     SetPriority,
     SetStatus,
+    Snooze,
     Tags,
     TeamRef,
     Transfer,
@@ -37,6 +38,7 @@ EVERY_KIND = [
     Transfer(TeamRef(2, "returns", "Returns"), AgentRef(4, "a-li", "Li")),
     Transfer(TeamRef(2, "returns", "Returns")),
     Tags(("refund", "退款"), ("vip",)),
+    Snooze(1_798_000_000),
 ]
 
 

@@ -39,6 +39,28 @@ UI = {
     "undo_window": Key("duration", 10, minimum=0, maximum=600),
 }
 
+# What the console tells the agent about their own work (agentdesk/notify/).
+NOTIFY = {
+    "enabled": Key("bool", True),  # the console's own notifications
+    "assigned": Key("bool", True),  # a ticket newly given to me by someone else
+    "customer_replied": Key("bool", True),  # a customer's answer on a ticket of mine
+    "sla_warning": Key("bool", True),  # a ticket of mine inside its policy's warning window
+    "mentions": Key("bool", True),  # @me in a colleague's internal note
+    "snoozed": Key("bool", True),  # a snoozed ticket back
+    "bell": Key("bool", False),  # the terminal bell with each notification
+    # A desktop notification through the terminal's own escape sequence (OSC 9: iTerm2,
+    # kitty, WezTerm, Windows Terminal; OSC 777: VTE terminals, foot), through SSH and tmux.
+    "desktop": Key("choice", "off", choices=("off", "osc9", "osc777")),
+    # At most one notification this often; what comes in between is grouped into the next.
+    "min_interval": Key("duration", 10, minimum=1, maximum=3600),
+}
+
+# The times `z` offers: the start of the working day and "this evening", in the agent's zone.
+SNOOZE = {
+    "day_starts": Key("str", "09:00"),
+    "evening": Key("str", "18:00"),
+}
+
 VIEW = {
     "name": Key("str", required=True),
     "query": Key("str", required=True),
@@ -79,6 +101,8 @@ TOP_LEVEL = {
     "agent": Key("table", {}),
     "sync": Key("table", {}),
     "ui": Key("table", {}),
+    "notify": Key("table", {}),
+    "snooze": Key("table", {}),
     "keymap": Key("table", {}),
     "views": Key("tables", []),
     "sla": Key("table", {}),

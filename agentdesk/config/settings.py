@@ -78,6 +78,25 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class NotifySettings:
+    enabled: bool = True
+    assigned: bool = True
+    customer_replied: bool = True
+    sla_warning: bool = True
+    mentions: bool = True
+    snoozed: bool = True
+    bell: bool = False
+    desktop: str = "off"
+    min_interval: int = 10
+
+
+@dataclass(frozen=True)
+class SnoozeSettings:
+    day_starts: str = "09:00"  # HH:MM
+    evening: str = "18:00"
+
+
+@dataclass(frozen=True)
 class ConnectorSettings:
     type: str
     name: str
@@ -117,6 +136,8 @@ class Settings:
     team_assignment: tuple[TeamAssignment, ...] = ()
     agent_languages: tuple[AgentLanguages, ...] = ()
     bot: BotSettings = field(default_factory=BotSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    snooze: SnoozeSettings = field(default_factory=SnoozeSettings)
 
     @property
     def config_dir(self) -> Path:
@@ -241,6 +262,9 @@ def locate_line(text: str, path: str) -> int | None:
     return best
 
 
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+
+
 def _fail(file: Path | str, path: str, message: str, text: str | None) -> ConfigError:
     line = locate_line(text, path) if text else None
     where = _(" (line {line})").format(line=line) if line else ""
@@ -263,6 +287,10 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
             ) from None
     sync = check_table(schema.SYNC, top["sync"], "sync")
     ui = check_table(schema.UI, top["ui"], "ui")
+    snooze = check_table(schema.SNOOZE, top["snooze"], "snooze")
+    for key, value in snooze.items():
+        if not _CLOCK.fullmatch(value):
+            raise SchemaError(f"snooze.{key}", _('expected a time of day such as "09:00"'))
     keymap = {}
     for binding_id, keys in top["keymap"].items():
         keymap[binding_id] = check_value(Key("str"), keys, f"keymap.{binding_id}")
@@ -320,6 +348,8 @@ def _build(raw: dict[str, Any]) -> dict[str, Any]:
         "team_assignment": parse_teams(top["teams"]),
         "agent_languages": parse_agents(top["agents"]),
         "bot": parse_bot(top["bot"]),
+        "notify": NotifySettings(**check_table(schema.NOTIFY, top["notify"], "notify")),
+        "snooze": SnoozeSettings(**snooze),
     }
 
 

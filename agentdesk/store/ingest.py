@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from agentdesk.model import Customer, Message, Order, PullBatch, Ticket
 from agentdesk.sla import policy as sla
 from agentdesk.sla.policy import SLAPolicy
-from agentdesk.store import changes, outbox_effects, presence
+from agentdesk.store import changes, mentions, outbox_effects, presence, snooze
 from agentdesk.store.db import Store, now, pinyin_keys
 from agentdesk.store.derive import (
     DONE,
@@ -459,6 +459,10 @@ class _Ingest:
             cur = conn.execute(_MESSAGE_INSERT, self._message_row(tid, m))
             if cur.rowcount:
                 inserted.append(m)
+                if m.internal:
+                    mentions.record(conn, tid, cur.lastrowid, m.body, m.created_at)
+                elif m.author_kind == "customer":
+                    snooze.wake_on_customer(conn, tid, m.created_at)
         if inserted:
             row = conn.execute("SELECT * FROM tickets WHERE id = ?", (tid,)).fetchone()
             agg = Aggregates.from_row(row)

@@ -29,7 +29,7 @@ from agentdesk.ops import (
 )
 from agentdesk.rules.model import rule_name
 from agentdesk.sla.policy import SLAPolicy
-from agentdesk.store import changes
+from agentdesk.store import changes, mentions, snooze
 from agentdesk.store.db import Store, now
 from agentdesk.store.derive import (
     DONE,
@@ -81,6 +81,7 @@ def queue(
     ts = now()
     tid = ticket["id"]
     message_id = None
+    snooze.clear_reminder(conn, tid, actor.key)  # the agent is on it: the reminder is done
     if isinstance(change, Reply | Note):
         internal = isinstance(change, Note)
         me = my_agent(conn, ticket["connector"], actor.key)
@@ -98,6 +99,8 @@ def queue(
                 rule_name(actor.key),
             ),
         ).lastrowid
+        if internal:
+            mentions.record(conn, tid, message_id, change.body, ts)
         row = conn.execute("SELECT * FROM tickets WHERE id = ?", (tid,)).fetchone()
         agg = Aggregates.from_row(row)
         agg.add(MessageFacts("agent", internal, change.body, ts))

@@ -18,6 +18,7 @@ from agentdesk.ops import (
     Reply,
     SetPriority,
     SetStatus,
+    Snooze,
     Tags,
     Transfer,
     decode,
@@ -53,6 +54,9 @@ def apply_effect(conn: sqlite3.Connection, ticket_id: int, change: Change) -> No
                 "DELETE FROM ticket_tags WHERE tag = ? AND ticket_id = ?",
                 [(t, ticket_id) for t in remove],
             )
+        case Snooze():
+            # What the platform shows once it has it (Chatwoot: snoozed, read as on hold).
+            conn.execute("UPDATE tickets SET status = 'on_hold' WHERE id = ?", (ticket_id,))
         case Reply() | Note():
             pass  # their effect is the message row written when they are queued
 

@@ -32,7 +32,9 @@ c.name AS customer_name, a.name AS assignee_name, tm.name AS team_name,
   WHERE v.viewing_ticket_id = t.id AND v.viewing_at > ? AND v.id NOT IN ({MY_AGENT_IDS})) AS viewers,
 (SELECT o.kind || ':' || o.state FROM outbox o WHERE o.ticket_id = t.id
   AND o.state IN ('queued', 'sending', 'failed') ORDER BY o.state = 'failed' DESC, o.id DESC LIMIT 1)
-  AS pending_op
+  AS pending_op,
+(SELECT CASE WHEN s.woke_at IS NULL AND s.until > ? THEN s.until ELSE -1 END FROM snoozes s
+  WHERE s.ticket_id = t.id AND s.agent_key = ?) AS snooze
 """
 _ROW_JOINS = """
 LEFT JOIN customers c ON c.id = t.customer_id
@@ -65,8 +67,11 @@ def view_counts(store: Store, filters: dict[str, Filter]) -> dict[str, int]:
 
 
 def _row_params(me: str) -> list:
-    """Parameters of the row columns: other agents viewing are those not `me`, recently seen."""
-    return [now() - VIEWING_FRESH, me, me]
+    """Parameters of the row columns: other agents viewing are those not `me`, recently
+    seen; `snooze` is my snooze of the ticket: its time while asleep, -1 once it is back
+    (a reminder), NULL for none."""
+    t = now()
+    return [t - VIEWING_FRESH, me, me, t, me]
 
 
 def page(

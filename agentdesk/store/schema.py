@@ -396,8 +396,37 @@ BEGIN
 END;
 """
 
+# v9: an agent's snoozes and the mentions of agents in internal notes (store/snooze.py,
+# store/mentions.py). A snooze is the agent's own: the ticket leaves that agent's views
+# until `until` or until the customer writes, then comes back as a reminder
+# (`woke_at`) until the agent acts on it; `notified` is set once the console has said so.
+_V9 = """
+CREATE TABLE snoozes (
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    agent_key TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    woke_at INTEGER,
+    woke_reason TEXT CHECK (woke_reason IN ('time', 'customer')),
+    notified INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (ticket_id, agent_key)
+) WITHOUT ROWID;
+CREATE INDEX snoozes_agent ON snoozes (agent_key, until);
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    agent_id INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    UNIQUE (message_id, agent_id)
+);
+CREATE INDEX mentions_agent ON mentions (agent_id, at);
+CREATE INDEX mentions_ticket ON mentions (ticket_id);
+"""
+
 # Index i holds the SQL that takes the schema from version i to version i + 1.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

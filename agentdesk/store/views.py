@@ -15,6 +15,7 @@ from agentdesk.query import QueryError, parse
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.db import Store, now
 from agentdesk.store.filters import MY_AGENT_IDS, Filter, compile_query
+from agentdesk.store.snooze import ASLEEP
 
 
 @dataclass
@@ -40,7 +41,7 @@ SELECT channel FROM c WHERE channel IS NOT NULL
 """
 
 
-def _at_risk(sla_warning: int, policies: Sequence[SLAPolicy]) -> Filter:
+def at_risk(sla_warning: int, policies: Sequence[SLAPolicy]) -> Filter:
     """Open tickets due within their policy's warning window (or [ui] sla_warning).
 
     The widest window bounds the index walk on due_key; each policy's own is checked after."""
@@ -72,7 +73,7 @@ def builtin_views(
         ),
         View("open", _("All open"), Filter().add("t.stage = 0")),
         View("pending", _("Pending"), Filter().add("t.stage = 1")),
-        View("at_risk", _("SLA at risk"), _at_risk(sla_warning, policies)),
+        View("at_risk", _("SLA at risk"), at_risk(sla_warning, policies)),
     ]
     for row in store.query(_CHANNELS):
         ch = row["channel"]
@@ -92,6 +93,28 @@ def builtin_views(
             )
         )
     return views
+
+
+# Tickets where a note mentioned me and I have written nothing on them since.
+_MENTIONED = f"""t.id IN (SELECT m.ticket_id FROM mentions m WHERE m.agent_id IN ({MY_AGENT_IDS})
+  AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.ticket_id = m.ticket_id
+  AND x.agent_id = m.agent_id AND x.created_at > m.at))"""
+
+
+def agent_views(views: list[View], me: str) -> list[View]:
+    """One agent's views: the tickets they snoozed are out of every view but Snoozed, and
+    Mentions and Snoozed follow the built-in queues (so they keep a number key)."""
+    t = now()
+    out = []
+    for v in views:
+        f = Filter(list(v.filter.clauses), list(v.filter.params), v.filter.fts)
+        out.append(
+            View(v.id, v.title, f.add(f"t.id NOT IN ({ASLEEP})", me, t), v.error, v.order, v.query)
+        )
+        if v.id == "at_risk":
+            out.append(View("mentions", _("Mentions"), Filter().add(_MENTIONED, me, me)))
+            out.append(View("snoozed", _("Snoozed"), Filter().add(f"t.id IN ({ASLEEP})", me, t)))
+    return out
 
 
 def saved_views(

@@ -107,6 +107,12 @@ class AgentDeskApp(SafeNotify):
         self.set_interval(SYNC_WATCH, self._watch_damage)
         self.push_screen(MainScreen())
 
+    def terminal_signal(self, data: str) -> None:
+        """Bytes for the terminal itself (the bell, a desktop notification's escape),
+        written through the driver so they never land inside a frame being drawn."""
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(data)
+
     def _hang_up(self) -> None:
         if isinstance(self.screen, MainScreen):
             self.screen.keep_draft()

@@ -16,6 +16,7 @@ from agentdesk.i18n import _, n_, p_
 from agentdesk.rules.assignment import RETURN_NAME
 from agentdesk.store.reads import Conversation
 from agentdesk.store.schema import NO_DUE
+from agentdesk.store.snooze import SnoozeState
 from agentdesk.store.views import channel_title
 from agentdesk.text import one_line, sanitize
 from agentdesk.ui.format import age
@@ -62,7 +63,24 @@ def _fields(t) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def header(conv: Conversation, others: list, now: float) -> Text:
+def snooze_line(state: SnoozeState | None, zone: dt.tzinfo | None, now: float) -> Text | None:
+    """My snooze of the ticket: when it wakes, or, once back, the reminder."""
+    if state is None:
+        return None
+    note = one_line(state.note)
+    if state.asleep(int(now)):
+        at = dt.datetime.fromtimestamp(state.until, zone)
+        text = Text(
+            _("Snoozed until {when}").format(when=at.strftime(_("%m-%d %H:%M"))), "bold cyan"
+        )
+    else:
+        text = Text(_("Reminder"), "bold yellow")
+    if note:
+        text.append(" · " + note, "yellow")
+    return text
+
+
+def header(conv: Conversation, others: list, now: float, snoozed: Text | None = None) -> Text:
     t = conv.ticket
     text = Text(no_wrap=False)
     text.append(one_line(t["subject"]) or _("(no subject)"), "bold")
@@ -100,6 +118,9 @@ def header(conv: Conversation, others: list, now: float) -> Text:
     for o in others:
         mode = _("is typing") if o["viewing_mode"] == "typing" else _("is viewing")
         text.append("\n" + f"{one_line(o['name'])} {mode}", "bold yellow")
+    if snoozed is not None:
+        text.append("\n")
+        text.append_text(snoozed)
     return text
 
 

@@ -37,6 +37,7 @@ MAIN_KEYS: list[KeySpec] = [
     KeySpec("solve", "s", "status('solved')", _("Solve"), show=True, needs="status"),
     KeySpec("pending", "p", "status('pending')", _("Pending"), needs="status"),
     KeySpec("reopen", "o", "status('open')", _("Reopen"), needs="status"),
+    KeySpec("snooze", "z", "snooze", _("Snooze until a time, with a reminder (or wake it)")),
     KeySpec("mark", "x", "mark", _("Mark (or unmark) for a bulk action and move down")),
     KeySpec(
         "undo", "u", "undo", _("Undo the last solve, transfer, tag or bulk action (while held)")

@@ -132,7 +132,14 @@ def render_row(
     c = layout(width, assignee)
     text = Text(no_wrap=True, end="")
     text.append("*" if marked else " ", styles["mark"])
-    text.append("●" if row["unread"] else " ", styles["unread"])
+    # My snooze: "z" while it sleeps (the Snoozed view), "◷" once it is back as a reminder.
+    snoozed = row["snooze"] if "snooze" in row.keys() else None
+    if snoozed == -1:
+        text.append("◷", styles["unread"])
+    elif snoozed:
+        text.append("z", styles["queued"])
+    else:
+        text.append("●" if row["unread"] else " ", styles["unread"])
     op = row["pending_op"] or ""
     failed = op.endswith(":failed")
     text.append("!" if failed else ("↑" if op else " "), styles["failed" if failed else "queued"])
@@ -147,7 +154,11 @@ def render_row(
         pad_cells(subject, c.subject) + " " * _GAP,
         styles["unread_subject"] if row["unread"] else None,
     )
-    text.append(rjust_cells(age(row["last_message_at"] or row["created_at"], now), c.age), "dim")
+    if snoozed and snoozed > 0:  # asleep: how long until it wakes, where the age would be
+        text.append(rjust_cells(durations.age(max(0, int(snoozed - now))), c.age), styles["queued"])
+    else:
+        since = row["last_message_at"] or row["created_at"]
+        text.append(rjust_cells(age(since, now), c.age), "dim")
     text.append(" " * _GAP)
     sla = countdown(row["due_key"], now)
     text.append(rjust_cells(sla, c.sla), styles["breached" if sla.startswith("-") else "sla"])

@@ -12,7 +12,7 @@ from agentdesk.store.db import Store
 from agentdesk.store.outbox import outbox_counts
 from agentdesk.store.presence import my_presence
 from agentdesk.store.saved_searches import saved_searches
-from agentdesk.store.views import View, builtin_views, saved_views
+from agentdesk.store.views import View, agent_views, builtin_views, saved_views
 from agentdesk.ui.inbox_window import Slice, read_slice
 
 
@@ -31,11 +31,14 @@ def all_views(store: Store, settings: Settings) -> list[View]:
     me = settings.agent.email
     mine = [SavedView(r["name"], r["query"]) for r in saved_searches(store, me)]
     own = saved_views(mine, me, settings.agent.zone, by_name="search")
-    return [
-        *builtin_views(store, me, settings.ui.sla_warning, settings.sla_policies),
-        *saved_views(settings.views, me, settings.agent.zone),
-        *own,
-    ]
+    return agent_views(
+        [
+            *builtin_views(store, me, settings.ui.sla_warning, settings.sla_policies),
+            *saved_views(settings.views, me, settings.agent.zone),
+            *own,
+        ],
+        me,
+    )
 
 
 def read_screen(

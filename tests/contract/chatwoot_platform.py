@@ -8,7 +8,17 @@ from pathlib import Path
 
 from servers.chatwoot_fake import ACCOUNT, TOKEN, FakeChatwoot
 
-from agentdesk.ops import Assign, Change, Note, Reply, SetPriority, SetStatus, Tags, Transfer
+from agentdesk.ops import (
+    Assign,
+    Change,
+    Note,
+    Reply,
+    SetPriority,
+    SetStatus,
+    Snooze,
+    Tags,
+    Transfer,
+)
 from contract.fake_platform import FakePlatformHarness
 
 
@@ -74,4 +84,6 @@ class ChatwootHarness(FakePlatformHarness):
             case Tags(add=add, remove=remove):
                 labels = set(c["labels"])
                 return int(set(add) <= labels and not set(remove) & labels)
+            case Snooze(until=until):
+                return int(c["status"] == "snoozed" and c["snoozed_until"] == until)
         raise AssertionError(f"no way to see {change} on Chatwoot")

@@ -26,16 +26,18 @@ from agentdesk.ops import (
     Reply,
     SetPriority,
     SetStatus,
+    Snooze,
     Tags,
     TeamRef,
     Transfer,
 )
-from agentdesk.store import actions, reads
+from agentdesk.store import actions, reads, snooze
 from agentdesk.store.actions import ActionContext, ActionRefused
 from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.db import Store
 from agentdesk.store.drafts import load_draft, save_draft
 from agentdesk.store.sync_state import get_cursor
+from agentdesk.store.views import agent_views, builtin_views
 from agentdesk.sync.runner import BackgroundEngine, run_once
 from contract.conftest import HARNESSES
 
@@ -143,7 +145,11 @@ def _apply_each_supported_op(platform, settings, store, tid) -> list[tuple]:
         )
     if "status" in ops:
         did(actions.set_status(store, ctx, [tid], "pending"), SetStatus("pending"))
-    assert {c.kind for c, _u in done} == set(ops), "every kind the platform declares was tried"
+    # A snooze sets the status too (Chatwoot: snoozed), so it has a test of its own:
+    # test_a_snooze_stays_local_where_the_platform_has_none.
+    assert {c.kind for c, _u in done} == set(ops) - {"snooze"}, (
+        "every kind the platform declares was tried"
+    )
     return done
 
 
@@ -479,3 +485,39 @@ def test_a_rule_acts_once_through_every_platform(platform, tmp_path):
     if "tags" in ops:
         tags = next(r for r in rows if r["kind"] == "tags")
         assert platform.landed(ref, Tags(add=("ruled",)), tags["uuid"]) == 1
+
+
+def test_a_snooze_stays_local_where_the_platform_has_none(platform, tmp_path):
+    """`z` works on every platform: where the platform snoozes (Chatwoot) it goes there
+    once; elsewhere nothing is queued and the ticket's status stays as it was. Either way
+    the ticket leaves the agent's views until its time, and comes back when the customer
+    writes."""
+    settings = platform.settings(tmp_path / "data")
+    ref = platform.customer_writes("Call me back 回电", "Please call me tomorrow. 明天打给我。")
+    sync(settings)
+    ctx = ActionContext.from_settings(settings)
+    me = settings.agent.email
+    carries = "snooze" in registry.spec_for(platform.type).ops
+    with open_store(settings) as store:
+        tid = platform.local_id(store, ref)
+        status = store.one("SELECT status FROM tickets WHERE id = ?", (tid,))[0]
+        until = int(time.time()) + 3 * 3600
+        outcome = actions.snooze(store, ctx, [tid], until, "call back about the refund")
+        assert outcome.done == [tid]
+        kinds = [r[0] for r in store.query("SELECT kind FROM outbox")]
+        assert kinds == (["snooze"] if carries else [])
+        if not carries:
+            assert store.one("SELECT status FROM tickets WHERE id = ?", (tid,))[0] == status
+        views = {v.id: v for v in agent_views(builtin_views(store, me, 1800), me)}
+        assert not reads.in_view(store, views["open"].filter, tid)
+        assert reads.in_view(store, views["snoozed"].filter, tid)
+    sync(settings)
+    if carries:
+        assert platform.landed(ref, Snooze(until), "") == 1
+    platform.customer_answers(ref, "Any news? 有消息吗？")
+    sync(settings)
+    with open_store(settings) as store:
+        views = {v.id: v for v in agent_views(builtin_views(store, me, 1800), me)}
+        assert not reads.in_view(store, views["snoozed"].filter, tid), "the customer woke it"
+        assert snooze.state(store, tid, me).woke_at is not None
+        assert store.one("SELECT count(*) FROM outbox WHERE state != 'sent'")[0] == 0

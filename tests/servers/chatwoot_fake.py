@@ -312,6 +312,8 @@ class _Handler(FakeHandler):
             return 200, m, {}
         if method == "POST" and what == "/toggle_status":
             c["status"] = body["status"]
+            # Chatwoot keeps snoozed_until only while snoozed (Conversation#ensure_snooze_until_reset).
+            c["snoozed_until"] = body.get("snoozed_until") if body["status"] == "snoozed" else None
             c["updated_at"] = int(time.time())
             return 200, {"meta": {}, "payload": {"success": True, "conversation_id": cid,
                                                  "current_status": body["status"]}}, {}  # fmt: skip

@@ -111,7 +111,9 @@ def _export_cursor_needs_no_start_time(spec: dict) -> None:
 
 def _chatwoot_sends_what_its_spec_leaves_out(spec: dict) -> None:
     """What Chatwoot's application API does that its spec does not say (read in Chatwoot's
-    own code): a conversation may be `snoozed`; a message's `sender_type` is the model's
+    own code): a conversation may be `snoozed`, and `toggle_status` snoozes one with
+    `status: snoozed` and `snoozed_until` in epoch seconds (ConversationsController#
+    set_conversation_status); a message's `sender_type` is the model's
     name (`User`, `Contact`, `AgentBot`); message type 3 is a template and content types
     include `input_csat` and `incoming_email`; unset fields (priority, assignee, snooze
     time, a contact's e-mail or phone) are null."""
@@ -123,6 +125,12 @@ def _chatwoot_sends_what_its_spec_leaves_out(spec: dict) -> None:
         conversation[key]["nullable"] = True
     toggled = schemas["conversation_status_toggle"]["properties"]["payload"]["properties"]
     toggled["current_status"]["enum"] = ["open", "resolved", "pending", "snoozed"]
+    toggle = spec["paths"][
+        "/api/v1/accounts/{account_id}/conversations/{conversation_id}/toggle_status"
+    ]
+    asked = toggle["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+    asked["status"]["enum"] = [*asked["status"]["enum"], "snoozed"]
+    asked["snoozed_until"] = {"type": "integer", "description": "epoch seconds"}
     message = schemas["message"]["properties"]
     message["source_id"]["nullable"] = True  # a message written in Chatwoot itself has none
     # Activity messages ("Kim resolved the conversation") and surveys have no sender.

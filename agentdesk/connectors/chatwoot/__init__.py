@@ -23,8 +23,9 @@ SPEC = ConnectorSpec(
     },
     ops=ALL_KINDS,
     reply_status=None,
-    # Chatwoot snoozes a conversation until a time: there is no "on hold" without one.
+    # Chatwoot snoozes a conversation until a time: there is no "on hold" without one, and
+    # `z` (a Snooze op) is how a ticket is set aside there.
     statuses=frozenset({"new", "open", "pending", "solved", "closed"}),
-    statuses_note=N_("Chatwoot snoozes until a time, and agentdesk has no snooze yet"),
+    statuses_note=N_("Chatwoot snoozes until a time: press z to snooze"),
     secret=_("your access token (Chatwoot: Profile settings → Access token)"),
 )

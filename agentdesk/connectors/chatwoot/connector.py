@@ -31,7 +31,7 @@ from agentdesk.connectors.http.client import ApiClient, NotFound
 from agentdesk.connectors.http.stamps import server_time
 from agentdesk.connectors.http.whole_list import change_whole_list
 from agentdesk.model import Agent, Directory, PullBatch, PushResult, Team
-from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Tags, Transfer
+from agentdesk.ops import Assign, Note, Op, Reply, SetPriority, SetStatus, Snooze, Tags, Transfer
 
 PAGE = 25  # Chatwoot's conversation page
 NEWER = 100  # messages `after=` returns at most
@@ -215,10 +215,14 @@ class ChatwootConnector(Connector):
                 case SetStatus(status=status):
                     if status not in M.STATUS_OUT:
                         raise PermanentError(
-                            "Chatwoot snoozes a conversation until a time; agentdesk has no"
-                            " snooze yet, so it cannot be put on hold there"
+                            "Chatwoot snoozes a conversation until a time (z), so it cannot"
+                            " be put on hold there without one"
                         )
                     body = {"status": M.STATUS_OUT[status]}
+                    await self.client.request("POST", f"{path}/toggle_status", json=body)
+                case Snooze(until=until):
+                    # Chatwoot's own controller reads snoozed_until as epoch seconds.
+                    body = {"status": "snoozed", "snoozed_until": until}
                     await self.client.request("POST", f"{path}/toggle_status", json=body)
                 case SetPriority(priority=priority):
                     body = {"priority": M.PRIORITY_OUT.get(priority, "medium")}

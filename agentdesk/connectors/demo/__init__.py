@@ -24,7 +24,7 @@ SPEC = ConnectorSpec(
         "reply_delay": Key("duration", 20, help=N_("how long customers take to answer")),
         "shop_name": Key("str", "Lumen & Loom", help=N_("the shop's name as customers know it")),
     },
-    ops=ALL_KINDS,
+    ops=ALL_KINDS - {"snooze"},  # snoozed in the cache only (store/snooze.py)
     needs_secret=False,
     reply_status="pending",
 )

@@ -35,7 +35,7 @@ SPEC = ConnectorSpec(
             help=N_("the first sync takes this many days of mail (0: all)"),
         ),
     },
-    ops=ALL_KINDS,
+    ops=ALL_KINDS - {"snooze"},  # snoozed in the cache only (store/snooze.py)
     reply_status="pending",
     secret=_("the mailbox password (or an app password)"),
 )

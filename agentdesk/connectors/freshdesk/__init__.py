@@ -18,7 +18,7 @@ SPEC = ConnectorSpec(
             "list[str]", [], help=N_("only these groups' tickets (names or ids); empty: all")
         ),
     },
-    ops=ALL_KINDS,
+    ops=ALL_KINDS - {"snooze"},  # snoozed in the cache only (store/snooze.py)
     reply_status=None,
     secret=_("your API key (Freshdesk: your profile picture → Profile settings → API key)"),
 )

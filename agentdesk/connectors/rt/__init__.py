@@ -15,6 +15,6 @@ SPEC = ConnectorSpec(
         "username": Key("str", required=True, help=N_("the RT user agentdesk works as")),
         "queues": Key("list[str]", [], help=N_("only these queues; empty: every queue")),
     },
-    ops=ALL_KINDS - {"tags"},
+    ops=ALL_KINDS - {"tags", "snooze"},
     secret=_("the RT user's password, or an RT auth token"),
 )

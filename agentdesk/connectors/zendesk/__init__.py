@@ -23,7 +23,7 @@ SPEC = ConnectorSpec(
             "list[str]", [], help=N_("only these groups' tickets (names or ids); empty: all")
         ),
     },
-    ops=ALL_KINDS,
+    ops=ALL_KINDS - {"snooze"},  # snoozed in the cache only (store/snooze.py)
     reply_status=None,
     secret=_("the API token of that user (Admin Center → Apps and integrations → Zendesk API)"),
 )

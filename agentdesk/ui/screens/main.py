@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 from agentdesk import pinyin_match
 from agentdesk.i18n import _
 from agentdesk.query import QueryError, parse
-from agentdesk.store import reads
+from agentdesk.store import reads, snooze
 from agentdesk.store.filters import compile_query
 from agentdesk.store.presence import others_on_ticket, set_viewing
 from agentdesk.store.saved_searches import save_search
@@ -31,6 +31,7 @@ from agentdesk.ui.modals.prompt import Prompt
 from agentdesk.ui.row_format import header as inbox_header
 from agentdesk.ui.screens.action_limits import ActionLimits
 from agentdesk.ui.screens.compose_flows import ComposeFlows
+from agentdesk.ui.screens.notice_flows import NoticeFlows
 from agentdesk.ui.screens.ticket_flows import TicketFlows
 from agentdesk.ui.snapshot import ScreenData, read_screen
 from agentdesk.ui.type_ahead import focus_now
@@ -44,7 +45,7 @@ from agentdesk.ui.widgets.view_list import ViewList
 FOLLOW_DELAY = 0.08  # seconds the cursor rests before the conversation follows it
 
 
-class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
+class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
     BINDINGS = bindings(MAIN_KEYS)
 
     def __init__(self) -> None:
@@ -98,6 +99,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
         self.set_interval(0.5, self.poll_changes)
         self.set_interval(20, self.inbox.tick)
         self.set_interval(30, self.heartbeat)
+        self.start_notices()
 
     def keep_draft(self) -> None:
         """Before the console ends (a closed terminal, SIGTERM): the open draft is written."""
@@ -233,7 +235,9 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
             return
         store = self.app.store
         conv = reads.conversation(store, tid)
-        others = others_on_ticket(store, tid, self.app.settings.agent.email) if conv else []
+        me = self.app.settings.agent.email
+        others = others_on_ticket(store, tid, me) if conv else []
+        snoozed = snooze.state(store, tid, me) if conv else None
         signature = (
             tid,
             tuple(conv.ticket) if conv else None,
@@ -242,12 +246,13 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, Screen):
             tuple(conv.tags) if conv else (),
             tuple((k, tuple(v)) for k, v in conv.saves.items()) if conv else (),
             tuple(tuple(o) for o in others),
+            snoozed,
             int(self.app.clock() // 60),
         )
         if signature == self._conv_signature:
             return  # nothing new: leave the pane (and the terminal) alone
         self._conv_signature = signature
-        pane.show(conv, others, self.app.settings.agent.zone, self.app.clock())
+        pane.show(conv, others, self.app.settings.agent.zone, self.app.clock(), snoozed)
 
     def _publish_viewing(self) -> None:
         tid = self.inbox.current_id()

@@ -8,6 +8,7 @@ PRAGMA data_version, and the writer's commits must show at once).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -18,7 +19,8 @@ from agentdesk.canned.library import from_files, merge
 from agentdesk.canned.render import render, ticket_values
 from agentdesk.canned.search import CannedIndex
 from agentdesk.i18n import N_, _, n_
-from agentdesk.store import actions, reads, undo
+from agentdesk.snooze_time import clock, presets
+from agentdesk.store import actions, reads, snooze, undo
 from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.canned import synced_canned
@@ -28,6 +30,7 @@ from agentdesk.text import one_line
 from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.modals.prompt import Prompt
+from agentdesk.ui.modals.snooze import SnoozeChoice, SnoozeDialog, when_label
 from agentdesk.ui.modals.transfer import TransferChoice, TransferDialog, targets_from_rows
 from agentdesk.ui.type_ahead import focus_now
 
@@ -222,6 +225,62 @@ class TicketFlows:
             ),
             chosen,
         )
+
+    # -- snooze -------------------------------------------------------------------------
+
+    def action_snooze(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        settings = self.app.settings
+        me = settings.agent.email
+        now = dt.datetime.fromtimestamp(self.app.clock(), settings.agent.zone)
+        day_starts, evening = clock(settings.snooze.day_starts), clock(settings.snooze.evening)
+        asleep = [
+            tid
+            for tid in ids
+            if (st := snooze.state(self.app.store, tid, me)) and st.asleep(int(self.app.clock()))
+        ]
+        label = (
+            _("Snooze #{ref} until…").format(ref=self._label(ids[0]))
+            if len(ids) == 1
+            else n_("Snooze {n} ticket until…", "Snooze {n} tickets until…", len(ids)).format(
+                n=len(ids)
+            )
+        )
+
+        def chosen(choice: SnoozeChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.until is None:
+                self.write(
+                    lambda s: actions.wake(s, self.ctx, asleep), _("woken"), self._clear_marks
+                )
+                return
+            until = choice.until
+            self.write(
+                lambda s: actions.snooze(s, self.ctx, ids, until, choice.note),
+                _("snoozed until {when}").format(
+                    when=when_label(dt.datetime.fromtimestamp(until, settings.agent.zone), now)
+                ),
+                self._clear_marks,
+            )
+
+        self.app.push_screen(
+            SnoozeDialog(
+                label,
+                presets(now, day_starts, evening),
+                now,
+                day_starts,
+                evening,
+                can_wake=bool(asleep),
+            ),
+            chosen,
+        )
+
+    def _label(self, tid: int) -> str:
+        row = reads.row(self.app.store, tid)
+        return row["remote_id"] if row else str(tid)
 
     # -- canned replies -----------------------------------------------------------------
 

@@ -21,7 +21,14 @@ from textual.widget import Widget
 
 from agentdesk.i18n import _
 from agentdesk.store.reads import Conversation
-from agentdesk.ui.conversation_render import THREAD_PARTS, customer_card, header, thread
+from agentdesk.store.snooze import SnoozeState
+from agentdesk.ui.conversation_render import (
+    THREAD_PARTS,
+    customer_card,
+    header,
+    snooze_line,
+    thread,
+)
 from agentdesk.ui.wrapped_text import broken_lines
 
 _TOP_SHARE = 0.5  # header and card take at most this share of the pane's height
@@ -61,7 +68,12 @@ class ConversationPane(Widget, can_focus=True):
     # -- content -------------------------------------------------------------------------
 
     def show(
-        self, conv: Conversation | None, others: list, zone: dt.tzinfo | None, now: float
+        self,
+        conv: Conversation | None,
+        others: list,
+        zone: dt.tzinfo | None,
+        now: float,
+        snoozed: SnoozeState | None = None,
     ) -> None:
         if conv is None:
             self.ticket_id = None
@@ -75,7 +87,7 @@ class ConversationPane(Widget, can_focus=True):
             for p in THREAD_PARTS
         }
         self._texts = (
-            header(conv, others, now),
+            header(conv, others, now, snooze_line(snoozed, zone, now)),
             customer_card(conv, zone, now),
             thread(conv, zone, now, styles),
         )

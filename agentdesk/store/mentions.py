@@ -1,0 +1,31 @@
+"""Mentions of colleagues in internal notes, recorded when a note enters the cache (synced
+from the platform or queued here), so a colleague's console finds them in its Mentions view
+and announces them (agentdesk/mention_names.py reads the names)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from agentdesk.mention_names import Colleague, mentioned
+
+
+def record(
+    conn: sqlite3.Connection, ticket_id: int, message_id: int, body: str, at: int
+) -> set[int]:
+    """Record whom a note mentions among the agents of the ticket's connector."""
+    if "@" not in body:
+        return set()
+    people = [
+        Colleague(r[0], r[1], r[2])
+        for r in conn.execute(
+            "SELECT a.id, a.name, a.email FROM agents a JOIN tickets t"
+            " ON t.connector = a.connector WHERE t.id = ?",
+            (ticket_id,),
+        )
+    ]
+    ids = mentioned(body, people)
+    conn.executemany(
+        "INSERT OR IGNORE INTO mentions (ticket_id, message_id, agent_id, at) VALUES (?, ?, ?, ?)",
+        [(ticket_id, message_id, agent_id, at) for agent_id in sorted(ids)],
+    )
+    return ids
