@@ -150,6 +150,8 @@ class PullBatch:
     agents: list[Agent] = field(default_factory=list)
     # What colleagues have open on the platform now, where it says (agent collision).
     viewing: list[Viewing] = field(default_factory=list)
+    # In a first sync, the tickets it will bring in all, where the platform says (progress).
+    total: int | None = None
 
 
 @dataclass(slots=True)

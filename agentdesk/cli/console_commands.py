@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,7 +56,10 @@ def _open_console(settings: Settings, theme: str | None = None) -> None:
 
 def need_terminal(what: str) -> None:
     """A full-screen app writes escape sequences for a terminal and reads keys from one:
-    piped or redirected, it would fill a file with codes and wait for keys that never come."""
+    piped or redirected, it would fill a file with codes and wait for keys that never come.
+    A browser session of `agentdesk serve` talks through textual-serve's pipes instead."""
+    if served():
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise Fail(
             _(
@@ -63,6 +67,11 @@ def need_terminal(what: str) -> None:
                 " (over SSH: ssh -t; for scripts: agentdesk search, stats, report)"
             ).format(what=what)
         )
+
+
+def served() -> bool:
+    """Run by `agentdesk serve` for a browser: stdout is textual-serve's channel."""
+    return os.environ.get("AGENTDESK_SERVED") == "1"
 
 
 def exit_as(app) -> None:
@@ -102,6 +111,16 @@ def finite(ctx: click.Context, param: click.Parameter, value: float | None) -> f
 )
 @click.option("--no-console", is_flag=True, help=_("Fill the workspace and exit."))
 @click.option("--reset", is_flag=True, help=_("Delete the demo workspace first."))
+@click.option(
+    "--as",
+    "as_colleague",
+    metavar="NAME",
+    default=None,
+    help=_(
+        "Open the console as one of the shop's colleagues (a name or e-mail: emma), beside"
+        " your own in another terminal, to try mentions and transfers between two agents."
+    ),
+)
 @theme_option
 @pass_ctx
 def demo(
@@ -111,6 +130,7 @@ def demo(
     rate: float | None,
     no_console: bool,
     reset: bool,
+    as_colleague: str | None = None,
     theme: str | None = None,
 ) -> None:
     from agentdesk.cli.demo_workspace import DemoMismatch, demo_settings, prepare
@@ -130,7 +150,16 @@ def demo(
     except DemoMismatch as e:
         raise Fail(str(e), 2) from None
     started = time.monotonic()
-    summary = sync_once(settings)
+    from agentdesk.cli.progress import wanted
+    from agentdesk.sync.runner import EngineBusy
+
+    try:
+        summary = sync_once(settings, show_progress=wanted())
+    except Fail as e:
+        if not isinstance(e.__context__, EngineBusy) or no_console:
+            raise
+        # Another console already runs this shop (a colleague's, `--as`): open beside it.
+        summary = None
     from agentdesk.store.db import Store
     from agentdesk.store.stats import cache_stats
 
@@ -146,12 +175,40 @@ def demo(
             customers=s["customers"],
             orders=s["orders"]["total"],
             secs=time.monotonic() - started,
-        )
+        ),
+        err=served(),  # a browser session's stdout is textual-serve's channel
     )
-    if summary.errors:
+    if summary is not None and summary.errors:
         raise Fail("; ".join(f"{k}: {v}" for k, v in summary.errors.items()))
+    if as_colleague:
+        settings = _as_colleague(settings, as_colleague)
     if not no_console:
         _open_console(settings, theme)
+
+
+def _as_colleague(settings: Settings, who: str) -> Settings:
+    """The settings of a demo colleague found by e-mail, name or first name."""
+    import dataclasses
+
+    from agentdesk.store.db import Store
+
+    with Store.open_dir(settings.data_dir) as store:
+        rows = store.query(
+            "SELECT name, email FROM agents WHERE email IS NOT NULL AND (email = ? COLLATE NOCASE"
+            " OR lower(name) = lower(?) OR instr(lower(name), lower(?)) = 1"
+            " OR instr(lower(name), ' ' || lower(?)) > 0) ORDER BY name",
+            (who, who, who, who),
+        )
+    if len(rows) != 1:
+        names = ", ".join(r["name"] for r in rows) or _("nobody")
+        raise Fail(
+            _("--as {who}: expected one colleague of the shop, found {names}").format(
+                who=who, names=names
+            ),
+            2,
+        )
+    agent = dataclasses.replace(settings.agent, name=rows[0]["name"], email=rows[0]["email"])
+    return dataclasses.replace(settings, agent=agent)
 
 
 @main.command(

@@ -1,5 +1,5 @@
-"""Command line: console (default), demo, sync, monitor, search, stats, report, doctor, login,
-bench, salvage, rebuild.
+"""Command line: console (default), demo, serve, sync, monitor, search, stats, report, doctor,
+login, bench, salvage, rebuild, rules.
 
 Every expected failure ends in one clear line on stderr: exit 2 for configuration and
 usage problems (a bad key, a missing secret), 1 for a cache or runtime problem.
@@ -15,6 +15,7 @@ from agentdesk.cli import (  # noqa: F401
     read_commands,
     repair_commands,
     rules_commands,
+    serve_command,
     sync_commands,
 )
 from agentdesk.cli.app import main

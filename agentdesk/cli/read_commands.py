@@ -126,9 +126,11 @@ def report(
         start, end = parse_period(since, until, zone, time.time())
     except PeriodError as e:
         raise Fail(str(e), 2) from None
-    with open_store(settings, readonly=True) as store:
+    from agentdesk.cli.progress import counting, wanted
+
+    with open_store(settings, readonly=True) as store, counting(wanted(as_json)) as progress:
         rows = period_figures(
-            store, start, end, settings.sla_policies, settings.presales_teams, by, zone
+            store, start, end, settings.sla_policies, settings.presales_teams, by, zone, progress
         )
     if as_json:
         fmt = "json"

@@ -62,12 +62,14 @@ class SanitizingFormatter(logging.Formatter):
         return sanitize(super().format(record))
 
 
-def sync_once(settings: Settings):
+def sync_once(settings: Settings, *, show_progress: bool = False):
+    from agentdesk.cli.progress import first_sync
     from agentdesk.sync.runner import EngineBusy, run_once
 
     _check_secrets(settings)
     try:
-        return run_once(settings)
+        with first_sync(show_progress) as progress:
+            return run_once(settings, progress)
     except EngineBusy as e:
         raise engine_busy(settings, e) from None
     except StoreError as e:
@@ -85,7 +87,9 @@ def sync(c: Context, once: bool) -> None:
     settings = c.settings()
     _refuse_damaged(settings)
     if once:
-        summary = sync_once(settings)
+        from agentdesk.cli.progress import wanted
+
+        summary = sync_once(settings, show_progress=wanted())
         pulled = (
             ", ".join(f"{k}: {v} batches" for k, v in summary.pulled_batches.items()) or "nothing"
         )

@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from agentdesk.i18n import _
 from agentdesk.kpi.metrics import Facts, Reply, TicketFact
 from agentdesk.rules.bot import BOT_NAME
 from agentdesk.sla import policy as sla
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store.db import Store
+
+PROGRESS_EVERY = 20_000  # rows between two progress reports of a long period
 
 # Tickets that matter for a period: created in it, touched by an event in it, or open now.
 _INVOLVED = """
@@ -33,7 +36,9 @@ def load_facts(
     end: int,
     policies: Sequence[SLAPolicy],
     presales_teams: Sequence[str],
+    progress: Callable[[str, int], None] | None = None,
 ) -> Facts:
+    """`progress` hears (stage, rows read) every PROGRESS_EVERY rows of a long period."""
     window = {"start": start, "end": end}
     by_name = {p.name: p for p in policies}
     presales = {name.casefold() for name in presales_teams}
@@ -46,6 +51,8 @@ def load_facts(
         " WHERE t.id IN involved",
         window,
     ):
+        if progress is not None and len(tickets) % PROGRESS_EVERY == 0:
+            progress(_("tickets read"), len(tickets))
         policy = by_name.get(r["sla_policy"] or "")
         fields = json.loads(r["fields"] or "{}")
         team_words = f"{r['team'] or ''} {r['team_remote'] or ''}".casefold()
@@ -69,6 +76,7 @@ def load_facts(
     reopens: list[tuple[int, int]] = []
     ratings: list[tuple[int, int, int]] = []
     bot_replies: list[tuple[int, int]] = []
+    read = 0
     for r in store.query(
         _INVOLVED
         + "SELECT e.ticket_id, e.kind, e.at, e.data, coalesce(a.name, e.actor_name) AS name,"
@@ -78,6 +86,9 @@ def load_facts(
         " AND e.ticket_id IN involved ORDER BY e.at, e.id",
         window,
     ):
+        read += 1
+        if progress is not None and read % PROGRESS_EVERY == 0:
+            progress(_("events read"), read)
         tid, kind, at = r["ticket_id"], r["kind"], r["at"]
         if kind == "replied" and r["automation"]:
             # A rule's or the bot's reply is automated: no agent's figure counts it.
@@ -133,12 +144,13 @@ def period_figures(
     presales_teams: Sequence[str],
     by: str | None = None,
     zone: dt.tzinfo | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> list[dict]:
     """The KPIs of [start, end), grouped `by` agent, team, channel or day (in `zone`;
     None: the system's), or one row for the whole period (by None)."""
     from agentdesk.kpi import metrics
 
-    facts = load_facts(store, start, end, policies, presales_teams)
+    facts = load_facts(store, start, end, policies, presales_teams, progress)
     if by == "day":
         return metrics.by_day(facts, zone)
     return metrics.compute(facts, by)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from agentdesk.mention_names import Colleague, mentioned
+from agentdesk.store.db import Store
 
 
 def record(
@@ -29,3 +30,14 @@ def record(
         [(ticket_id, message_id, agent_id, at) for agent_id in sorted(ids)],
     )
     return ids
+
+
+def colleagues(store: Store, ticket_id: int, me: str) -> list[str]:
+    """The names `@` offers in a note on this ticket: the other agents of its connector."""
+    rows = store.query(
+        "SELECT a.name FROM agents a JOIN tickets t ON t.connector = a.connector"
+        " WHERE t.id = ? AND NOT (a.email = ? COLLATE NOCASE OR a.remote_id = ?)"
+        " ORDER BY a.name",
+        (ticket_id, me, me),
+    )
+    return [r[0] for r in rows]

@@ -397,7 +397,7 @@ END;
 """
 
 # v9: an agent's snoozes and the mentions of agents in internal notes (store/snooze.py,
-# store/mentions.py). A snooze is the agent's own: the ticket leaves that agent's views
+# store/mentions.py), and a first sync's progress (store/sync_state.py). A snooze is the agent's own: the ticket leaves that agent's views
 # until `until` or until the customer writes, then comes back as a reminder
 # (`woke_at`) until the agent acts on it; `notified` is set once the console has said so.
 _V9 = """
@@ -423,6 +423,10 @@ CREATE TABLE mentions (
 );
 CREATE INDEX mentions_agent ON mentions (agent_id, at);
 CREATE INDEX mentions_ticket ON mentions (ticket_id);
+-- A connector's first sync as it goes: tickets so far and, where the platform says, in all
+-- (the status line's "zendesk: first sync 1,200 / 5,000"); NULL once it is done.
+ALTER TABLE connector_state ADD COLUMN first_sync_done INTEGER;
+ALTER TABLE connector_state ADD COLUMN first_sync_total INTEGER;
 """
 
 # Index i holds the SQL that takes the schema from version i to version i + 1.

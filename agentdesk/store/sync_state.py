@@ -38,3 +38,44 @@ def set_state(store: Store, connector: str, state: str, error: str | None = None
                 (state, ts, connector),
             )
         changes.record(conn, "connector")
+
+
+def first_sync_progress(
+    store: Store, connector: str, tickets: int, total: int | None, more: bool
+) -> tuple[int, int | None] | None:
+    """Count a first sync's batch: (tickets so far, in all if known) while it goes on, None
+    once it is done. Called only for a pull that started from no cursor or continues one."""
+    with store.write() as conn:
+        if not more:
+            conn.execute(
+                "UPDATE connector_state SET first_sync_done = NULL, first_sync_total = NULL"
+                " WHERE connector = ?",
+                (connector,),
+            )
+            changes.record(conn, "connector")
+            return None
+        conn.execute(
+            "INSERT INTO connector_state (connector, state, updated_at) VALUES (?, 'syncing', ?)"
+            " ON CONFLICT (connector) DO NOTHING",
+            (connector, now()),
+        )
+        conn.execute(
+            "UPDATE connector_state SET first_sync_done = ifnull(first_sync_done, 0) + ?,"
+            " first_sync_total = coalesce(?, first_sync_total) WHERE connector = ?",
+            (tickets, total, connector),
+        )
+        changes.record(conn, "connector")
+        row = conn.execute(
+            "SELECT first_sync_done, first_sync_total FROM connector_state WHERE connector = ?",
+            (connector,),
+        ).fetchone()
+    return row[0], row[1]
+
+
+def in_first_sync(store: Store, connector: str) -> bool:
+    row = store.one(
+        "SELECT cursor IS NULL OR first_sync_done IS NOT NULL FROM connector_state"
+        " WHERE connector = ?",
+        (connector,),
+    )
+    return row is None or bool(row[0])

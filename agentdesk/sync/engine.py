@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agentdesk.config.settings import ConnectorSettings, Settings
@@ -95,6 +96,9 @@ class SyncEngine:
         self._refused: dict[str, str | None] = {}
         self.automation = Automation(settings, store)
         self._pulled = asyncio.Event()  # something arrived: the rules look at it
+        # Told of a first sync's progress: (connector, tickets so far or None when done,
+        # in all if known); the CLI draws it on stderr.
+        self.progress: Callable[[str, int | None, int | None], None] | None = None
 
     def _set_state(self, name: str, state: str, error: str | None = None) -> None:
         # Only write when something changes: the status line reads this, not a log.
@@ -121,9 +125,16 @@ class SyncEngine:
         """One pull and its commit; returns whether the platform has more right away."""
         timeout = self.settings.sync.request_timeout
         cursor = sync_state.get_cursor(self.store, c.name)
+        first = sync_state.in_first_sync(self.store, c.name)
         batch = await asyncio.wait_for(c.pull(cursor), timeout=timeout * 4)
         apply_batch(self.store, c.name, batch, self.settings.sla_policies)
         self._pulled.set()
+        if first:
+            done = sync_state.first_sync_progress(
+                self.store, c.name, len(batch.tickets), batch.total, batch.more
+            )
+            if self.progress is not None:
+                self.progress(c.name, *(done or (None, None)))
         if not batch.more and any(self.settings.data_dir.glob(salvage.PATTERN)):
             # Work saved from a damaged cache goes back once its tickets are here again.
             back = salvage.take_back(self.store, self.settings.data_dir, self.settings.sla_policies)

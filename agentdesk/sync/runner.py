@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
@@ -39,8 +39,12 @@ def _serving(settings: Settings) -> Iterator[SyncEngine]:
         lock.release()
 
 
-def run_once(settings: Settings) -> PassSummary:
+def run_once(
+    settings: Settings, progress: Callable[[str, int | None, int | None], None] | None = None
+) -> PassSummary:
+    """One pass; `progress` hears of each first sync's batches (SyncEngine.progress)."""
     with _serving(settings) as engine:
+        engine.progress = progress
         return asyncio.run(engine.run_once())
 
 

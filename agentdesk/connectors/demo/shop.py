@@ -168,7 +168,9 @@ class DemoShop:
         end = min(self.total, start + INIT_BATCH)
         # more=True at the end too: what happened since the history (the live log) is read
         # in the same pass, so a drained pull means everything.
-        batch = PullBatch(cursor=f"init:{end}" if end < self.total else "live:0", more=True)
+        batch = PullBatch(
+            cursor=f"init:{end}" if end < self.total else "live:0", more=True, total=self.total
+        )
         for i in range(start, end):
             g = self.world.ticket(i)
             if (

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,8 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
-from agentdesk import pinyin_match
 from agentdesk.i18n import _
+from agentdesk.name_search import NameIndex
 from agentdesk.text import one_line
 from agentdesk.ui.type_ahead import TypeAhead, focus_now
 from agentdesk.ui.widgets.choice_list import ChoiceList
@@ -110,7 +109,7 @@ class TransferDialog(TypeAhead, ModalScreen[TransferChoice | None]):
         self.shown: list[Target] = []
         self.chosen: Target | None = None
         self._confirming: int | None = None
-        self._keys: list[pinyin_match.Keys] | None = None  # the names' pinyin, read once
+        self._index = NameIndex([t.name for t in targets])
 
     def compose(self) -> ComposeResult:
         title = (
@@ -135,23 +134,8 @@ class TransferDialog(TypeAhead, ModalScreen[TransferChoice | None]):
         self._filter(event.value)
 
     def _filter(self, query: str) -> None:
-        q = utils.default_process(query)
-        if q:
-            names = [utils.default_process(t.name) for t in self.targets]
-            found = process.extract(
-                q, names, scorer=fuzz.WRatio, processor=None, limit=50, score_cutoff=50
-            )
-            scores = {i: s for _n, s, i in found}
-            # Chinese names by pinyin, full or initials: `zw` finds 张伟, `shouhou` 售后.
-            if self._keys is None:
-                self._keys = [pinyin_match.name_keys(t.name) for t in self.targets]
-            forms = pinyin_match.query_forms(query)
-            for i, keys in enumerate(self._keys):
-                by_pinyin = pinyin_match.score(forms, keys) if keys.fulls else None
-                if by_pinyin is not None:
-                    scores[i] = max(scores.get(i, 0.0), by_pinyin)
-            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-            self.shown = [self.targets[i] for i, _s in ranked[:50]]
+        if query.strip():
+            self.shown = [self.targets[i] for i in self._index.rank(query)]
         else:
             self.shown = list(self.targets)
         items = [t.line() for t in self.shown] or [Text(_("No agent or team matches."), "dim")]

@@ -9,6 +9,7 @@ from rich.text import Text
 from agentdesk.i18n import _, p_
 from agentdesk.store import actions, outbox
 from agentdesk.store.drafts import load_draft, staleness, ticket_basis
+from agentdesk.store.mentions import colleagues
 from agentdesk.store.presence import my_agent_ids
 from agentdesk.store.salvage import keep_draft
 from agentdesk.text import one_line
@@ -53,6 +54,8 @@ class ComposeFlows:
         customer = one_line(row["customer_name"]) if row is not None else ""
         self._editing_op = None
         self._limit_composer(row)
+        names = colleagues(store, tid, self.agent_key) if kind == "note" else []
+        self.composer.set_colleagues(names)
         self.composer.open(tid, kind, text, basis, customer, saved_macro)
         self.query_one(ConversationPane).show_newest()  # what is being answered
         if body or macro:
@@ -249,6 +252,10 @@ class ComposeFlows:
         tid = self.inbox.current_id()
         row = self.inbox.current_row()
         self._limit_composer(row)
+        note = op["kind"] == "note"
+        self.composer.set_colleagues(
+            colleagues(self.app.store, tid, self.agent_key) if note else []
+        )
         self.composer.open(
             tid, op["kind"], op["body"] or "", {}, one_line(row["customer_name"]), {}
         )

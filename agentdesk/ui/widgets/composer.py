@@ -19,19 +19,30 @@ from textual.widgets import Static, TextArea
 
 from agentdesk.canned.render import MACRO_KINDS, macro_effects
 from agentdesk.i18n import _, p_
+from agentdesk.name_search import NameIndex
+from agentdesk.text import one_line
 from agentdesk.ui.keys import COMPOSER_KEYS, bindings
 from agentdesk.ui.type_ahead import focus_now
 from agentdesk.words import STATUS, word
+
+MENTION_TYPED = 24  # characters after an `@` that may still be a name being typed
 
 
 class ComposerArea(TextArea):
     class SlashAtLineStart(Message):
         pass
 
+    # Set by the composer while an `@name` is being typed in a note: tab completes it.
+    complete_mention: Callable[[], bool] | None = None
+
     async def _on_key(self, event: events.Key) -> None:
         if self.read_only:
             # Sending: every key stops here. Read-only, the text area would let a letter
             # bubble up to the inbox's keys (a for take, s for solve…).
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "tab" and self.complete_mention is not None and self.complete_mention():
             event.stop()
             event.prevent_default()
             return
@@ -64,6 +75,8 @@ class Composer(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ticket_id: int | None = None
+        self._colleagues = NameIndex([])
+        self._suggested: list[str] = []
         self.kind = "reply"
         self.basis: dict = {}
         self.macro: dict = {}
@@ -79,6 +92,57 @@ class Composer(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="composer-title")
         yield ComposerArea(id="composer-text", soft_wrap=True, show_line_numbers=False)
+        yield Static(id="composer-mentions")
+
+    def on_mount(self) -> None:
+        self.query_one("#composer-mentions", Static).display = False
+
+    # -- @mentions in a note --------------------------------------------------------------
+
+    def set_colleagues(self, names: list[str]) -> None:
+        """Whom `@` offers in this ticket's notes (the screen sets them on opening)."""
+        self._colleagues = NameIndex(names)
+        self._suggested: list[str] = []
+
+    def _mention_at(self) -> tuple[tuple[int, int], str] | None:
+        """Where the `@word` before the cursor starts, and the word typed so far."""
+        row, col = self.area.cursor_location
+        before = self.area.document.get_line(row)[:col]
+        at = before.rfind("@")
+        if at == -1 or col - at > MENTION_TYPED:
+            return None
+        if at > 0 and before[at - 1].isascii() and before[at - 1].isalnum():
+            return None  # an e-mail address, not a mention
+        typed = before[at + 1 :]
+        if typed.count(" ") > 2:
+            return None
+        return (row, at), typed
+
+    def _suggest(self) -> None:
+        hint = self.query_one("#composer-mentions", Static)
+        found = self._mention_at() if self.kind == "note" and self._colleagues.names else None
+        names = self._colleagues.names
+        self._suggested = (
+            [names[i] for i in self._colleagues.rank(found[1], limit=4)] if found else []
+        )
+        if not self._suggested:
+            hint.display = False
+            self.area.complete_mention = None
+            return
+        line = Text("@ ", "bold")
+        line.append(" · ".join(one_line(n) for n in self._suggested))
+        line.append("  " + _("tab completes"), "dim")
+        hint.update(line)
+        hint.display = True
+        self.area.complete_mention = self._complete
+
+    def _complete(self) -> bool:
+        found = self._mention_at()
+        if not found or not self._suggested:
+            return False
+        start, _typed = found
+        self.area.replace(f"@{self._suggested[0]} ", start, self.area.cursor_location)
+        return True
 
     @property
     def area(self) -> ComposerArea:
@@ -164,6 +228,7 @@ class Composer(Vertical):
         self.query_one("#composer-title", Static).update(title)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._suggest()
         if not self._loading:
             self._commit_id = None  # other words: another send
             self.post_message(self.Edited())

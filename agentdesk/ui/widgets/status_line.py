@@ -42,6 +42,14 @@ class StatusLine(Static):
             if state in ("offline", "error") and c["offline_since"]:
                 since = dt.datetime.fromtimestamp(c["offline_since"], zone).strftime("%H:%M")
                 label = _("{state} since {time}").format(state=label, time=since)
+            done = c["first_sync_done"] if "first_sync_done" in c.keys() else None
+            if done is not None and state not in ("offline", "error"):
+                total = c["first_sync_total"]
+                label = (
+                    _("first sync {done:,} / {total:,}").format(done=done, total=total)
+                    if total
+                    else _("first sync {done:,}").format(done=done)
+                )
             text.append(f"{one_line(c['connector'])}: ", style="bold")
             text.append(label, style=_STATE_STYLE.get(state, ""))
             if c["last_error"] and state in ("offline", "error"):
