@@ -491,3 +491,27 @@ async def test_taking_a_ticket_reads_as_assigned_to_me(filled, filled_store):
             pilot, lambda: f"assigned it to {name}" in thread.thread_plain, what="the event"
         )
         assert "assigned it to nobody" not in thread.thread_plain
+
+
+async def test_a_read_from_before_a_search_does_not_take_the_agent_back(filled, filled_store):
+    """A screen read begun before the agent searched (the poll's, the notices' turn on the
+    reader) finishes after it: it must not put the agent back in the view it was reading,
+    which knew nothing of the search."""
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = await ready(pilot, app)
+        screen = app.screen
+        before, choice = screen.data, screen._choice
+        number = filled_store.one("SELECT remote_id FROM tickets ORDER BY id LIMIT 1")[0]
+        await pilot.press("slash", *number, "enter")
+        await wait_until(pilot, lambda: screen.selected == "search", what="search")
+        screen._apply(before, screen._nav, "mine", choice)  # the late read lands
+        assert screen.selected == "search"
+        await wait_until(
+            pilot,
+            lambda: (
+                inbox.current_id()
+                == filled_store.one("SELECT id FROM tickets WHERE remote_id = ?", (number,))[0]
+            ),
+            what="the search's ticket",
+        )

@@ -58,6 +58,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
         self.data: ScreenData | None = None
         self._data_version: int | None = None
         self._nav = 0  # bumped on every cursor move: a read begun before it is stale
+        self._choice = 0  # bumped when the agent picks a view or searches: likewise
         self._conv_signature: tuple | None = None
         self._pending_refresh = False
         self._viewing_timer = None
@@ -124,11 +125,13 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
         # The cursor's place only means something in the view the inbox is showing.
         same_view = self._window_view == self.selected
         anchor = self.inbox.anchor() if same_view and not reset_cursor else (None, None)
-        self._read(only_if_changed, anchor, self._nav, self.current_view(), self.selected)
+        self._read(
+            only_if_changed, anchor, self._nav, self.current_view(), self.selected, self._choice
+        )
 
     @work(thread=True, exclusive=True, group="reads")
     def _read(
-        self, only_if_changed: bool, anchor, nav: int, view: View | None, selected: str
+        self, only_if_changed: bool, anchor, nav: int, view: View | None, selected: str, choice: int
     ) -> None:
         with self.app.reader.use() as store:
             if store is None:
@@ -143,11 +146,18 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
                 if view is not data.views[0]:
                     data = read_screen(store, self.app.settings, view, anchor, self.search_view)
             self._data_version = version
-        self.app.call_from_thread(self._apply, data, nav, view.id if view else data.views[0].id)
+        self.app.call_from_thread(
+            self._apply, data, nav, view.id if view else data.views[0].id, choice
+        )
 
-    def _apply(self, data: ScreenData, nav: int, view_id: str) -> None:
+    def _apply(self, data: ScreenData, nav: int, view_id: str, choice: int) -> None:
         if not self.is_attached or not self.children:
             return  # a read that finished as the console closed: nothing left to show it in
+        if choice != self._choice:
+            # Read before the agent picked another view or searched: the read that choice
+            # asked for is on its way. (Applied, a read from before a search would not know
+            # the search's view and would take the agent back to the old one.)
+            return
         if self.selected not in {v.id for v in data.views}:
             self.selected = view_id  # first read, or the view is gone: show what was read
         if view_id != self.selected:
@@ -304,6 +314,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
         if view_id == self.selected:
             return
         self.selected = view_id
+        self._choice += 1
         self.inbox.clear_marks()
         self._data_version = None
         self.query_one(ViewList).show(self.views, self.counts, self.selected)
