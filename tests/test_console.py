@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from ui_support import inbox_lines, ready, screen_text, wait_until
+from ui_support import burst, inbox_lines, ready, screen_text, wait_until
 
 from agentdesk.store import actions, outbox, reads
 from agentdesk.store.actions import ActionContext
@@ -515,3 +515,20 @@ async def test_a_read_from_before_a_search_does_not_take_the_agent_back(filled, 
             ),
             what="the search's ticket",
         )
+
+
+async def test_the_conversation_follows_one_j_at_once_and_a_held_j_at_rest(filled, monkeypatch):
+    from agentdesk.ui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "FOLLOW_DELAY", 0.5)  # a held key, whatever the machine
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox = await ready(pilot, app)
+        pane = app.screen.query_one(ConversationPane)
+        await pilot.pause(0.6)  # a rest
+        await pilot.press("j")
+        assert pane.ticket_id == inbox.current_id(), "painted with the move, no wait"
+        burst(app, "j", "j", "j")
+        await wait_until(pilot, lambda: inbox.cursor == 4, what="three more moves")
+        assert pane.ticket_id != inbox.current_id(), "while keys repeat it waits"
+        await wait_until(pilot, lambda: pane.ticket_id == inbox.current_id(), what="at rest")

@@ -9,6 +9,8 @@ The ticket actions (compose, canned replies, transfer, status, bulk) live in Tic
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -42,7 +44,8 @@ from agentdesk.ui.widgets.quiet import update_if_changed
 from agentdesk.ui.widgets.status_line import StatusLine
 from agentdesk.ui.widgets.view_list import ViewList
 
-FOLLOW_DELAY = 0.08  # seconds the cursor rests before the conversation follows it
+# Keys closer together than this are a held key: the conversation waits for the rest.
+FOLLOW_DELAY = 0.08
 
 
 class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
@@ -64,6 +67,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
         self._viewing_timer = None
         self._window_view: str | None = None
         self._follow_timer = None
+        self._last_move = 0.0  # monotonic time of the last cursor move
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -225,11 +229,20 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
     def on_inbox_cursor_moved(self, message: Inbox.CursorMoved) -> None:
         self._nav += 1
         self.limits_may_have_changed()
-        # The conversation follows once the cursor rests: holding j over a slow link
-        # moves one inbox line per key, not a whole pane of text per key.
+        # The conversation follows at once when a move comes after a rest (the agent who
+        # presses j once and reads does not wait), and once the cursor rests while keys
+        # repeat faster than that: holding j over a slow link moves one inbox line per key,
+        # not a whole pane of text per key.
         if self._follow_timer is not None:
             self._follow_timer.stop()
-        self._follow_timer = self.set_timer(FOLLOW_DELAY, self.show_conversation)
+        moved_at = time.monotonic()
+        rested = moved_at - self._last_move >= FOLLOW_DELAY
+        self._last_move = moved_at
+        if rested:
+            self._follow_timer = None
+            self.show_conversation()
+        else:
+            self._follow_timer = self.set_timer(FOLLOW_DELAY, self.show_conversation)
         if self._viewing_timer is not None:
             self._viewing_timer.stop()
         # Tell other consoles what is open once the agent settles, not on every j.
