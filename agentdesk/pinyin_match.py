@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import re
 from dataclasses import dataclass
 
 
 @functools.cache
 def _pypinyin():
-    """pypinyin, imported on first use: its dictionaries take about 170 ms and 35 MB to
-    load, which the console's first paint should not wait for (warm() loads them after)."""
+    """pypinyin, imported on first use, after the console's first paint (warm()).
+
+    Its phrase dictionary is left out (PYPINYIN_NO_PHRASES): it cost 44 MB and 150 ms of
+    the console's 65 MB and 190 ms for it, and a search needs no phrase-perfect reading:
+    every reading of each character is a key (`phrase_keys`), so 还款 is found by both
+    huankuan and haikuan. The characters' dictionary is used in place (no copy)."""
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     import pypinyin
 
     return pypinyin
@@ -84,17 +91,14 @@ def _keys(parts: list[tuple[bool, list[str]]]) -> Keys:
 
 @functools.lru_cache(maxsize=20_000)
 def phrase_keys(text: str) -> Keys:
-    """A title or label, read as a phrase (pypinyin picks each character's reading by its
-    neighbours). No Chinese in it: no keys (its letters are matched as they are). Kept for
-    the process: a library of 5,000 Chinese titles is read once (about 0.3 s), not again
+    """A title or label: each character's readings, most common first, in up to
+    _MAX_READINGS combinations (so a polyphonic character is found by either reading).
+    No Chinese in it: no keys (its letters are matched as they are). Characters' readings
+    are kept for the process, so a library of 5,000 Chinese titles is read quickly again
     when the canned replies are reloaded."""
     if not has_chinese(text):
         return NO_KEYS
-    py = _pypinyin()
-    read = iter(
-        py.lazy_pinyin("".join(ch for ch in text.lower() if _CJK.match(ch)), style=py.Style.NORMAL)
-    )
-    return _keys(_parts(text, lambda _ch: [next(read)]))
+    return _keys(_parts(text, _readings))
 
 
 @functools.lru_cache(maxsize=20_000)

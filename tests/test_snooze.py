@@ -172,3 +172,24 @@ def test_the_v9_migration_keeps_an_older_cache(tmp_path):
         row = store.one("SELECT cursor, first_sync_done FROM connector_state")
         assert tuple(row) == ("c", None)
         assert store.query("SELECT * FROM snoozes") == []
+
+
+def test_a_new_tickets_note_that_calls_a_colleague_is_a_mention(filled, filled_store):
+    from agentdesk.model import Ticket
+
+    now = int(time.time())
+    ticket = Ticket("DEMO-90001", "email", "Lost parcel", "open", "c-new", now, now)
+    note = Message(
+        "m-n1", "DEMO-90001", "agent", "Zhou Hao", "@Emma can you call them?", now,
+        internal=True, agent_remote_id="a-zhou",
+    )  # fmt: skip
+    batch = PullBatch(None, tickets=[ticket], messages=[note])
+    apply_batch(filled_store, "demo", batch, filled.sla_policies)
+    row = filled_store.one(
+        "SELECT a.email FROM mentions n JOIN agents a ON a.id = n.agent_id"
+        " JOIN tickets t ON t.id = n.ticket_id WHERE t.remote_id = 'DEMO-90001'"
+    )
+    assert row[0] == "emma@shop.example"
+    views = views_of(filled_store, "emma@shop.example")
+    tid = filled_store.one("SELECT id FROM tickets WHERE remote_id = 'DEMO-90001'")[0]
+    assert reads.in_view(filled_store, views["mentions"].filter, tid)

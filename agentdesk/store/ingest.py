@@ -137,6 +137,16 @@ class _Ingest:
     def _flush_new(self) -> None:
         conn = self.conn
         conn.executemany(_MESSAGE_INSERT, self._new_messages)
+        # Notes of new tickets that call someone (rows: ticket, remote id, …, internal,
+        # body, attachments, created_at): their mentions, by the rows' new ids.
+        for row in self._new_messages:
+            if row[6] and "@" in row[7]:
+                found = conn.execute(
+                    "SELECT id FROM messages WHERE ticket_id = ? AND remote_id = ?",
+                    (row[0], row[1]),
+                ).fetchone()
+                if found:
+                    mentions.record(conn, row[0], found[0], row[7], row[9])
         conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", self._new_tags
         )
