@@ -168,3 +168,22 @@ def test_a_bad_status_lists_each_status_once():
         parse("status:opened")
     known = str(e.value).split("expected one of: ")[1].rstrip(")").split(", ")
     assert len(known) == len(set(known)) and "unsolved" in known
+
+
+def test_a_words_only_count_is_the_joined_count(filled_store):
+    """Words alone are counted by the search index itself; the count is the same as the
+    tickets the words find."""
+    from agentdesk.query import parse
+    from agentdesk.store import reads
+    from agentdesk.store.filters import compile_query
+
+    for words in ("refund", "退款", "where order", "nothing-matches-this"):
+        f = compile_query(parse(words), "agent@shop.example")
+        assert f.fts and not f.clauses
+        joined = filled_store.one(
+            "SELECT count(*) FROM ticket_fts JOIN tickets t ON t.id = ticket_fts.rowid"
+            " WHERE ticket_fts MATCH ?",
+            (f.fts,),
+        )[0]
+        assert reads.count(filled_store, f) == joined == len(reads.ticket_ids(filled_store, f))
+    assert reads.count(filled_store, compile_query(parse("refund"), "x")) > 0

@@ -49,6 +49,11 @@ def sort_key(row: sqlite3.Row, order: str) -> tuple:
 
 
 def count(store: Store, f: Filter) -> int:
+    if f.fts and not f.clauses:
+        # Words alone: FTS5 counts its own matches (1 ms for refund's 17,000 at 100,000
+        # tickets); joined to tickets, each match was a lookup (9 ms). Every indexed row is
+        # a ticket's (derive.reindex writes them; tickets are never deleted).
+        return store.one("SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH ?", (f.fts,))[0]
     source, clauses, params = _source(f)
     return store.one(f"SELECT count(*) FROM {source} WHERE {' AND '.join(clauses)}", params)[0]
 
