@@ -60,6 +60,8 @@ class ConversationPane(Widget, can_focus=True):
         self._first_line = 0  # the first thread line on screen
         self.pinned = True  # showing the newest line; stays so as messages arrive
         self._painted: list[Strip] = []  # the frame on screen, to repaint only what differs
+        self._styles: dict[str, Style] = {}
+        self._styles_theme: str | None = None
 
     @property
     def thread_plain(self) -> str:
@@ -82,16 +84,26 @@ class ConversationPane(Widget, can_focus=True):
             return
         new_ticket = conv.ticket["id"] != self.ticket_id
         self.ticket_id = conv.ticket["id"]
-        styles = {
-            p: self.get_component_rich_style(f"conversation--{p.replace('_', '-')}", partial=True)
-            for p in THREAD_PARTS
-        }
         self._texts = (
             header(conv, others, now, snooze_line(snoozed, zone, now)),
             customer_card(conv, zone, now),
-            thread(conv, zone, now, styles),
+            thread(conv, zone, now, self._thread_styles()),
         )
         self._layout(to_end=new_ticket or self.pinned)
+
+    def _thread_styles(self) -> dict[str, Style]:
+        """The theme's style of each part of a thread, looked up once per theme (2 ms of
+        every conversation shown, when looked up each time)."""
+        theme = self.app.theme
+        if self._styles_theme != theme:
+            self._styles = {
+                p: self.get_component_rich_style(
+                    f"conversation--{p.replace('_', '-')}", partial=True
+                )
+                for p in THREAD_PARTS
+            }
+            self._styles_theme = theme
+        return self._styles
 
     def _render(self, text: Text, width: int, style: Style) -> list[Strip]:
         console = self.app.console
