@@ -15,13 +15,15 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from agentdesk import pinyin_match
 from agentdesk.file_modes import file_mode
 from agentdesk.i18n import _
 from agentdesk.store import damage, schema
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +49,6 @@ class Store:
         self.readonly = readonly
         # frozen: a copy read where nothing can write (see _open_readonly); it never changes.
         self.conn, self.frozen = _connect(self.path, readonly)
-        # sqlite-utils over the same connection for table-level work (counts, introspection);
-        # the hot paths are plain SQL, because upsert_all cannot hand back row ids and a
-        # million-row batch cannot afford per-row Python overhead.
-        self.db = sqlite_utils.Database(self.conn)
         if not readonly:
             _check_and_migrate(self.conn, self.path)
         else:
@@ -80,6 +78,16 @@ class Store:
                         path=self.path, found=version, ours=schema.SCHEMA_VERSION
                     )
                 )
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection for table-level work (counts,
+        introspection); the hot paths are plain SQL, because upsert_all cannot hand back row
+        ids and a million-row batch cannot afford per-row Python overhead. Imported when
+        first used: it costs every command and the console's first paint 57 ms."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @classmethod
     def open_dir(cls, data_dir: Path, *, readonly: bool = False) -> Store:
