@@ -520,15 +520,22 @@ async def test_a_read_from_before_a_search_does_not_take_the_agent_back(filled, 
 async def test_the_conversation_follows_one_j_at_once_and_a_held_j_at_rest(filled, monkeypatch):
     from agentdesk.ui.screens import main as main_screen
 
-    monkeypatch.setattr(main_screen, "FOLLOW_DELAY", 0.5)  # a held key, whatever the machine
+    # Keys this close together are a held key, however slow the machine running the test.
+    monkeypatch.setattr(main_screen, "FOLLOW_DELAY", 5.0)
     app = AgentDeskApp(filled)
     async with app.run_test(size=(120, 40)) as pilot:
         inbox = await ready(pilot, app)
-        pane = app.screen.query_one(ConversationPane)
-        await pilot.pause(0.6)  # a rest
+        screen = app.screen
+        pane = screen.query_one(ConversationPane)
+        screen._last_move = 0.0  # the last move was long ago: this j comes after a rest
         await pilot.press("j")
         assert pane.ticket_id == inbox.current_id(), "painted with the move, no wait"
+        assert screen._follow_timer is None
         burst(app, "j", "j", "j")
         await wait_until(pilot, lambda: inbox.cursor == 4, what="three more moves")
-        assert pane.ticket_id != inbox.current_id(), "while keys repeat it waits"
-        await wait_until(pilot, lambda: pane.ticket_id == inbox.current_id(), what="at rest")
+        # While keys repeat, the pane waits for the cursor to rest (a timer is set) …
+        assert screen._follow_timer is not None
+        # … and follows once it has.
+        await wait_until(
+            pilot, lambda: pane.ticket_id == inbox.current_id(), timeout=20, what="at rest"
+        )
