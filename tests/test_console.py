@@ -520,20 +520,27 @@ async def test_a_read_from_before_a_search_does_not_take_the_agent_back(filled, 
 async def test_the_conversation_follows_one_j_at_once_and_a_held_j_at_rest(filled, monkeypatch):
     from agentdesk.ui.screens import main as main_screen
 
-    # Keys this close together are a held key, however slow the machine running the test.
-    monkeypatch.setattr(main_screen, "FOLLOW_DELAY", 5.0)
+    class Clock:  # the screen's idea of when the cursor last moved, held still
+        now = 1000.0
+
+        def monotonic(self) -> float:
+            return self.now
+
+    clock = Clock()
+    monkeypatch.setattr(main_screen, "time", clock)
     app = AgentDeskApp(filled)
     async with app.run_test(size=(120, 40)) as pilot:
         inbox = await ready(pilot, app)
         screen = app.screen
         pane = screen.query_one(ConversationPane)
-        screen._last_move = 0.0  # the last move was long ago: this j comes after a rest
+        await pilot.pause(1.0)  # the first read's own moves are done
+        clock.now += 10  # a rest
         await pilot.press("j")
         assert pane.ticket_id == inbox.current_id(), "painted with the move, no wait"
         assert screen._follow_timer is None
+        # Keys with no time between them: a held key. The pane waits for the rest …
         burst(app, "j", "j", "j")
         await wait_until(pilot, lambda: inbox.cursor == 4, what="three more moves")
-        # While keys repeat, the pane waits for the cursor to rest (a timer is set) …
         assert screen._follow_timer is not None
         # … and follows once it has.
         await wait_until(
