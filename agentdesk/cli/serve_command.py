@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from agentdesk.cli.app import Context, Fail, main, pass_ctx
+from agentdesk.cli.app import Context, main, pass_ctx
 from agentdesk.i18n import _
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -53,10 +53,6 @@ def session_command(c: Context, demo: bool) -> str:
 @click.option("--demo", is_flag=True, help=_("Serve the console on the demo shop."))
 @pass_ctx
 def serve(c: Context, host: str, port: int, public_url: str | None, demo: bool) -> None:
-    try:
-        from textual_serve.server import Server
-    except ImportError:  # pragma: no cover - a dependency of the package
-        raise Fail(_("textual-serve is not installed: pip install textual-serve")) from None
     if not demo:
         c.settings()  # a broken config fails here, in one line, not in every browser tab
     if host not in LOOPBACK:
@@ -68,7 +64,8 @@ def serve(c: Context, host: str, port: int, public_url: str | None, demo: bool) 
             ).format(host=host, port=port),
             err=True,
         )
-    command = session_command(c, demo)
+    from agentdesk.ui.browser import serve_sessions
+
     # Sessions talk through pipes, not a terminal (need_terminal lets them through).
     os.environ["AGENTDESK_SERVED"] = "1"
-    Server(command, host=host, port=port, title="agentdesk", public_url=public_url).serve()
+    serve_sessions(session_command(c, demo), host, port, public_url)
