@@ -14,7 +14,7 @@ from ui_support import notices, ready, wait_until
 
 from agentdesk.config.settings import NotifySettings
 from agentdesk.model import Message, PullBatch
-from agentdesk.store import actions, snooze
+from agentdesk.store import actions, snooze, snooze_actions
 from agentdesk.store.actions import ActionContext
 from agentdesk.store.db import Store
 from agentdesk.store.ingest import apply_batch
@@ -225,6 +225,6 @@ def test_the_cache_keeps_snoozes_across_a_restart(filled):
     with Store.open_dir(filled.data_dir) as store:
         tid = store.one("SELECT id FROM tickets LIMIT 1")[0]
         until = int(time.time()) + 3600
-        actions.snooze(store, ActionContext.from_settings(filled), [tid], until, "later")
+        snooze_actions.snooze(store, ActionContext.from_settings(filled), [tid], until, "later")
     with Store.open_dir(filled.data_dir) as store:
         assert snooze.state(store, tid, ME).until == until

@@ -13,8 +13,8 @@ import pytest
 
 from agentdesk.model import Message, PullBatch
 from agentdesk.snooze_time import WhenError, parse_when, presets
-from agentdesk.store import actions, reads, snooze
-from agentdesk.store.actions import ActionContext
+from agentdesk.store import actions, reads, snooze, snooze_actions
+from agentdesk.store.actions import ActionContext, ActionRefused
 from agentdesk.store.ingest import apply_batch
 from agentdesk.store.views import agent_views, builtin_views
 
@@ -108,7 +108,7 @@ def test_a_snoozed_ticket_leaves_my_views_and_comes_back_at_its_time(
     tid = open_ticket(filled_store)["id"]
     status = filled_store.one("SELECT status FROM tickets WHERE id = ?", (tid,))[0]
     start = time.time()
-    actions.snooze(filled_store, ctx, [tid], int(start) + 3600, "call back about the refund")
+    snooze_actions.snooze(filled_store, ctx, [tid], int(start) + 3600, "call back about the refund")
     assert not in_view(filled_store, me, "open", tid)
     assert in_view(filled_store, me, "snoozed", tid)
     assert in_view(filled_store, other, "open", tid), "a colleague's views are untouched"
@@ -131,7 +131,7 @@ def test_a_snoozed_ticket_leaves_my_views_and_comes_back_at_its_time(
 def test_the_customer_writing_wakes_it_early(filled, filled_store):
     me = filled.agent.email
     ticket = open_ticket(filled_store)
-    actions.snooze(
+    snooze_actions.snooze(
         filled_store, ActionContext.from_settings(filled), [ticket["id"]], int(time.time()) + 86400
     )
     said = Message("m-wake", ticket["remote_id"], "customer", "Pat", "Hello?", int(time.time()))
@@ -145,12 +145,14 @@ def test_waking_by_hand_and_a_time_in_the_past(filled, filled_store):
     me = filled.agent.email
     ctx = ActionContext.from_settings(filled)
     tid = open_ticket(filled_store)["id"]
-    with pytest.raises(actions.ActionRefused, match="already passed"):
-        actions.snooze(filled_store, ctx, [tid], int(time.time()) - 5)
-    actions.snooze(filled_store, ctx, [tid], int(time.time()) + 600)
-    assert actions.wake(filled_store, ctx, [tid]).done == [tid]
+    with pytest.raises(ActionRefused, match="already passed"):
+        snooze_actions.snooze(filled_store, ctx, [tid], int(time.time()) - 5)
+    snooze_actions.snooze(filled_store, ctx, [tid], int(time.time()) + 600)
+    assert snooze_actions.wake(filled_store, ctx, [tid]).done == [tid]
     assert in_view(filled_store, me, "open", tid)
-    assert actions.wake(filled_store, ctx, [tid]).skipped[0][2] == "the ticket is not snoozed"
+    assert (
+        snooze_actions.wake(filled_store, ctx, [tid]).skipped[0][2] == "the ticket is not snoozed"
+    )
 
 
 def test_the_v9_migration_keeps_an_older_cache(tmp_path):

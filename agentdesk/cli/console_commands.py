@@ -151,15 +151,9 @@ def demo(
         raise Fail(str(e), 2) from None
     started = time.monotonic()
     from agentdesk.cli.progress import wanted
-    from agentdesk.sync.runner import EngineBusy
 
-    try:
-        summary = sync_once(settings, show_progress=wanted())
-    except Fail as e:
-        if not isinstance(e.__context__, EngineBusy) or no_console:
-            raise
-        # Another console already runs this shop (a colleague's, `--as`): open beside it.
-        summary = None
+    # Another console may already run this shop (a colleague's, `--as`): open beside it.
+    summary = sync_once(settings, show_progress=wanted(), busy_ok=not no_console)
     from agentdesk.store.db import Store
     from agentdesk.store.stats import cache_stats
 

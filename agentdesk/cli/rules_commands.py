@@ -97,7 +97,7 @@ def test_rules(c: Context, query: tuple[str, ...], limit: int, as_json: bool) ->
 @pass_ctx
 def log(c: Context, since: str, as_json: bool) -> None:
     from agentdesk.kpi.period import PeriodError, parse_period
-    from agentdesk.store.automation import fired_log
+    from agentdesk.store.firings import fired_log
 
     settings = c.settings()
     try:

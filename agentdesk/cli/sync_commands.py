@@ -62,7 +62,8 @@ class SanitizingFormatter(logging.Formatter):
         return sanitize(super().format(record))
 
 
-def sync_once(settings: Settings, *, show_progress: bool = False):
+def sync_once(settings: Settings, *, show_progress: bool = False, busy_ok: bool = False):
+    """One pass; None when `busy_ok` and another process already runs the engine."""
     from agentdesk.cli.progress import first_sync
     from agentdesk.sync.runner import EngineBusy, run_once
 
@@ -71,6 +72,8 @@ def sync_once(settings: Settings, *, show_progress: bool = False):
         with first_sync(show_progress) as progress:
             return run_once(settings, progress)
     except EngineBusy as e:
+        if busy_ok:
+            return None
         raise engine_busy(settings, e) from None
     except StoreError as e:
         raise Fail(str(e)) from None

@@ -31,14 +31,12 @@ from agentdesk.ops import (
     Reply,
     SetPriority,
     SetStatus,
-    Snooze,
     Tags,
     TeamRef,
     Transfer,
     describe,
 )
 from agentdesk.sla.policy import SLAPolicy
-from agentdesk.store import snooze as snoozes
 from agentdesk.store import undo
 from agentdesk.store.db import Store, now
 from agentdesk.store.outbox import Actor, OutboxError, my_agent, queue
@@ -139,7 +137,7 @@ def _op_uuid(action_id: str | None, ticket_id: int, n: int) -> str:
     return str(uuidlib.uuid5(_OP_NAMESPACE, f"{action_id}/{ticket_id}/{n}"))
 
 
-def _act(
+def queue_planned(
     store: Store,
     ctx: ActionContext,
     ticket_ids: Sequence[int],
@@ -149,7 +147,8 @@ def _act(
     after: Callable[[sqlite3.Connection, sqlite3.Row], None] | None = None,
     hold: int = 0,
 ) -> Outcome:
-    """Plan and queue one action's ops on each ticket. `hold`: seconds the ops wait before
+    """Plan and queue one action's ops on each ticket: the unit of work every action here
+    (and store/snooze_actions.py) is made of. `hold`: seconds the ops wait before
     the engine may send them, so the agent can take the action back (store/undo.py)."""
     out = Outcome()
     if hold and action_id is None:
@@ -212,7 +211,7 @@ def automated(
     """A rule's actions on one ticket (store/automation.py): queued like an agent's, under
     the rule's actor, with `after` recording the firing in the same transaction; the
     action's id makes a second run of the same firing queue nothing."""
-    return _act(store, ctx, [ticket_id], plan, action_id=action_id, after=after)
+    return queue_planned(store, ctx, [ticket_id], plan, action_id=action_id, after=after)
 
 
 def _queued(conn: sqlite3.Connection, op_uuid: str) -> bool:
@@ -343,7 +342,9 @@ def send_message(
             (ticket["id"], ctx.actor.key),
         )
 
-    return _only(_act(store, ctx, [ticket_id], plan, action_id=action_id, after=drop_draft))
+    return _only(
+        queue_planned(store, ctx, [ticket_id], plan, action_id=action_id, after=drop_draft)
+    )
 
 
 def send_canned(
@@ -360,7 +361,7 @@ def send_canned(
     def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
         return [Reply(bodies[ticket["id"]]), *macro_changes(conn, ticket, macro)]
 
-    return _act(store, ctx, list(bodies), plan, action_id=action_id, hold=hold)
+    return queue_planned(store, ctx, list(bodies), plan, action_id=action_id, hold=hold)
 
 
 def set_status(
@@ -372,7 +373,7 @@ def set_status(
     action_id: str | None = None,
     hold: int = 0,
 ) -> Outcome:
-    return _act(
+    return queue_planned(
         store, ctx, ticket_ids, lambda c, t: [SetStatus(status)], action_id=action_id, hold=hold
     )
 
@@ -386,7 +387,7 @@ def set_priority(
     action_id: str | None = None,
     hold: int = 0,
 ) -> Outcome:
-    return _act(
+    return queue_planned(
         store, ctx, ticket_ids, lambda c, t: [SetPriority(priority)], action_id=action_id, hold=hold
     )
 
@@ -400,7 +401,7 @@ def take(
     hold: int = 0,
 ) -> Outcome:
     """Assign each ticket to the agent's own account on its connector."""
-    return _act(
+    return queue_planned(
         store,
         ctx,
         ticket_ids,
@@ -424,7 +425,7 @@ def assign(
     def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
         return [Assign(_agent(conn, ticket, agent_id) if agent_id is not None else None)]
 
-    return _act(store, ctx, ticket_ids, plan, action_id=action_id, hold=hold)
+    return queue_planned(store, ctx, ticket_ids, plan, action_id=action_id, hold=hold)
 
 
 def change_tags(
@@ -437,7 +438,7 @@ def change_tags(
     action_id: str | None = None,
     hold: int = 0,
 ) -> Outcome:
-    return _act(
+    return queue_planned(
         store,
         ctx,
         ticket_ids,
@@ -468,47 +469,4 @@ def transfer(
         )
         return [Note(note), move] if note.strip() else [move]
 
-    return _act(store, ctx, ticket_ids, plan, action_id=action_id, hold=hold)
-
-
-def snooze(
-    store: Store,
-    ctx: ActionContext,
-    ticket_ids: Sequence[int],
-    until: int,
-    note: str = "",
-    *,
-    action_id: str | None = None,
-) -> Outcome:
-    """Set tickets aside for this agent until `until` (store/snooze.py); on a platform that
-    snoozes, a Snooze op takes it there too, in the same transaction."""
-    if until <= now():
-        raise ActionRefused(_("that time has already passed"))
-
-    def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
-        return [Snooze(until)] if _carries(ctx, ticket, Snooze.kind) else []
-
-    def after(conn: sqlite3.Connection, ticket: sqlite3.Row) -> None:
-        snoozes.put(conn, ticket["id"], ctx.actor.key, until, note)
-
-    return _act(store, ctx, ticket_ids, plan, action_id=action_id, after=after)
-
-
-def wake(
-    store: Store, ctx: ActionContext, ticket_ids: Sequence[int], *, action_id: str | None = None
-) -> Outcome:
-    """Bring snoozed tickets back now; one snoozed on the platform is reopened there."""
-
-    def plan(conn: sqlite3.Connection, ticket: sqlite3.Row) -> list[Change]:
-        asleep_there = ticket["status"] == "on_hold" and _carries(ctx, ticket, Snooze.kind)
-        return [SetStatus("open")] if asleep_there else []
-
-    def after(conn: sqlite3.Connection, ticket: sqlite3.Row) -> None:
-        if not snoozes.remove(conn, ticket["id"], ctx.actor.key):
-            raise ActionRefused(_("the ticket is not snoozed"))
-
-    return _act(store, ctx, ticket_ids, plan, action_id=action_id, after=after)
-
-
-def _carries(ctx: ActionContext, ticket: sqlite3.Row, kind: str) -> bool:
-    return ctx.unsupported(ticket["connector"], kind) is None
+    return queue_planned(store, ctx, ticket_ids, plan, action_id=action_id, hold=hold)

@@ -21,8 +21,8 @@ from agentdesk.rules.assignment import (
     ticket_language,
 )
 from agentdesk.store.actions import ActionContext
-from agentdesk.store.automation import Firing, act, fired_before, start_cursor
 from agentdesk.store.db import Store, now
+from agentdesk.store.firings import Firing, act, fired_before, start_cursor
 from agentdesk.store.presence import VIEWING_FRESH, live_presence, stale_before
 
 TICKETS_PER_PASS = 200  # per team; a backlog is worked through over several passes

@@ -18,7 +18,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from agentdesk.canned.library import CannedEntry
 from agentdesk.canned.render import in_language, render, ticket_values
@@ -35,13 +35,13 @@ from agentdesk.ops import (
     Transfer,
 )
 from agentdesk.query import parse
-from agentdesk.rules.model import ACTOR_PREFIX, Rule
+from agentdesk.rules.model import Rule
 from agentdesk.sla.business_hours import add_working_time
 from agentdesk.store import actions, reads
 from agentdesk.store.actions import ActionContext, ActionRefused
 from agentdesk.store.db import Store, now
 from agentdesk.store.filters import Filter, compile_query
-from agentdesk.store.outbox import Actor
+from agentdesk.store.firings import Firing, act, record_firing, start_cursor
 from agentdesk.store.schema import NO_DUE
 
 log = logging.getLogger(__name__)
@@ -59,17 +59,6 @@ class Occurrence:
     ticket_id: int
     key: str  # stable: what this occurrence is (an event, a message, an idle period)
     by_rule: str | None = None  # the rule whose own change it is, if any
-
-
-@dataclass
-class Firing:
-    rule: str
-    ticket_id: int
-    ticket: str  # the ticket's number as people say it
-    occurrence: str
-    outcome: str  # queued, skipped, limited; `would` for a dry run
-    detail: str = ""
-    actions: list[str] = field(default_factory=list)
 
 
 CannedLookup = Callable[[str], CannedEntry | None]
@@ -378,92 +367,6 @@ def _skip(store, rule, occ, firing, t, dry_run, why) -> Firing:
     return firing
 
 
-# -- what every automation shares: acting once, and remembering it ----------------------
-
-
-def act(
-    store: Store,
-    ctx: ActionContext,
-    firing: Firing,
-    plan: Callable[[sqlite3.Connection, sqlite3.Row], list[Change]],
-    t: int,
-    *,
-    action_id: str,
-    also: Callable[[sqlite3.Connection, sqlite3.Row], None] | None = None,
-    record_skips: bool = True,
-) -> Firing:
-    """Queue an automation's ops on one ticket under its own name (`rule:<name>`), with the
-    firing recorded (and `also` done) in the ops' own transaction. Refused ops: the firing
-    says why, and is recorded unless `record_skips` is off (then the next pass tries again)."""
-
-    def record(conn: sqlite3.Connection, row: sqlite3.Row) -> None:
-        insert_firing(conn, firing, t)
-        if also is not None:
-            also(conn, row)
-
-    actor = Actor(ACTOR_PREFIX + firing.rule, firing.rule)
-    outcome = actions.automated(
-        store,
-        ActionContext(actor, ctx.policies, ctx.platforms),
-        firing.ticket_id,
-        plan,
-        action_id=action_id,
-        after=record,
-    )
-    if outcome.skipped:
-        firing.outcome, firing.detail = "skipped", outcome.skipped[0][2]
-        if record_skips:
-            log.warning("%s: ticket %s: %s", firing.rule, firing.ticket, firing.detail)
-            record_firing(store, firing, t)
-    return firing
-
-
-def fired_before(store: Store, rule: str, ticket_id: int, occurrence: str) -> bool:
-    return (
-        store.one(
-            "SELECT 1 FROM rule_firings WHERE rule = ? AND ticket_id = ? AND occurrence = ?",
-            (rule, ticket_id, occurrence),
-        )
-        is not None
-    )
-
-
-def record_firing(store: Store, firing: Firing, t: int) -> None:
-    with store.write() as conn:
-        insert_firing(conn, firing, t)
-
-
-def insert_firing(conn: sqlite3.Connection, firing: Firing, t: int) -> None:
-    conn.execute(
-        "INSERT INTO rule_firings (rule, ticket_id, occurrence, at, outcome, detail, actions)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, ticket_id, occurrence) DO NOTHING",
-        (
-            firing.rule,
-            firing.ticket_id,
-            firing.occurrence,
-            t,
-            firing.outcome,
-            firing.detail or None,
-            json.dumps(firing.actions, ensure_ascii=False),
-        ),
-    )
-
-
-def start_cursor(store: Store, name: str, table: str) -> int:
-    """A cursor over `table`'s ids; on first use it starts at the end, so an automation
-    acts on what happens from then on, not on a cache's history."""
-    row = store.one("SELECT value FROM rule_cursors WHERE name = ?", (name,))
-    if row is not None:
-        return row[0]
-    with store.write() as conn:
-        conn.execute(
-            f"INSERT INTO rule_cursors (name, value) SELECT ?, coalesce(max(id), 0) FROM {table}"
-            " WHERE true ON CONFLICT (name) DO NOTHING",  # WHERE: how SQLite reads an upsert here
-            (name,),
-        )
-    return store.one("SELECT value FROM rule_cursors WHERE name = ?", (name,))[0]
-
-
 def _agent_named(conn: sqlite3.Connection, ticket: sqlite3.Row, name: str) -> AgentRef:
     row = conn.execute(
         "SELECT id, remote_id, name FROM agents WHERE connector = ? AND (name = ? COLLATE NOCASE"
@@ -490,14 +393,4 @@ def _values(store: Store, ticket_id: int, agent_name: str, shop_names: dict[str,
         json.loads(conv.ticket["fields"] or "{}"),
         agent_name,
         shop_names.get(conv.ticket["connector"], ""),
-    )
-
-
-def fired_log(store: Store, since: int) -> list[sqlite3.Row]:
-    """What rules did since a time, newest first (`agentdesk rules log`)."""
-    return store.query(
-        "SELECT f.at, f.rule, f.outcome, f.detail, f.actions, f.occurrence, t.remote_id"
-        " FROM rule_firings f JOIN tickets t ON t.id = f.ticket_id WHERE f.at >= ?"
-        " ORDER BY f.at DESC, f.id DESC",
-        (since,),
     )

@@ -23,8 +23,8 @@ from agentdesk.rules.assignment import ticket_language
 from agentdesk.rules.bot import BOT_NAME, BotSettings, intents_in, order_asked_about
 from agentdesk.store import reads
 from agentdesk.store.actions import ActionContext
-from agentdesk.store.automation import Firing, act, fired_before, start_cursor
 from agentdesk.store.db import Store, now
+from agentdesk.store.firings import Firing, act, fired_before, start_cursor
 
 NAME = BOT_NAME
 TAG = "bot"

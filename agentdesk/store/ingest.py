@@ -137,16 +137,9 @@ class _Ingest:
     def _flush_new(self) -> None:
         conn = self.conn
         conn.executemany(_MESSAGE_INSERT, self._new_messages)
-        # Notes of new tickets that call someone (rows: ticket, remote id, …, internal,
-        # body, attachments, created_at): their mentions, by the rows' new ids.
-        for row in self._new_messages:
-            if row[6] and "@" in row[7]:
-                found = conn.execute(
-                    "SELECT id FROM messages WHERE ticket_id = ? AND remote_id = ?",
-                    (row[0], row[1]),
-                ).fetchone()
-                if found:
-                    mentions.record(conn, row[0], found[0], row[7], row[9])
+        mentions.record_inserted(
+            conn, [(r[0], r[1], r[7], r[9]) for r in self._new_messages if r[6]]
+        )
         conn.executemany(
             "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?, ?)", self._new_tags
         )

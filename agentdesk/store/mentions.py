@@ -32,6 +32,19 @@ def record(
     return ids
 
 
+def record_inserted(conn: sqlite3.Connection, notes: list[tuple[int, str, str, int]]) -> None:
+    """Mentions in notes just inserted in bulk (ticket, remote id, body, created_at), found
+    by their new rows' ids; only a note with an `@` is looked up."""
+    for ticket_id, remote_id, body, at in notes:
+        if "@" not in body:
+            continue
+        found = conn.execute(
+            "SELECT id FROM messages WHERE ticket_id = ? AND remote_id = ?", (ticket_id, remote_id)
+        ).fetchone()
+        if found:
+            record(conn, ticket_id, found[0], body, at)
+
+
 def colleagues(store: Store, ticket_id: int, me: str) -> list[str]:
     """The names `@` offers in a note on this ticket: the other agents of its connector."""
     rows = store.query(

@@ -2,7 +2,7 @@
 their Snoozed view, and comes back as a reminder at the time or as soon as the customer
 writes. The snooze is the agent's own (other agents' views are untouched) and lives in the
 cache; on a platform that snoozes (Chatwoot) a Snooze op carries it there too
-(store/actions.snooze).
+(store/snooze_actions.py).
 
 A snooze is asleep while `woke_at IS NULL AND until > now`; past its time it is back in the
 views at once, and the console's notifier marks it woken (`due_to_wake`), so nothing has to

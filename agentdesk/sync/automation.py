@@ -12,10 +12,11 @@ from agentdesk.canned.library import CannedEntry, from_files, merge
 from agentdesk.config.settings import Settings
 from agentdesk.store.actions import ActionContext
 from agentdesk.store.assignment import auto_assign
-from agentdesk.store.automation import Firing, run_rules
+from agentdesk.store.automation import run_rules
 from agentdesk.store.bot import run_bot
 from agentdesk.store.canned import synced_canned
 from agentdesk.store.db import Store
+from agentdesk.store.firings import Firing
 
 log = logging.getLogger(__name__)
 

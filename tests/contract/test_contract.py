@@ -31,7 +31,7 @@ from agentdesk.ops import (
     TeamRef,
     Transfer,
 )
-from agentdesk.store import actions, reads, snooze
+from agentdesk.store import actions, reads, snooze, snooze_actions
 from agentdesk.store.actions import ActionContext, ActionRefused
 from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.db import Store
@@ -502,7 +502,7 @@ def test_a_snooze_stays_local_where_the_platform_has_none(platform, tmp_path):
         tid = platform.local_id(store, ref)
         status = store.one("SELECT status FROM tickets WHERE id = ?", (tid,))[0]
         until = int(time.time()) + 3 * 3600
-        outcome = actions.snooze(store, ctx, [tid], until, "call back about the refund")
+        outcome = snooze_actions.snooze(store, ctx, [tid], until, "call back about the refund")
         assert outcome.done == [tid]
         kinds = [r[0] for r in store.query("SELECT kind FROM outbox")]
         assert kinds == (["snooze"] if carries else [])

@@ -20,7 +20,7 @@ from agentdesk.canned.render import render, ticket_values
 from agentdesk.canned.search import CannedIndex
 from agentdesk.i18n import N_, _, n_
 from agentdesk.snooze_time import clock, presets
-from agentdesk.store import actions, reads, snooze, undo
+from agentdesk.store import actions, reads, snooze, snooze_actions, undo
 from agentdesk.store.actions import ActionContext, Outcome
 from agentdesk.store.attachment_saves import request_saves
 from agentdesk.store.canned import synced_canned
@@ -254,12 +254,14 @@ class TicketFlows:
                 return
             if choice.until is None:
                 self.write(
-                    lambda s: actions.wake(s, self.ctx, asleep), _("woken"), self._clear_marks
+                    lambda s: snooze_actions.wake(s, self.ctx, asleep),
+                    _("woken"),
+                    self._clear_marks,
                 )
                 return
             until = choice.until
             self.write(
-                lambda s: actions.snooze(s, self.ctx, ids, until, choice.note),
+                lambda s: snooze_actions.snooze(s, self.ctx, ids, until, choice.note),
                 _("snoozed until {when}").format(
                     when=when_label(dt.datetime.fromtimestamp(until, settings.agent.zone), now)
                 ),
