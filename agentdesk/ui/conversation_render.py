@@ -19,7 +19,7 @@ from agentdesk.store.schema import NO_DUE
 from agentdesk.store.snooze import SnoozeState
 from agentdesk.store.views import channel_title
 from agentdesk.text import one_line, sanitize
-from agentdesk.ui.format import age
+from agentdesk.ui.format import age, clock_stamp
 from agentdesk.words import (
     ASSIGNMENT_MODE,
     AUTOMATION,
@@ -40,9 +40,7 @@ def _when(ts: int | None, zone: dt.tzinfo | None, now: float) -> str:
     if not ts:
         return ""
     local = dt.datetime.fromtimestamp(ts, zone)
-    today = dt.datetime.fromtimestamp(now, zone).date()
-    same_day = local.date() == today
-    stamp = local.strftime(_("%H:%M") if same_day else _("%m-%d %H:%M"))
+    stamp = clock_stamp(local, dt.datetime.fromtimestamp(now, zone))
     return stamp + p_("ago", " ({age})").format(age=age(ts, now))
 
 

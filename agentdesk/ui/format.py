@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from agentdesk import durations
@@ -25,6 +26,11 @@ CHANNEL_BADGES = {
 def badge(channel: str) -> str:
     known = CHANNEL_BADGES.get(channel)
     return _(known) if known else channel[:4].upper()
+
+
+def clock_stamp(at: dt.datetime, now: dt.datetime) -> str:
+    """A moment as the console writes it: 14:05 today, 12-02 09:00 another day."""
+    return at.strftime(_("%H:%M") if at.date() == now.date() else _("%m-%d %H:%M"))
 
 
 def age(ts: int | None, now: float | None = None) -> str:

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from agentdesk.i18n import _
 from agentdesk.snooze_time import Preset, WhenError, parse_when
+from agentdesk.ui.format import clock_stamp
 from agentdesk.ui.type_ahead import TypeAhead, focus_now
 from agentdesk.ui.widgets.choice_list import ChoiceList
 
@@ -24,10 +25,6 @@ from agentdesk.ui.widgets.choice_list import ChoiceList
 class SnoozeChoice:
     until: int | None  # epoch seconds; None: wake the ticket now
     note: str = ""
-
-
-def when_label(at: dt.datetime, now: dt.datetime) -> str:
-    return at.strftime(_("%H:%M") if at.date() == now.date() else _("%m-%d %H:%M"))
 
 
 class SnoozeDialog(TypeAhead, ModalScreen[SnoozeChoice | None]):
@@ -76,7 +73,7 @@ class SnoozeDialog(TypeAhead, ModalScreen[SnoozeChoice | None]):
             items.append(Text(_("Wake it now"), "bold"))
         for p in self.presets:
             line = Text(p.label)
-            line.append("  " + when_label(p.at, self.now), "dim")
+            line.append("  " + clock_stamp(p.at, self.now), "dim")
             items.append(line)
         choices = self.query_one(ChoiceList)
         choices.set_items(items)

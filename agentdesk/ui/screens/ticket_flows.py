@@ -27,10 +27,11 @@ from agentdesk.store.canned import synced_canned
 from agentdesk.store.presence import my_agent_ids, transfer_targets
 from agentdesk.store.undo import Held
 from agentdesk.text import one_line
+from agentdesk.ui.format import clock_stamp
 from agentdesk.ui.modals.canned_picker import CannedPicker, Picked
 from agentdesk.ui.modals.confirm import Confirm
 from agentdesk.ui.modals.prompt import Prompt
-from agentdesk.ui.modals.snooze import SnoozeChoice, SnoozeDialog, when_label
+from agentdesk.ui.modals.snooze import SnoozeChoice, SnoozeDialog
 from agentdesk.ui.modals.transfer import TransferChoice, TransferDialog, targets_from_rows
 from agentdesk.ui.type_ahead import focus_now
 
@@ -263,7 +264,7 @@ class TicketFlows:
             self.write(
                 lambda s: snooze_actions.snooze(s, self.ctx, ids, until, choice.note),
                 _("snoozed until {when}").format(
-                    when=when_label(dt.datetime.fromtimestamp(until, settings.agent.zone), now)
+                    when=clock_stamp(dt.datetime.fromtimestamp(until, settings.agent.zone), now)
                 ),
                 self._clear_marks,
             )
