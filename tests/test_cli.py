@@ -154,10 +154,14 @@ def test_doctor_json_names_the_zone_in_use(demo_dir):
 
 
 def test_bench_reports_every_query(demo_dir):
-    out = json.loads(cli("--data-dir", str(demo_dir), "bench", "--runs", "3", "--json").stdout)
+    out = json.loads(
+        cli("--data-dir", str(demo_dir), "bench", "--runs", "3", "--idle", "2", "--json").stdout
+    )
     names = [q["name"] for q in out["queries"]]
     assert "counts of all views" in names and "search: 退款" in names
     assert all(q["median_ms"] >= 0 for q in out["queries"])
+    idle = out["console"]["idle"]  # a console left alone: its CPU and its bytes
+    assert idle["seconds"] == 2 and idle["cpu_percent"] >= 0 and idle["bytes_per_minute"] >= 0
 
 
 def test_corrupt_cache_message_and_exit_code(tmp_path):

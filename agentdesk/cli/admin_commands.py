@@ -85,6 +85,14 @@ def login(c: Context, name: str, password_stdin: bool) -> None:
     help=_("Build (or reuse) a demo workspace of this many tickets and bench the console on it."),
 )
 @click.option("--no-console", is_flag=True, help=_("Only the read queries; no console process."))
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=0, max=3600),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help=_("How long to watch the console sit without a key (CPU and bytes); 0 skips it."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.option(
     "--compare",
@@ -99,6 +107,7 @@ def bench(
     runs: int,
     tickets: int | None,
     no_console: bool,
+    idle: float,
     as_json: bool,
     compare_to: str | None,
 ) -> None:
@@ -113,7 +122,7 @@ def bench(
         results = run_bench(store, settings, runs)
         results["console"] = inprocess_bench(store, settings, runs)
     if not no_console:
-        results["console"].update(console_bench(settings))
+        results["console"].update(console_bench(settings, idle=idle))
     if as_json:
         if old is not None:
             from agentdesk.cli.bench_compare import compare

@@ -40,9 +40,9 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def console_bench(settings: Settings, presses: int = 100) -> dict:
+def console_bench(settings: Settings, presses: int = 100, idle: float = 30.0) -> dict:
     """Drive the console in a pty: first paint, then `presses` j presses through the results
-    of searching WALK_QUERY.
+    of searching WALK_QUERY, then `idle` seconds without a key (0: not measured).
 
     A press's latency is the time until the last byte of the redraw it caused."""
     with Store.open_dir(settings.data_dir, readonly=True) as store:
@@ -79,6 +79,7 @@ def console_bench(settings: Settings, presses: int = 100) -> dict:
             rest_latency.append(latency)  # when the last byte came
             rest_sizes.append(len(burst))
         rss = _peak_rss_mb(session.proc.pid)
+        idle_cost = _idle_cost(session, idle) if idle > 0 else None
     return {
         "first_paint_ms": _ms(first_paint),
         "j_latency_ms": {"p50": _ms(_pct(latencies, 50)), "p99": _ms(_pct(latencies, 99))},
@@ -92,6 +93,23 @@ def console_bench(settings: Settings, presses: int = 100) -> dict:
             "bytes": {"median": int(statistics.median(rest_sizes)), "max": max(rest_sizes)},
         },
         "peak_rss_mb": rss,
+        **({"idle": idle_cost} if idle_cost else {}),
+    }
+
+
+def _idle_cost(session, seconds: float) -> dict | None:
+    """What a console nobody types in costs a shared host: its share of one core and the
+    bytes it sends to the terminal (the cache does not change: sync is off)."""
+    session.read_burst(quiet=1.0)  # the last key's paint, and anything it started
+    before = session.cpu_seconds()
+    sent = session.read_for(seconds)
+    after = session.cpu_seconds()
+    if before is None or after is None:
+        return None
+    return {
+        "cpu_percent": round(100 * (after - before) / seconds, 2),
+        "bytes_per_minute": int(len(sent) * 60 / seconds),
+        "seconds": seconds,
     }
 
 

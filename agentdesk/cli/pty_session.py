@@ -87,6 +87,24 @@ class PtySession:
         self.output += burst
         return bytes(burst), last - start
 
+    def read_for(self, seconds: float) -> bytes:
+        """Everything that arrives in the next `seconds`, however quiet the output is."""
+        deadline = time.monotonic() + seconds
+        got = bytearray()
+        while (left := deadline - time.monotonic()) > 0:
+            got += self._read(left)
+        self.output += got
+        return bytes(got)
+
+    def cpu_seconds(self) -> float | None:
+        """The program's CPU time so far (user and system), from /proc; None elsewhere."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        # utime and stime are the 14th and 15th fields; [0] here is the 3rd (the state).
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def send(self, data: bytes) -> None:
         os.write(self.fd, data)
 

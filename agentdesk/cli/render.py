@@ -135,6 +135,16 @@ def print_bench(results: dict) -> None:
                 "",
             ),
             (_("peak RSS of the console"), _fmt(console.get("peak_rss_mb"), "MB"), "< 200 MB"),
+            (
+                _("idle: share of one core"),
+                _fmt(_get(console, "idle", "cpu_percent"), "%"),
+                "< 1 %",
+            ),
+            (
+                _("idle: bytes to the terminal per minute"),
+                _fmt(_get(console, "idle", "bytes_per_minute"), "B"),
+                "< 2048 B",
+            ),
         ]
         for row in rows:
             t.add_row(*row)

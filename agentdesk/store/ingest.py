@@ -7,6 +7,7 @@ remote sent it but before our commit) changes nothing the second time.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 from collections import defaultdict
@@ -47,10 +48,21 @@ _MESSAGE_INSERT = (
 
 
 def _json_list(items: list) -> str:
-    """A list of dataclasses as JSON text ("[]" fast, as most messages have no attachment)."""
+    """A list of flat dataclasses (attachments, order items) as JSON text; "[]" fast, as most
+    messages have no attachment. Their fields are plain values, so they are read directly:
+    dataclasses.asdict copies each value deeply, a tenth of a fill's time in the profile."""
     if not items:
         return "[]"
-    return json.dumps([dataclasses.asdict(i) for i in items], ensure_ascii=False)
+    return json.dumps([_flat_dict(i) for i in items], ensure_ascii=False)
+
+
+def _flat_dict(item) -> dict:
+    return {name: getattr(item, name) for name in _field_names(type(item))}
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @dataclass

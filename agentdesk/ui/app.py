@@ -27,6 +27,7 @@ from agentdesk.store.actions import ActionContext
 from agentdesk.store.canned import canned_version
 from agentdesk.store.db import Store
 from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
+from agentdesk.ui import terminal_output
 from agentdesk.ui.commands import AgentDeskCommands
 from agentdesk.ui.modals.help import HelpScreen
 from agentdesk.ui.resources import stylesheet
@@ -72,6 +73,7 @@ class AgentDeskApp(SafeNotify):
         clock: Callable[[], float] = time.time,
     ):
         super().__init__()
+        terminal_output.install()  # fewer bytes per repaint over slow links
         self.settings = settings
         self.engine_in_process = engine_in_process
         self.keeper = keeper

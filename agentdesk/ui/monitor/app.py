@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
+from agentdesk.ui import terminal_output
 from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
 from agentdesk.ui.resources import stylesheet
@@ -33,6 +34,7 @@ class MonitorApp(SafeNotify):
         clock: Callable[[], float] = time.time,
     ):
         super().__init__()
+        terminal_output.install()  # fewer bytes per repaint over slow links
         self.settings = settings
         self.clock = clock
         self.wanted_theme = theme or settings.ui.theme

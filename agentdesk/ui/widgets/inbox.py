@@ -14,13 +14,14 @@ from collections.abc import Callable
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from agentdesk.ui.inbox_window import InboxWindow, Slice, key_of
 from agentdesk.ui.row_format import render_row
+from agentdesk.ui.strip_diff import changed_span
 
 _CACHE = 400
 
@@ -53,7 +54,7 @@ class Inbox(ScrollView, can_focus=True):
         self.marked: set[int] = set()
         self.marked_connectors: dict[int, str] = {}  # what each marked ticket's platform is
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
-        self._minute = 0
+        self._minute = int(clock() // 60)  # the minute the lines on screen were drawn in
         self._style_cache: tuple[str, dict[str, Style]] | None = None
         self.assignee_column = True  # off where every ticket is the agent's own (Mine)
 
@@ -100,7 +101,7 @@ class Inbox(ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         out = {}
         for y in range(top, top + self.size.height):
-            row = self.window.get(y) if 0 <= y - self.window.start < len(self.window.rows) else None
+            row = self.window.get(y) if self._loaded(y) else None
             out[y] = (tuple(row), y == self.cursor) if row is not None else None
         return out
 
@@ -190,11 +191,30 @@ class Inbox(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def tick(self) -> None:
-        """Ages and countdowns move once a minute: repaint then, not on every frame."""
+        """Ages and countdowns move once a minute: repaint then, and only the cells whose
+        text changed (an idle console on a shared host sends a few bytes a minute, not the
+        whole inbox)."""
         minute = int(self.clock() // 60)
-        if minute != self._minute:
-            self._minute = minute
-            self.refresh()
+        if minute == self._minute:
+            return
+        before, self._minute = self._minute, minute
+        if self.window is None:
+            return
+        top = int(self.scroll_offset.y)
+        for y in range(self.size.height):
+            row = self.window.get(top + y) if self._loaded(top + y) else None
+            if row is None:
+                continue
+            old = self._lines.get(self._line_key(row, top + y, before))
+            new = self.render_line(y)
+            if old is None:
+                self.refresh(Region(0, y, self._row_width(), 1))
+            elif span := changed_span(old, new):
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+
+    def _loaded(self, index: int) -> bool:
+        """Whether the window holds row `index` (never a read: the tick is not a key)."""
+        return self.window is not None and 0 <= index - self.window.start < len(self.window.rows)
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -217,17 +237,7 @@ class Inbox(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         selected = index == self.cursor
         marked = row["id"] in self.marked
-        minute = int(self.clock() // 60)
-        key = (
-            tuple(row),
-            selected,
-            marked,
-            width,
-            minute,
-            self.has_focus and selected,
-            self.app.theme,
-            self.assignee_column,
-        )
+        key = self._line_key(row, index, int(self.clock() // 60))
         strip = self._lines.get(key)
         if strip is not None:
             self._lines.move_to_end(key)
@@ -243,6 +253,29 @@ class Inbox(ScrollView, can_focus=True):
         if len(self._lines) > _CACHE:
             self._lines.popitem(last=False)
         return strip
+
+    def _line_key(self, row, index: int, minute: int) -> tuple:
+        """What a drawn line depends on: the row, its state, the minute (ages) and the look."""
+        selected = index == self.cursor
+        return (
+            tuple(row),
+            selected,
+            row["id"] in self.marked,
+            self.size.width,
+            minute,
+            self.has_focus and selected,
+            self.app.theme,
+            self.assignee_column,
+        )
+
+    def refresh_line(self, y: int) -> None:
+        """Repaint row `y`'s cells only: ScrollView's own also repaints the scrollbar beside
+        it, which a key press never moves (bytes over SSH on every j)."""
+        self.refresh(Region(0, y - int(self.scroll_offset.y), self._row_width(), 1))
+
+    def _row_width(self) -> int:
+        """The cells of a row the agent sees: the widget less its scrollbar."""
+        return self.scrollable_content_region.width
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)
