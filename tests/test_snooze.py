@@ -159,7 +159,7 @@ def test_the_v9_migration_keeps_an_older_cache(tmp_path):
     import sqlite3
 
     from agentdesk.store.db import Store
-    from agentdesk.store.schema import MIGRATIONS
+    from agentdesk.store.schema import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "agentdesk.db"
     conn = sqlite3.connect(path)
@@ -170,7 +170,7 @@ def test_the_v9_migration_keeps_an_older_cache(tmp_path):
     conn.commit()
     conn.close()
     with Store.open_dir(tmp_path) as store:
-        assert store.one("PRAGMA user_version")[0] == 9
+        assert store.one("PRAGMA user_version")[0] == SCHEMA_VERSION
         row = store.one("SELECT cursor, first_sync_done FROM connector_state")
         assert tuple(row) == ("c", None)
         assert store.query("SELECT * FROM snoozes") == []

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -160,13 +161,19 @@ def _grouper(by: str | None) -> Callable[[TicketFact, str | None], str]:
     return lambda t, agent: "all"
 
 
+_reply_order = operator.attrgetter("at", "ticket_id")
+
+
 def compute(facts: Facts, by: str | None = None) -> list[dict]:
     """One row of figures per group (or one row "all"), groups in name order."""
     group = _grouper(by)
     rows: dict[str, Figures] = {}
 
     def row(key: str) -> Figures:
-        return rows.setdefault(key, Figures(key))
+        found = rows.get(key)
+        if found is None:  # (setdefault would build a Figures on every call)
+            found = rows[key] = Figures(key)
+        return found
 
     start, end = facts.start, facts.end
     inside = lambda at: start <= at < end  # noqa: E731
@@ -174,7 +181,7 @@ def compute(facts: Facts, by: str | None = None) -> list[dict]:
     first_reply: dict[int, Reply] = {}
     handled: set[tuple[str, int]] = set()
     last_reply_at: dict[int, int] = {}
-    for r in sorted(facts.replies, key=lambda r: (r.at, r.ticket_id)):
+    for r in sorted(facts.replies, key=_reply_order):
         t = facts.tickets.get(r.ticket_id)
         if t is None:
             continue
@@ -250,6 +257,33 @@ def compute(facts: Facts, by: str | None = None) -> list[dict]:
         if t is not None and inside(at):
             row(group(t, None)).ratings.append(score)
     return [rows[k].as_dict() for k in sorted(rows)]
+
+
+def narrow(facts: Facts, start: int) -> Facts:
+    """The facts of [start, facts.end) alone: the tickets created, open or touched from
+    `start` on, with all their history (a first reply is known to be first by what came
+    before). compute() gives the same figures for it as for `facts` with that start, at the
+    cost of the shorter period: the wallboard's today is read out of its week this way."""
+    keep = {t.id for t in facts.tickets.values() if t.created_at >= start or t.open_now}
+    keep.update(r.ticket_id for r in facts.replies if r.at >= start)
+    # (A reopen counts only against a solve of the period, which keeps its ticket already.)
+    for events in (facts.solves, facts.bot_replies):
+        keep.update(tid for tid, at in events if at >= start)
+    keep.update(tid for tid, at, _score in facts.ratings if at >= start)
+    return Facts(
+        start=start,
+        end=facts.end,
+        tickets={tid: t for tid, t in facts.tickets.items() if tid in keep},
+        replies=[r for r in facts.replies if r.ticket_id in keep],
+        customer_messages={
+            tid: times for tid, times in facts.customer_messages.items() if tid in keep
+        },
+        solves=[e for e in facts.solves if e[0] in keep],
+        reopens=[e for e in facts.reopens if e[0] in keep],
+        ratings=[e for e in facts.ratings if e[0] in keep],
+        orders=facts.orders,
+        bot_replies=[e for e in facts.bot_replies if e[0] in keep],
+    )
 
 
 def total(facts: Facts) -> dict:

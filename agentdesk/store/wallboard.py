@@ -3,7 +3,6 @@ connection cannot write, and none of this tries to)."""
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -68,7 +67,7 @@ def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
     week_facts = load_facts(
         store, t + 1 - 7 * 86400, t + 1, settings.sla_policies, settings.presales_teams
     )
-    today_facts = dataclasses.replace(week_facts, start=max(today_start, week_facts.start))
+    today_facts = metrics.narrow(week_facts, max(today_start, week_facts.start))
     by_agent = {r["group"]: r for r in metrics.compute(today_facts, "agent")}
     today = metrics.total(today_facts)
     week = metrics.total(week_facts)
