@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 from cli_support import clean_env
@@ -46,79 +45,6 @@ def test_kpis_by_channel_and_team(history):
     teams = {r["group"]: r for r in figures(history, "team")}
     assert teams["Pre-sales"]["presales_conversion"] == 0.5
     assert teams["After-sales"]["presales_tickets"] == 0
-
-
-def test_a_shorter_period_read_out_of_a_longer_one_has_the_same_figures(history):
-    """The wallboard reads the week once and narrows it to today (metrics.narrow)."""
-    with Store.open_dir(history.data_dir, readonly=True) as store:
-        week = load_facts(store, T0, WEEK_END, history.sla_policies, history.presales_teams)
-    # Every quarter hour across the history (T0's first day and the day before it).
-    for start in range(T0 - 86400, T0 + 2 * 86400, 900):
-        narrowed = metrics.narrow(week, start)
-        for by in (None, "agent", "team", "channel"):
-            assert metrics.compute(narrowed, by) == metrics.compute(replace(week, start=start), by)
-
-
-def _random_facts(seed: int) -> metrics.Facts:
-    """Tickets and events spread over four days, each kind alone on some tickets."""
-    import random
-
-    rng = random.Random(seed)
-    day = 86400
-    tickets, replies, solves, reopens, ratings, bots, waits = {}, [], [], [], [], [], {}
-    for tid in range(1, 120):
-        created = T0 + rng.randrange(4 * day)
-        tickets[tid] = metrics.TicketFact(
-            id=tid,
-            channel=rng.choice(("email", "chat")),
-            team=rng.choice(("Pre-sales", None)),
-            assignee=rng.choice(("ann", "bo", None)),
-            created_at=created,
-            customer_id=tid % 7,
-            presales=rng.random() < 0.3,
-            first_due=created + 3600 if rng.random() < 0.7 else None,
-            open_now=rng.random() < 0.2,
-            resolve_due=created + day,
-            next_target=1800,
-        )
-        kinds = rng.sample(("reply", "solve", "reopen", "rating", "bot"), rng.randrange(0, 4))
-        at = created
-        for kind in kinds:
-            at += rng.randrange(1, day)
-            if kind == "reply":
-                waits.setdefault(tid, []).append(at - rng.randrange(1, 600))
-                replies.append(metrics.Reply(tid, at, rng.choice(("ann", "bo"))))
-            elif kind == "solve":
-                solves.append((tid, at))
-            elif kind == "reopen":
-                reopens.append((tid, at))
-            elif kind == "rating":
-                ratings.append((tid, at, rng.randrange(1, 6)))
-            else:
-                bots.append((tid, at))
-    return metrics.Facts(
-        start=T0,
-        end=T0 + 5 * day,
-        tickets=tickets,
-        replies=sorted(replies, key=lambda r: r.at),
-        customer_messages=waits,
-        solves=solves,
-        reopens=reopens,
-        ratings=ratings,
-        orders={c: [T0 + c * 3600] for c in range(7)},
-        bot_replies=bots,
-    )
-
-
-def test_narrowing_keeps_every_ticket_a_later_event_touches():
-    for seed in range(5):
-        facts = _random_facts(seed)
-        for start in range(T0, T0 + 5 * 86400, 4 * 3600):
-            narrowed = metrics.narrow(facts, start)
-            assert len(narrowed.tickets) < len(facts.tickets) or start == T0
-            for by in (None, "agent", "channel"):
-                expected = metrics.compute(replace(facts, start=start), by)
-                assert metrics.compute(narrowed, by) == expected, (seed, start, by)
 
 
 def test_a_periods_tickets_and_events_are_found_by_index_not_a_walk(history):

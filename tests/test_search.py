@@ -187,3 +187,16 @@ def test_a_words_only_count_is_the_joined_count(filled_store):
         )[0]
         assert reads.count(filled_store, f) == joined == len(reads.ticket_ids(filled_store, f))
     assert reads.count(filled_store, compile_query(parse("refund"), "x")) > 0
+
+
+def test_a_rows_position_in_a_search_is_its_place_in_the_results(filled_store):
+    """The inbox finds where its cursor's ticket is by counting what sorts before it; for
+    a search, FTS5 counts by its own rowid (words alone, and with other terms)."""
+    for text in ("退款", "refund", "refund status:solved", "退款 channel:wechat"):
+        f = compile_query(parse(text), "agent@shop.example")
+        for order in ("newest", "sla", "updated"):
+            rows = reads.page(filled_store, f, order, limit=500)
+            assert len(rows) > 3, text
+            for i in (0, 1, len(rows) // 2, len(rows) - 1):
+                key = reads.sort_key(rows[i], order)
+                assert reads.position(filled_store, f, order, key) == i, (text, order, i)

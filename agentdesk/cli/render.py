@@ -79,11 +79,17 @@ def print_stats(s: dict) -> None:
 
 
 def print_bench(results: dict) -> None:
-    table = Table(
-        title=_(
-            "read queries on {tickets:,} tickets / {messages:,} messages ({runs} runs each)"
-        ).format(**results["cache"])
-    )
+    cache = results["cache"]
+    title = _("read queries on {tickets:,} tickets / {messages:,} messages ({runs} runs each)")
+    table = Table(title=title.format(**cache))
+    if "bytes" in cache:
+        table.caption = _(
+            "cache: {mb:,.0f} MB, {per_ticket:,} bytes per ticket, {per_message:,} per message"
+        ).format(
+            mb=cache["bytes"] / 1e6,
+            per_ticket=cache["bytes_per_ticket"],
+            per_message=cache["bytes_per_message"],
+        )
     table.add_column(_("query"))
     for col in ("median ms", "p90 ms", "max ms", "rows"):
         table.add_column(col, justify="right")

@@ -259,33 +259,6 @@ def compute(facts: Facts, by: str | None = None) -> list[dict]:
     return [rows[k].as_dict() for k in sorted(rows)]
 
 
-def narrow(facts: Facts, start: int) -> Facts:
-    """The facts of [start, facts.end) alone: the tickets created, open or touched from
-    `start` on, with all their history (a first reply is known to be first by what came
-    before). compute() gives the same figures for it as for `facts` with that start, at the
-    cost of the shorter period: the wallboard's today is read out of its week this way."""
-    keep = {t.id for t in facts.tickets.values() if t.created_at >= start or t.open_now}
-    keep.update(r.ticket_id for r in facts.replies if r.at >= start)
-    # (A reopen counts only against a solve of the period, which keeps its ticket already.)
-    for events in (facts.solves, facts.bot_replies):
-        keep.update(tid for tid, at in events if at >= start)
-    keep.update(tid for tid, at, _score in facts.ratings if at >= start)
-    return Facts(
-        start=start,
-        end=facts.end,
-        tickets={tid: t for tid, t in facts.tickets.items() if tid in keep},
-        replies=[r for r in facts.replies if r.ticket_id in keep],
-        customer_messages={
-            tid: times for tid, times in facts.customer_messages.items() if tid in keep
-        },
-        solves=[e for e in facts.solves if e[0] in keep],
-        reopens=[e for e in facts.reopens if e[0] in keep],
-        ratings=[e for e in facts.ratings if e[0] in keep],
-        orders=facts.orders,
-        bot_replies=[e for e in facts.bot_replies if e[0] in keep],
-    )
-
-
 def total(facts: Facts) -> dict:
     """The period's figures over everything, for tiles."""
     rows = compute(facts, None)

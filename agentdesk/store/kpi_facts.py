@@ -28,6 +28,7 @@ WITH involved(id) AS (
     UNION SELECT id FROM tickets WHERE stage < 2
 )
 """
+_GIVEN = "WITH involved(id) AS (SELECT value FROM json_each(:ids))\n"
 
 
 def load_facts(
@@ -38,13 +39,57 @@ def load_facts(
     presales_teams: Sequence[str],
     progress: Callable[[str, int], None] | None = None,
 ) -> Facts:
-    """`progress` hears (stage, rows read) every PROGRESS_EVERY rows of a long period."""
-    window = {"start": start, "end": end}
+    """The facts of [start, end): the tickets that matter for it, with their history up to
+    `end`. `progress` hears (stage, rows read) every PROGRESS_EVERY rows of a long period."""
+    return _read(
+        store,
+        _INVOLVED,
+        {"start": start, "end": end},
+        # The customer's messages of the tickets answered in the period (the next-reply times).
+        "ticket_id IN (SELECT ticket_id FROM events WHERE kind = 'replied'"
+        " AND at >= :start AND at < :end)",
+        policies,
+        presales_teams,
+        progress,
+    )
+
+
+def load_ticket_facts(
+    store: Store,
+    ticket_ids: Sequence[int],
+    start: int,
+    end: int,
+    policies: Sequence[SLAPolicy],
+    presales_teams: Sequence[str],
+) -> Facts:
+    """The facts of these tickets alone, their whole history up to `end` (kpi_window.py
+    reads again what the change log says has changed)."""
+    return _read(
+        store,
+        _GIVEN,
+        {"start": start, "end": end, "ids": json.dumps(list(ticket_ids))},
+        "ticket_id IN involved",
+        policies,
+        presales_teams,
+        None,
+    )
+
+
+def _read(
+    store: Store,
+    involved: str,
+    window: dict,
+    answered: str,
+    policies: Sequence[SLAPolicy],
+    presales_teams: Sequence[str],
+    progress: Callable[[str, int], None] | None,
+) -> Facts:
+    start, end = window["start"], window["end"]
     by_name = {p.name: p for p in policies}
     presales = {name.casefold() for name in presales_teams}
     tickets: dict[int, TicketFact] = {}
     for r in store.query(
-        _INVOLVED
+        involved
         + "SELECT t.id, t.channel, t.created_at, t.customer_id, t.sla_policy, t.stage, t.fields,"
         " tm.name AS team, tm.remote_id AS team_remote, a.name AS assignee FROM tickets t"
         " LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN agents a ON a.id = t.assignee_id"
@@ -78,7 +123,7 @@ def load_facts(
     bot_replies: list[tuple[int, int]] = []
     read = 0
     for r in store.query(
-        _INVOLVED
+        involved
         + "SELECT e.ticket_id, e.kind, e.at, e.data, coalesce(a.name, e.actor_name) AS name,"
         " e.automation"
         " FROM events e LEFT JOIN agents a ON a.id = e.actor_agent_id"
@@ -106,9 +151,9 @@ def load_facts(
                 ratings.append((tid, at, score))
     customer_messages: dict[int, list[int]] = defaultdict(list)
     for r in store.query(
-        "SELECT ticket_id, created_at FROM messages WHERE author_kind = 'customer'"
-        " AND created_at < :end AND ticket_id IN (SELECT ticket_id FROM events"
-        " WHERE kind = 'replied' AND at >= :start AND at < :end)",
+        involved  # (not computed where `answered` does not use it)
+        + "SELECT ticket_id, created_at FROM messages WHERE author_kind = 'customer'"
+        " AND created_at < :end AND " + answered,
         window,
     ):
         customer_messages[r[0]].append(r[1])

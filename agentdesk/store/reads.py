@@ -115,8 +115,16 @@ def page(
 def position(store: Store, f: Filter, order: str, key: Sequence) -> int:
     """How many rows of the view sort before `key`: the index of a row with that key."""
     columns, direction = ORDERS[order]
-    source, clauses, params = _source(f)
     op = "<" if direction == "ASC" else ">"
+    if f.fts and columns == ("t.id",):
+        # A search in ticket order: the bound goes to FTS5 as a rowid range, so only the
+        # matches before the cursor are walked (joined to tickets' ids, FTS5 walked every
+        # match: 150 ms for refund's 173,000 at a million tickets, on every refresh).
+        if not f.clauses:
+            sql = f"SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH ? AND rowid {op} ?"
+            return store.one(sql, (f.fts, *key))[0]
+        columns = ("ticket_fts.rowid",)
+    source, clauses, params = _source(f)
     clauses.append(f"({', '.join(columns)}) {op} ({', '.join('?' * len(key))})")
     sql = f"SELECT count(*) FROM {source} WHERE {' AND '.join(clauses)}"
     return store.one(sql, (*params, *key))[0]

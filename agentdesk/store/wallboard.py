@@ -11,7 +11,7 @@ from agentdesk.kpi import metrics
 from agentdesk.store import reads
 from agentdesk.store.db import Store
 from agentdesk.store.filters import Filter
-from agentdesk.store.kpi_facts import load_facts
+from agentdesk.store.kpi_window import KpiWindow
 from agentdesk.store.presence import VIEWING_FRESH, live_presence, stale_before
 from agentdesk.store.views import View, builtin_views
 
@@ -53,37 +53,60 @@ def supervisor_views(store: Store, settings: Settings) -> list[View]:
     return [v for v in views if v.id != "mine"]
 
 
+class WallboardReader:
+    """The wallboard of a running monitor: the week's facts kept and brought up to date from
+    the change log (kpi_window.py), today's figures computed on every read, the week's at
+    most once every WEEK_EVERY seconds (a seven-day median does not move in a minute, and
+    at a million tickets computing it is half a second). Queues, lists and agents are read
+    each time."""
+
+    WEEK_EVERY = 60.0
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.window = KpiWindow(7, settings.sla_policies, settings.presales_teams)
+        self._week: dict | None = None
+        self._week_at = 0.0
+
+    def expire_week(self) -> None:
+        """Forget the week's figures: the next read computes them again."""
+        self._week = None
+
+    def read(self, store: Store, now: float) -> Wallboard:
+        settings = self.settings
+        t = int(now)
+        views = supervisor_views(store, settings)
+        counts = reads.view_counts(store, {v.id: v.filter for v in views})
+        breached_f = Filter().add("t.stage = 0").add("t.due_key < ?", t)
+        at_risk = next(v for v in views if v.id == "at_risk")
+        soon_f = Filter(list(at_risk.filter.clauses), list(at_risk.filter.params)).add(
+            "t.due_key >= ?", t
+        )
+        today_start = metrics.day_start(now, settings.agent.zone)
+        self.window.refresh(store, now)
+        # Today is read out of the week: the tickets today touched, with their history.
+        today_facts = self.window.facts(store, now, since=today_start)
+        by_agent = {r["group"]: r for r in metrics.compute(today_facts, "agent")}
+        if self._week is None or self.window.reloaded or now - self._week_at >= self.WEEK_EVERY:
+            self._week, self._week_at = metrics.total(self.window.facts(store, now)), now
+        return Wallboard(
+            now=t,
+            views=views,
+            queue_counts=counts,
+            breached=reads.page(store, breached_f, "sla", limit=LIST_LIMIT),
+            breached_total=reads.count(store, breached_f),
+            due_soon=reads.page(store, soon_f, "sla", limit=LIST_LIMIT),
+            due_soon_total=reads.count(store, soon_f),
+            agents=_agents(store, t, by_agent, today_start),
+            today=metrics.total(today_facts),
+            week=self._week,
+            hourly=_hourly(store, t),
+        )
+
+
 def read_wallboard(store: Store, settings: Settings, now: float) -> Wallboard:
-    t = int(now)
-    views = supervisor_views(store, settings)
-    counts = reads.view_counts(store, {v.id: v.filter for v in views})
-    breached_f = Filter().add("t.stage = 0").add("t.due_key < ?", t)
-    at_risk = next(v for v in views if v.id == "at_risk")
-    soon_f = Filter(list(at_risk.filter.clauses), list(at_risk.filter.params)).add(
-        "t.due_key >= ?", t
-    )
-    today_start = metrics.day_start(now, settings.agent.zone)
-    # One read of the week's facts serves the week and today (today lies inside the week).
-    week_facts = load_facts(
-        store, t + 1 - 7 * 86400, t + 1, settings.sla_policies, settings.presales_teams
-    )
-    today_facts = metrics.narrow(week_facts, max(today_start, week_facts.start))
-    by_agent = {r["group"]: r for r in metrics.compute(today_facts, "agent")}
-    today = metrics.total(today_facts)
-    week = metrics.total(week_facts)
-    return Wallboard(
-        now=t,
-        views=views,
-        queue_counts=counts,
-        breached=reads.page(store, breached_f, "sla", limit=LIST_LIMIT),
-        breached_total=reads.count(store, breached_f),
-        due_soon=reads.page(store, soon_f, "sla", limit=LIST_LIMIT),
-        due_soon_total=reads.count(store, soon_f),
-        agents=_agents(store, t, by_agent, today_start),
-        today=today,
-        week=week,
-        hourly=_hourly(store, t),
-    )
+    """The wallboard read once, from nothing (a running monitor keeps a WallboardReader)."""
+    return WallboardReader(settings).read(store, now)
 
 
 def _agents(store: Store, now: int, by_agent: dict[str, dict], today_start: int) -> list[AgentLine]:

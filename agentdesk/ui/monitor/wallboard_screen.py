@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from agentdesk.i18n import _
-from agentdesk.store.wallboard import Wallboard, read_wallboard
+from agentdesk.store.wallboard import Wallboard, WallboardReader
 from agentdesk.ui.monitor import render
 from agentdesk.ui.monitor.live import LiveScreen
 from agentdesk.ui.monitor.pick import Pick
@@ -41,10 +41,12 @@ class WallboardScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.board: Wallboard | None = None
+        # Kept for the screen's life: each read brings the week's facts up to date.
+        self.reader = WallboardReader(self.app.settings)
         super().on_mount()
 
     def read(self, store) -> Wallboard:
-        return read_wallboard(store, self.app.settings, self.app.clock())
+        return self.reader.read(store, self.app.clock())
 
     def on_resize(self, event: events.Resize) -> None:
         # Below NARROW columns the panels give up their least needed columns so that every
