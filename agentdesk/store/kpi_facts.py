@@ -99,7 +99,7 @@ def _read(
         if progress is not None and len(tickets) % PROGRESS_EVERY == 0:
             progress(_("tickets read"), len(tickets))
         policy = by_name.get(r["sla_policy"] or "")
-        fields = json.loads(r["fields"] or "{}")
+        fields = json.loads(r["fields"]) if r["fields"] not in (None, "", "{}") else {}
         team_words = f"{r['team'] or ''} {r['team_remote'] or ''}".casefold()
         tickets[r["id"]] = TicketFact(
             id=r["id"],
