@@ -546,3 +546,8 @@ async def test_the_conversation_follows_one_j_at_once_and_a_held_j_at_rest(fille
         await wait_until(
             pilot, lambda: pane.ticket_id == inbox.current_id(), timeout=20, what="at rest"
         )
+        # After a rest the key's own action shows the conversation (no message in between),
+        # so the inbox's rows and the conversation are painted in one frame.
+        clock.now += 10
+        screen.action_move(1)
+        assert pane.ticket_id == inbox.current_id() == screen._followed

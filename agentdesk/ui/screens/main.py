@@ -10,6 +10,7 @@ The ticket actions (compose, canned replies, transfer, status, bulk) live in Tic
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import work
@@ -68,6 +69,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
         self._window_view: str | None = None
         self._follow_timer = None
         self._last_move = 0.0  # monotonic time of the last cursor move
+        self._followed: int | None = None  # the ticket the conversation last followed to
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -227,6 +229,21 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
     # -- the conversation follows the cursor ------------------------------------------
 
     def on_inbox_cursor_moved(self, message: Inbox.CursorMoved) -> None:
+        if message.ticket_id == self._followed:
+            return  # the key that moved it has followed already (_key_moved)
+        self._cursor_moved()
+
+    def _key_moved(self, move: Callable[[], None]) -> None:
+        """A movement key: the conversation follows in the same handler, so the inbox's
+        rows and the conversation go out in one frame rather than two (Textual paints at
+        most every sixtieth of a second: a second frame is 20 ms later)."""
+        before = self.inbox.current_id()
+        move()
+        if self.inbox.current_id() != before:
+            self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        self._followed = self.inbox.current_id()
         self._nav += 1
         self.limits_may_have_changed()
         # The conversation follows at once when a move comes after a rest (the agent who
@@ -290,17 +307,18 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
     # -- navigation -------------------------------------------------------------------
 
     def action_move(self, delta: int) -> None:
-        self.inbox.move(delta)
+        self._key_moved(lambda: self.inbox.move(delta))
 
     def action_page(self, direction: int) -> None:
-        self.inbox.move(direction * max(1, self.inbox.size.height - 1))
+        self._key_moved(lambda: self.inbox.move(direction * max(1, self.inbox.size.height - 1)))
 
     def action_first(self) -> None:
-        self.inbox.move_to(0)
+        self._key_moved(lambda: self.inbox.move_to(0))
 
     def action_last(self) -> None:
         if self.inbox.window is not None:
-            self.inbox.move_to(self.inbox.window.total - 1)
+            total = self.inbox.window.total
+            self._key_moved(lambda: self.inbox.move_to(total - 1))
 
     def action_help(self) -> None:
         self.app.action_help()
