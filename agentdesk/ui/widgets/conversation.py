@@ -29,6 +29,7 @@ from agentdesk.ui.conversation_render import (
     snooze_line,
     thread,
 )
+from agentdesk.ui.strip_diff import changed_span
 from agentdesk.ui.wrapped_text import broken_lines
 
 _TOP_SHARE = 0.5  # header and card take at most this share of the pane's height
@@ -201,8 +202,10 @@ class ConversationPane(Widget, can_focus=True):
             self.refresh()
         else:
             for y, (old, new) in enumerate(zip(self._painted, frame, strict=True)):
-                if old != new:
-                    self.refresh(Region(0, y, self.size.width, 1))
+                # Only the cells that differ: two tickets' lines often share their start
+                # (a margin, a label) and their end (the padding after shorter text).
+                if old != new and (span := changed_span(old, new)):
+                    self.refresh(Region(span[0], y, span[1] - span[0], 1))
         self._painted = frame
 
     def render_line(self, y: int) -> Strip:
