@@ -221,3 +221,35 @@ def test_sync_daemon_serves_the_cache_until_sigterm(tmp_path):
     lock = EngineLock(d)
     assert lock.acquire(), "the lock is released on exit"
     lock.release()
+
+
+def test_each_command_is_loaded_from_its_module_and_the_console_alone_up_front():
+    """`agentdesk` (the console) imports only its own command module; every other command's
+    module is imported when the command is asked for, and the table says which."""
+    import importlib
+    import pkgutil
+
+    import agentdesk.cli
+    from agentdesk.cli.main import main as group
+
+    for info in pkgutil.iter_modules(agentdesk.cli.__path__):
+        importlib.import_module(f"agentdesk.cli.{info.name}")
+    for name, command in group.commands.items():
+        module = command.callback.__module__.rsplit(".", 1)[1]
+        if module == "console_commands":
+            assert name not in group.lazy_commands
+        else:
+            assert group.lazy_commands.get(name) == module, name
+    assert set(group.lazy_commands) <= set(group.commands)
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, agentdesk.cli.main;"
+            " print(' '.join(sorted(m for m in sys.modules if m.endswith(('_commands', '_command')))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert loaded == ["agentdesk.cli.console_commands", "agentdesk.cli.sync_commands"]

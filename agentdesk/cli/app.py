@@ -5,6 +5,7 @@ a cache or runtime problem, never a traceback."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import sqlite3
 
 import click
@@ -48,7 +49,23 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 class Commands(click.Group):
-    """The group: a damaged cache, wherever it is met, ends any command in one clear line."""
+    """The group: a damaged cache, wherever it is met, ends any command in one clear line.
+    Commands named in `lazy_commands` are added by importing their module when first asked
+    for (agentdesk/cli/main.py), so a command pays only for its own imports."""
+
+    lazy_commands: dict[str, str]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = {}
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy_commands:
+            importlib.import_module(f"agentdesk.cli.{self.lazy_commands[name]}")
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
 
     def invoke(self, ctx: click.Context):
         try:
