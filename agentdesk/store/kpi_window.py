@@ -8,6 +8,8 @@ customer's messages), so a changed ticket is read again and replaces its own; th
 slides by itself, as metrics.compute only counts what falls inside it. Everything is read
 whole again every RELOAD_EVERY seconds (a renamed agent, tickets long gone from the
 window), when the change log was pruned past what this reader saw, or after a bulk change.
+The log names what a sync brought and what the outbox delivered, so an agent's reply or
+solve counts in the figures once it is delivered, as its event is written then.
 
 Reads only: the monitor's connection cannot write, and none of this tries to.
 """
