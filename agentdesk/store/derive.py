@@ -7,6 +7,7 @@ derived columns the same way.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -251,3 +252,21 @@ def event_row(
         json.dumps(data, ensure_ascii=False) if data else "{}",
         dedupe,
     )
+
+
+def json_list(items: list) -> str:
+    """A list of flat dataclasses (attachments, order items) as JSON text; "[]" fast, as most
+    messages have no attachment. Their fields are plain values, so they are read directly:
+    dataclasses.asdict copies each value deeply, a tenth of a fill's time in the profile."""
+    if not items:
+        return "[]"
+    return json.dumps([_flat_dict(i) for i in items], ensure_ascii=False)
+
+
+def _flat_dict(item) -> dict:
+    return {name: getattr(item, name) for name in _field_names(type(item))}
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))

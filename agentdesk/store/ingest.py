@@ -6,8 +6,6 @@ remote sent it but before our commit) changes nothing the second time.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import json
 import sqlite3
 from collections import defaultdict
@@ -18,7 +16,8 @@ from agentdesk.model import Customer, Message, Order, PullBatch, Ticket
 from agentdesk.sla import policy as sla
 from agentdesk.sla.policy import SLAPolicy
 from agentdesk.store import changes, mentions, outbox_effects, presence, snooze
-from agentdesk.store.db import Store, now, pinyin_keys
+from agentdesk.store.customers_orders import upsert_customer, upsert_order
+from agentdesk.store.db import Store, now
 from agentdesk.store.derive import (
     DONE,
     EVENT_INSERT,
@@ -27,6 +26,7 @@ from agentdesk.store.derive import (
     add_event,
     clock_for,
     event_row,
+    json_list,
     refresh_derived,
     reindex,
     search_doc,
@@ -45,24 +45,6 @@ _MESSAGE_INSERT = (
     " internal, body, attachments, created_at, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT DO NOTHING"
 )
-
-
-def _json_list(items: list) -> str:
-    """A list of flat dataclasses (attachments, order items) as JSON text; "[]" fast, as most
-    messages have no attachment. Their fields are plain values, so they are read directly:
-    dataclasses.asdict copies each value deeply, a tenth of a fill's time in the profile."""
-    if not items:
-        return "[]"
-    return json.dumps([_flat_dict(i) for i in items], ensure_ascii=False)
-
-
-def _flat_dict(item) -> dict:
-    return {name: getattr(item, name) for name in _field_names(type(item))}
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @dataclass
@@ -170,57 +152,15 @@ class _Ingest:
     # -- customers and orders ---------------------------------------------------------
 
     def _customer(self, c: Customer) -> None:
-        row = self.conn.execute(
-            "INSERT INTO customers (connector, remote_id, name, email, phone, vip, created_at,"
-            " name_pinyin) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, remote_id)"
-            " DO UPDATE SET name = excluded.name, email = excluded.email, phone = excluded.phone,"
-            " vip = excluded.vip, name_pinyin = excluded.name_pinyin RETURNING id",
-            (
-                self.connector,
-                c.remote_id,
-                c.name,
-                c.email,
-                c.phone,
-                int(c.vip),
-                c.created_at,
-                pinyin_keys(c.name),
-            ),
-        ).fetchone()
-        cid = row[0]
+        cid = upsert_customer(self.conn, self.connector, c)
         self.refs.remember("customer", c.remote_id, cid)
         self._customer_names[cid] = c.name
-        if c.handles:
-            self.conn.executemany(
-                "INSERT INTO customer_handles (customer_id, channel, handle) VALUES (?, ?, ?)"
-                " ON CONFLICT (customer_id, channel) DO UPDATE SET handle = excluded.handle",
-                [(cid, ch, h) for ch, h in c.handles.items()],
-            )
 
     def _order(self, o: Order) -> None:
-        items = _json_list(o.items)
-        row = self.conn.execute(
-            "INSERT INTO orders (connector, number, customer_id, marketplace, items, amount_cents, currency,"
-            " status, carrier, tracking_number, shipped_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (connector, number) DO UPDATE SET customer_id = excluded.customer_id,"
-            " marketplace = excluded.marketplace, items = excluded.items, amount_cents = excluded.amount_cents,"
-            " currency = excluded.currency, status = excluded.status, carrier = excluded.carrier,"
-            " tracking_number = excluded.tracking_number, shipped_at = excluded.shipped_at RETURNING id",
-            (
-                self.connector,
-                o.number,
-                self.refs.get("customer", o.customer_remote_id),
-                o.marketplace,
-                items,
-                o.amount_cents,
-                o.currency,
-                o.status,
-                o.carrier,
-                o.tracking_number,
-                o.shipped_at,
-                o.created_at,
-            ),
-        ).fetchone()
-        self.refs.remember("order", o.number, row[0])
+        customer_id = self.refs.get("customer", o.customer_remote_id)
+        self.refs.remember(
+            "order", o.number, upsert_order(self.conn, self.connector, customer_id, o)
+        )
 
     # -- tickets ----------------------------------------------------------------------
 
@@ -443,7 +383,7 @@ class _Ingest:
     # -- messages ---------------------------------------------------------------------
 
     def _message_row(self, tid: int, m: Message) -> tuple:
-        attachments = _json_list(m.attachments)
+        attachments = json_list(m.attachments)
         return (
             tid,
             m.remote_id,
