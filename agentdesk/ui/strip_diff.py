@@ -7,7 +7,7 @@ from rich.cells import cell_len
 from textual.strip import Strip
 
 
-def _cells(strip: Strip) -> list[tuple[str, object, int]]:
+def cells(strip: Strip) -> list[tuple[str, object, int]]:
     """(character, style, x) for each character, x being the cell it starts at."""
     out = []
     x = 0
@@ -22,7 +22,7 @@ def _cells(strip: Strip) -> list[tuple[str, object, int]]:
 def changed_span(before: Strip, after: Strip) -> tuple[int, int] | None:
     """[start, end) cells of `after` that differ from `before` (both as wide as the line),
     or None when the two look the same."""
-    a, b = _cells(before), _cells(after)
+    a, b = cells(before), cells(after)
     n = min(len(a), len(b))
     i = 0
     while i < n and a[i][:2] == b[i][:2]:

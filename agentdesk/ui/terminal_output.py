@@ -17,12 +17,13 @@ checked first: a Textual that has changed them keeps its own writer.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.control import Control
 from rich.style import Style
 from textual.strip import Strip
+
+from agentdesk.ui.strip_diff import cells
 
 # Rich's text attributes: the SGR code that turns each on, and the one that turns it off
 # (one "off" may end two attributes: 22 ends both bold and dim).
@@ -108,19 +109,7 @@ def render_strip(strip: Strip, system: ColorSystem) -> str:
 
 def char_boundary(strip: Strip, offset: int) -> int:
     """The last cell at or before `offset` where a character starts."""
-    x = 0
-    for segment in strip:
-        width = segment.cell_length
-        if x + width <= offset:
-            x += width
-            continue
-        for ch in segment.text:
-            w = cell_len(ch)
-            if x + w > offset:
-                return x
-            x += w
-        return x
-    return x
+    return max((x for _ch, _style, x in cells(strip) if x <= offset), default=0)
 
 
 def render_update(update, console: Console) -> str:
