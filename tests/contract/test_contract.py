@@ -417,8 +417,11 @@ def test_a_platform_that_goes_away_gets_the_queued_work_once_when_it_is_back(pla
         [op_uuid] = actions.send_message(
             store, ActionContext.from_settings(settings), tid, body
         ).op_uuids
-        time.sleep(2)  # the engine tries, and the op waits
-        assert store.one("SELECT state FROM outbox")[0] == "queued"
+        # The engine tries, and the op waits (how long a try takes depends on the machine).
+        wait_for(
+            lambda: tuple(store.one("SELECT state, attempts > 0 FROM outbox")) == ("queued", 1),
+            "a try that failed, and the op queued again",
+        )
         platform.start()
         wait_for(lambda: store.one("SELECT state FROM outbox")[0] == "sent", "the reply sent")
         wait_for(lambda: count() >= platform.history_size, "every ticket after it came back")
