@@ -7,6 +7,9 @@ import sys
 
 
 def main() -> None:
+    from agentdesk import startup_gc
+
+    startup_gc.hold()
     # The language first: key hints, column titles and click's help texts are made when
     # their modules are imported.
     from agentdesk.cli.language import choose

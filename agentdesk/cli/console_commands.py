@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from agentdesk import startup_gc
 from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx, theme_option
 from agentdesk.cli.sync_commands import sync_once
 from agentdesk.config.settings import Settings, default_data_dir
@@ -152,6 +153,8 @@ def demo(
     started = time.monotonic()
     from agentdesk.cli.progress import wanted
 
+    # A fill is no start: the collector at its usual pace (held again for the console).
+    startup_gc.release()
     # Another console may already run this shop (a colleague's, `--as`): open beside it.
     summary = sync_once(settings, show_progress=wanted(), busy_ok=not no_console)
     from agentdesk.store.db import Store
@@ -177,6 +180,7 @@ def demo(
     if as_colleague:
         settings = _as_colleague(settings, as_colleague)
     if not no_console:
+        startup_gc.hold()
         _open_console(settings, theme)
 
 

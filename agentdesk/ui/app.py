@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 
+from agentdesk import startup_gc
 from agentdesk.config.settings import Settings
 from agentdesk.i18n import _
 from agentdesk.store import damage
@@ -34,7 +35,7 @@ from agentdesk.ui.resources import stylesheet
 from agentdesk.ui.safe_notify import SafeNotify
 from agentdesk.ui.screens.main import MainScreen
 from agentdesk.ui.shared_reader import SharedReader
-from agentdesk.ui.theme_loader import install_themes
+from agentdesk.ui.theme_loader import ThemedApp, install_themes
 from agentdesk.ui.type_ahead import note_reader, pass_on_typed_ahead
 from agentdesk.ui.writer import Writer
 from agentdesk.words import PRESENCE, word
@@ -55,7 +56,7 @@ class SyncWatch(Protocol):
     def problem(self) -> str | None: ...
 
 
-class AgentDeskApp(SafeNotify):
+class AgentDeskApp(SafeNotify, ThemedApp):
     CSS_PATH = stylesheet("agentdesk.ui", "app.tcss")
     TITLE = "agentdesk"
     COMMANDS = App.COMMANDS | {AgentDeskCommands}
@@ -89,6 +90,7 @@ class AgentDeskApp(SafeNotify):
         self._last_input = time.monotonic()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(startup_gc.release)  # see agentdesk/startup_gc.py
         for problem in install_themes(self, self.settings.config_dir, self.wanted_theme):
             self.notify(problem, severity="warning", timeout=10)
         keymap = dict(self.settings.keymap)

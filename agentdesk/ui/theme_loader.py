@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.terminal_theme import TerminalTheme
 from textual.app import App
 from textual.color import Color
+from textual.reactive import Reactive
 from textual.theme import Theme
 
 from agentdesk.i18n import _
@@ -129,10 +130,19 @@ READABLE_ON_LIGHT = TerminalTheme(
 )
 
 
+class ThemedApp(App):
+    """An app whose ANSI colours are mapped for reading from its first frame.
+
+    Declared here rather than assigned on mount: each assignment makes Textual parse and
+    apply the whole stylesheet again (a tenth of the console's start), and the theme's own
+    switch in install_themes already does it once."""
+
+    ansi_theme_dark = Reactive(READABLE_ON_DARK, init=False)
+    ansi_theme_light = Reactive(READABLE_ON_LIGHT, init=False)
+
+
 def install_themes(app: App, config_dir: Path, wanted: str) -> list[str]:
     """Register every theme found and switch to `wanted`; returns problems to show."""
-    app.ansi_theme_light = READABLE_ON_LIGHT
-    app.ansi_theme_dark = READABLE_ON_DARK
     problems: list[str] = []
     for path in theme_files(config_dir):
         try:

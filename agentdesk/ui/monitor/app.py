@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from agentdesk import startup_gc
 from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
 from agentdesk.ui import terminal_output
@@ -14,10 +15,10 @@ from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
 from agentdesk.ui.resources import stylesheet
 from agentdesk.ui.safe_notify import SafeNotify
 from agentdesk.ui.shared_reader import SharedReader
-from agentdesk.ui.theme_loader import install_themes
+from agentdesk.ui.theme_loader import ThemedApp, install_themes
 
 
-class MonitorApp(SafeNotify):
+class MonitorApp(SafeNotify, ThemedApp):
     CSS_PATH = [
         stylesheet("agentdesk.ui", "app.tcss"),
         stylesheet("agentdesk.ui.monitor", "monitor.tcss"),
@@ -43,6 +44,7 @@ class MonitorApp(SafeNotify):
         self.reader = SharedReader(settings.data_dir, readonly=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(startup_gc.release)  # see agentdesk/startup_gc.py
         for problem in install_themes(self, self.settings.config_dir, self.wanted_theme):
             self.notify(problem, severity="warning", timeout=10)
         self.push_screen(WallboardScreen())
