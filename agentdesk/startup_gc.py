@@ -7,6 +7,10 @@ and found next to nothing to free. While starting, it runs only every 100,000 ne
 allocations; once started (the first paint, or before any other command runs) the
 thresholds are put back and what was built is frozen, so later full collections (the
 console's steady state) do not walk the start-up objects again.
+
+`agentdesk demo` keeps the start-up pace through its fill too: ingesting a history frees
+what it allocates batch by batch, and the usual pace spent a tenth of a fill (1,500
+collections for 20,000 tickets, most of them full) finding nothing.
 """
 
 from __future__ import annotations

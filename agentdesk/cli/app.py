@@ -119,7 +119,8 @@ def main(ctx: click.Context, config: str | None, data_dir: str | None, lang: str
         ctx.invoke(main.commands["console"])
 
 
-# These release the collector's start-up thresholds after their first paint (the app does).
+# These release the collector's start-up thresholds after their first paint (the app does;
+# `demo --no-console` keeps them through its fill: see agentdesk/startup_gc.py).
 _PAINTS_FIRST = {None, "console", "monitor", "demo"}
 
 theme_option = click.option(

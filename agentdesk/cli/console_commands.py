@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import sys
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from agentdesk import startup_gc
 from agentdesk.cli.app import Context, Fail, main, open_store, pass_ctx, theme_option
 from agentdesk.cli.sync_commands import sync_once
 from agentdesk.config.settings import Settings, default_data_dir
@@ -153,8 +153,6 @@ def demo(
     started = time.monotonic()
     from agentdesk.cli.progress import wanted
 
-    # A fill is no start: the collector at its usual pace (held again for the console).
-    startup_gc.release()
     # Another console may already run this shop (a colleague's, `--as`): open beside it.
     summary = sync_once(settings, show_progress=wanted(), busy_ok=not no_console)
     from agentdesk.store.db import Store
@@ -180,7 +178,7 @@ def demo(
     if as_colleague:
         settings = _as_colleague(settings, as_colleague)
     if not no_console:
-        startup_gc.hold()
+        gc.collect()  # what the fill left in cycles, before the console's start is frozen
         _open_console(settings, theme)
 
 
