@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 
+from agentdesk.connectors.demo import history_ahead
 from agentdesk.connectors.demo.canned import canned_replies
+from agentdesk.connectors.demo.history_ahead import HistoryAhead
 from agentdesk.connectors.demo.shop import DemoShop
 from agentdesk.connectors.demo.world import World
 from agentdesk.ops import AgentRef, Assign, Op, Reply, SetStatus
@@ -16,6 +19,22 @@ def test_same_seed_same_shop():
         ga, gb = a.ticket(i), b.ticket(i)
         assert ga.ticket == gb.ticket and ga.messages == gb.messages
     assert World(5, 1000, 1_700_000_000, "Me", "me@x").ticket(17).ticket != a.ticket(17).ticket
+
+
+def test_a_history_generated_ahead_in_a_worker_is_the_one_generated_here(monkeypatch):
+    monkeypatch.setattr(history_ahead, "AHEAD_FROM", 1)  # a worker for any history
+    world = World(4, 2500, 1_700_000_000, "Me", "me@x")
+    ahead = HistoryAhead(World(4, 2500, 1_700_000_000, "Me", "me@x"), 1000)
+    got = [*ahead.batch(0, 1000), *ahead.batch(1000, 2000)]
+    assert ahead._pool is not None and multiprocessing.active_children()  # 2000-2500 asked
+    got += ahead.batch(2000, 2500)
+    expected = [(g.ticket, g.messages) for g in map(world.ticket, range(2500))]
+    assert got == expected
+    assert ahead._pool is None and not multiprocessing.active_children()  # done: no worker
+    # A cursor from elsewhere (a restart mid-history) is generated here, and still right.
+    again = HistoryAhead(World(4, 2500, 1_700_000_000, "Me", "me@x"), 1000)
+    assert again.batch(1500, 2500) == expected[1500:]
+    again.close()
 
 
 def test_history_is_varied_and_never_in_the_future():

@@ -37,6 +37,9 @@ class DemoConnector(Connector):
             # Generating a thousand tickets takes a moment: keep the event loop free.
             return await asyncio.to_thread(self.shop.pull, cursor)
 
+    async def close(self) -> None:
+        await asyncio.to_thread(self.shop.history.close)  # a worker generating ahead, if any
+
     async def push(self, op: Op) -> PushResult:
         async with self._lock:
             return PushResult(await asyncio.to_thread(self.shop.apply, op, int(time.time())))

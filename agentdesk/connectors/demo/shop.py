@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from agentdesk.connectors.demo import people as P
+from agentdesk.connectors.demo.history_ahead import HistoryAhead
 from agentdesk.connectors.demo.topics import (
     AGENT_CLOSING,
     CUSTOMER_THANKS,
@@ -73,6 +74,7 @@ class DemoShop:
         self.world = World(
             self.seed, self.total, self.state.get("anchor") or int(time.time()), me_name, me_email
         )
+        self.history = HistoryAhead(self.world, INIT_BATCH)
 
     # -- persistence ----------------------------------------------------------------
 
@@ -171,14 +173,11 @@ class DemoShop:
         batch = PullBatch(
             cursor=f"init:{end}" if end < self.total else "live:0", more=True, total=self.total
         )
-        for i in range(start, end):
-            g = self.world.ticket(i)
-            if (
-                g.ticket.remote_id in self.state["tickets"]
-            ):  # changed by an op since: the shop's state wins
-                g.ticket = self._ticket(g.ticket.remote_id)
-            batch.tickets.append(g.ticket)
-            batch.messages.extend(g.messages)
+        for ticket, messages in self.history.batch(start, end):
+            if ticket.remote_id in self.state["tickets"]:  # changed by an op since: it wins
+                ticket = self._ticket(ticket.remote_id)
+            batch.tickets.append(ticket)
+            batch.messages.extend(messages)
         return batch
 
     # -- tickets as the shop knows them ---------------------------------------------
