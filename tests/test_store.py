@@ -167,3 +167,25 @@ def test_ingest_is_idempotent(filled, filled_store):
     apply_batch(filled_store, "demo", batch, filled.sla_policies)
     apply_batch(filled_store, "demo", batch, filled.sla_policies)
     assert counts() == before
+
+
+def test_stats_count_messages_by_author_in_one_pass_as_group_by_would(filled_store):
+    from agentdesk.store.stats import cache_counts, cache_stats
+
+    with filled_store.write() as conn:  # a system message and one more note, so all kinds occur
+        tid = conn.execute("SELECT id FROM tickets LIMIT 1").fetchone()[0]
+        conn.execute(
+            "INSERT INTO messages (ticket_id, remote_id, author_kind, author_name, body,"
+            " internal, created_at) VALUES (?, 'sys-1', 'system', 'shop', 'merged', 1, 1)",
+            (tid,),
+        )
+    got = cache_stats(filled_store)["messages"]
+    truth = dict(
+        filled_store.query("SELECT author_kind, count(*) FROM messages GROUP BY author_kind")
+    )
+    assert got["by_author"] == truth and set(truth) == {"agent", "customer", "system"}
+    assert (
+        got["internal_notes"]
+        == filled_store.one("SELECT count(*) FROM messages WHERE internal = 1")[0]
+    )
+    assert got["total"] == sum(truth.values()) == cache_counts(filled_store)["messages"]

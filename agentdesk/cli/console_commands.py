@@ -156,19 +156,19 @@ def demo(
     # Another console may already run this shop (a colleague's, `--as`): open beside it.
     summary = sync_once(settings, show_progress=wanted(), busy_ok=not no_console)
     from agentdesk.store.db import Store
-    from agentdesk.store.stats import cache_stats
+    from agentdesk.store.stats import cache_counts
 
     with Store.open_dir(settings.data_dir) as store:
-        s = cache_stats(store)
+        s = cache_counts(store)
     click.echo(
         _(
             "Demo workspace {dir}: {tickets:,} tickets, {messages:,} messages, {customers:,} customers, {orders:,} orders ({secs:.1f}s)"
         ).format(
             dir=settings.data_dir,
-            tickets=s["tickets"]["total"],
-            messages=s["messages"]["total"],
+            tickets=s["tickets"],
+            messages=s["messages"],
             customers=s["customers"],
-            orders=s["orders"]["total"],
+            orders=s["orders"],
             secs=time.monotonic() - started,
         ),
         err=served(),  # a browser session's stdout is textual-serve's channel

@@ -6,6 +6,30 @@ from agentdesk.store.db import Store
 from agentdesk.store.outbox import outbox_counts
 from agentdesk.store.schema import SCHEMA_VERSION
 
+# The schema's CHECK allows these three; one pass counts them (GROUP BY sorted every message
+# first: 4 s and 320 MB at 8 million messages).
+_AUTHOR_KINDS = ("agent", "customer", "system")
+
+
+def cache_counts(store: Store) -> dict[str, int]:
+    """The four totals a fill reports, without the breakdowns (each a full pass)."""
+    return {
+        t: store.one(f"SELECT count(*) FROM {t}")[0]
+        for t in ("tickets", "messages", "customers", "orders")
+    }
+
+
+def _messages(store: Store) -> dict:
+    sums = ", ".join(f"coalesce(sum(author_kind = '{k}'), 0)" for k in _AUTHOR_KINDS)
+    *by_author, internal, total = store.one(
+        f"SELECT {sums}, coalesce(sum(internal = 1), 0), count(*) FROM messages"
+    )
+    return {
+        "total": total,
+        "by_author": {k: n for k, n in zip(_AUTHOR_KINDS, by_author, strict=True) if n},
+        "internal_notes": internal,
+    }
+
 
 def cache_stats(store: Store) -> dict:
     def grouped(sql: str) -> dict[str, int]:
@@ -26,13 +50,7 @@ def cache_stats(store: Store) -> dict:
                 " FROM tickets GROUP BY lang ORDER BY lang"
             ),
         },
-        "messages": {
-            "total": store.db["messages"].count,
-            "by_author": grouped(
-                "SELECT author_kind, count(*) FROM messages GROUP BY author_kind ORDER BY author_kind"
-            ),
-            "internal_notes": store.one("SELECT count(*) FROM messages WHERE internal = 1")[0],
-        },
+        "messages": _messages(store),
         "customers": store.db["customers"].count,
         "orders": {
             "total": store.db["orders"].count,
