@@ -51,9 +51,11 @@ def test_hold_and_release_put_the_thresholds_back_once():
         gc.unfreeze()
 
 
-def test_a_command_other_than_the_console_runs_with_the_usual_thresholds(settings, store):
+def test_a_one_shot_command_keeps_the_start_up_pace_and_the_daemon_does_not(settings, store):
     default = str(gc.get_threshold())
     out = run_cli("--data-dir", str(settings.data_dir), "stats", "--json")
+    assert out == "threshold (100000, 10, 10) frozen False"
+    out = run_cli("--data-dir", str(settings.data_dir), "sync", "--help")
     assert out == f"threshold {default} frozen True"
 
 
