@@ -28,7 +28,7 @@ from agentdesk.store.actions import ActionContext
 from agentdesk.store.canned import canned_version
 from agentdesk.store.db import Store
 from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
-from agentdesk.ui import terminal_output
+from agentdesk.ui import cropped_render, terminal_output
 from agentdesk.ui.commands import AgentDeskCommands
 from agentdesk.ui.modals.help import HelpScreen
 from agentdesk.ui.resources import stylesheet
@@ -75,6 +75,7 @@ class AgentDeskApp(SafeNotify, ThemedApp):
     ):
         super().__init__()
         terminal_output.install()  # fewer bytes per repaint over slow links
+        cropped_render.install()  # a key's repaint renders only the lines it paints
         self.settings = settings
         self.engine_in_process = engine_in_process
         self.keeper = keeper

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from agentdesk import startup_gc
 from agentdesk.config.settings import Settings
 from agentdesk.store.db import Store
-from agentdesk.ui import terminal_output
+from agentdesk.ui import cropped_render, terminal_output
 from agentdesk.ui.monitor.ticket_screen import TicketScreen
 from agentdesk.ui.monitor.wallboard_screen import WallboardScreen
 from agentdesk.ui.resources import stylesheet
@@ -36,6 +36,7 @@ class MonitorApp(SafeNotify, ThemedApp):
     ):
         super().__init__()
         terminal_output.install()  # fewer bytes per repaint over slow links
+        cropped_render.install()  # a key's repaint renders only the lines it paints
         self.settings = settings
         self.clock = clock
         self.wanted_theme = theme or settings.ui.theme
