@@ -61,3 +61,33 @@ async def test_a_key_renders_only_its_rows(filled, monkeypatch):
         inbox.refresh_line(4)
         await pilot.pause()
         assert asked and max(asked) <= 2  # the two rows that changed, not the whole inbox
+
+
+async def test_the_rows_a_scroll_shows_are_drawn_ahead_of_it(filled, monkeypatch):
+    from agentdesk.ui.widgets import inbox as inbox_module
+
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 30)) as pilot:
+        inbox = await ready(pilot, app)
+        await pilot.press("3")  # All open: more rows than the inbox shows
+        await pilot.pause()
+        assert inbox.window.total > inbox.size.height * 3 // 2 + 1
+        for _ in range(inbox.size.height - 1):  # to the last row on screen, one key a frame
+            await pilot.press("j")
+            await pilot.pause()
+        assert inbox.cursor == int(inbox.scroll_offset.y) + inbox.size.height - 1
+        drawn: list[str] = []
+        render_row = inbox_module.render_row
+
+        def counting(row, *args, **kwargs):
+            drawn.append(row["subject"])
+            return render_row(row, *args, **kwargs)
+
+        monkeypatch.setattr(inbox_module, "render_row", counting)
+        monkeypatch.setattr(inbox_module, "_AHEAD_PER_MOVE", 0)  # count the frame's own
+        top = int(inbox.scroll_offset.y)
+        inbox.move(1)  # past the edge: half a page scrolls in
+        await pilot.pause()
+        assert int(inbox.scroll_offset.y) > top
+        # The row the cursor reached changes look; the half page it brings was ready.
+        assert len(drawn) <= 2, drawn
