@@ -72,9 +72,9 @@ async def test_the_rows_a_scroll_shows_are_drawn_ahead_of_it(filled, monkeypatch
         await pilot.press("3")  # All open: more rows than the inbox shows
         await pilot.pause()
         assert inbox.window.total > inbox.size.height * 3 // 2 + 1
-        for _ in range(inbox.size.height - 1):  # to the last row on screen, one key a frame
+        for _ in range(inbox.size.height - 1):  # to the last row on screen, at a reading pace
             await pilot.press("j")
-            await pilot.pause()
+            await pilot.pause(0.05)  # the rows ahead are drawn once the move's frame is out
         assert inbox.cursor == int(inbox.scroll_offset.y) + inbox.size.height - 1
         drawn: list[str] = []
         render_row = inbox_module.render_row

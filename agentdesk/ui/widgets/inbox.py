@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 
 from rich.segment import Segment
 from rich.style import Style
@@ -27,6 +28,7 @@ _CACHE = 400
 # Rows drawn ahead after each move (about a millisecond): half a page is ready well before
 # the cursor reaches the edge.
 _AHEAD_PER_MOVE = 4
+_AHEAD_AFTER = 0.02  # seconds after the move: a frame is painted within 1/60 s
 
 
 class Inbox(ScrollView, can_focus=True):
@@ -121,7 +123,9 @@ class Inbox(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(index)
         self._scroll_to_cursor()
-        self.call_after_refresh(self._draw_ahead, 1 if index > old else -1)
+        # Once the frame is out: Textual's writer thread sends it, and drawing now would
+        # hold the interpreter it needs (a millisecond more per j).
+        self.set_timer(_AHEAD_AFTER, partial(self._draw_ahead, 1 if index > old else -1))
         self.post_message(self.CursorMoved(self.current_id()))
 
     def move(self, delta: int) -> None:
