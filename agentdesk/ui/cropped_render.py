@@ -18,17 +18,19 @@ from collections.abc import Iterator
 from textual.geometry import Region
 from textual.strip import Strip
 
+from agentdesk.ui.textual_patch import install_over, installed
+
 _Render = tuple[Region, Region, list[Strip]]
 
 
-def cropped_renders(visible_widgets, crop: Region, width: int) -> Iterator[_Render]:
+def cropped_renders(visible_widgets, crop: Region, screen_width: int) -> Iterator[_Render]:
     """(region, clip, lines) for each widget overlapping `crop`, front to back, its clip
     narrowed to the crop's rows and its lines only those (the compositor pairs them by
     that clip).
 
     Narrowed in height only: the compositor cuts a line where widgets start and end, so a
     clip's left edge must stay a widget's edge."""
-    rows = Region(0, crop.y, width, crop.height)
+    rows = Region(0, crop.y, screen_width, crop.height)
     for widget, (region, clip) in visible_widgets.items():
         if not crop.overlaps(clip):
             continue
@@ -45,9 +47,9 @@ def install() -> bool:
         from textual._compositor import Compositor
     except ImportError:
         return False
-    original = Compositor._get_renders
-    if getattr(original, "__agentdesk__", False):
+    if installed(Compositor, "_get_renders"):
         return True
+    original = Compositor._get_renders
     if list(inspect.signature(original).parameters) != ["self", "crop"] or not isinstance(
         getattr(Compositor, "visible_widgets", None), property
     ):
@@ -58,7 +60,5 @@ def install() -> bool:
             return original(self, crop)
         return cropped_renders(self.visible_widgets, crop, self.size.width)
 
-    _get_renders.__agentdesk__ = True  # type: ignore[attr-defined]
-    _get_renders.__wrapped__ = original  # type: ignore[attr-defined]
-    Compositor._get_renders = _get_renders  # type: ignore[method-assign]
+    install_over(Compositor, "_get_renders", _get_renders)
     return True

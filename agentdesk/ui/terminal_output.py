@@ -24,6 +24,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from agentdesk.ui.strip_diff import cells
+from agentdesk.ui.textual_patch import install_over, installed
 
 # Rich's text attributes: the SGR code that turns each on, and the one that turns it off
 # (one "off" may end two attributes: 22 ends both bold and dim).
@@ -143,7 +144,7 @@ def install() -> bool:
         from textual._compositor import ChopsUpdate
     except ImportError:
         return False
-    if getattr(ChopsUpdate.render_segments, "__agentdesk__", False):
+    if installed(ChopsUpdate, "render_segments"):
         return True
     probe = ChopsUpdate([{}], [(0, 0, 0)], [[]])
     if not all(hasattr(probe, name) for name in ("chops", "spans", "chop_ends")):
@@ -152,7 +153,5 @@ def install() -> bool:
     def render_segments(self, console: Console) -> str:
         return render_update(self, console)
 
-    render_segments.__agentdesk__ = True  # type: ignore[attr-defined]
-    render_segments.__wrapped__ = ChopsUpdate.render_segments  # type: ignore[attr-defined]
-    ChopsUpdate.render_segments = render_segments  # type: ignore[method-assign]
+    install_over(ChopsUpdate, "render_segments", render_segments)
     return True

@@ -59,6 +59,7 @@ class Inbox(ScrollView, can_focus=True):
         self.marked: set[int] = set()
         self.marked_connectors: dict[int, str] = {}  # what each marked ticket's platform is
         self._lines: OrderedDict[tuple, Strip] = OrderedDict()
+        self._ahead_timer = None  # the pending _draw_ahead after the last move
         self._minute = int(clock() // 60)  # the minute the lines on screen were drawn in
         self._style_cache: tuple[str, dict[str, Style]] | None = None
         self.assignee_column = True  # off where every ticket is the agent's own (Mine)
@@ -124,8 +125,13 @@ class Inbox(ScrollView, can_focus=True):
         self.refresh_line(index)
         self._scroll_to_cursor()
         # Once the frame is out: Textual's writer thread sends it, and drawing now would
-        # hold the interpreter it needs (a millisecond more per j).
-        self.set_timer(_AHEAD_AFTER, partial(self._draw_ahead, 1 if index > old else -1))
+        # hold the interpreter it needs (a millisecond more per j). One pending at a time:
+        # a held key draws ahead in its pauses, not once per key.
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(
+            _AHEAD_AFTER, partial(self._draw_ahead, 1 if index > old else -1)
+        )
         self.post_message(self.CursorMoved(self.current_id()))
 
     def move(self, delta: int) -> None:
