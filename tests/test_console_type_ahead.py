@@ -5,6 +5,8 @@ solve and `a` take a ticket."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import Input
 from ui_support import burst, ready, wait_until
 
@@ -13,6 +15,7 @@ from agentdesk.ui.app import AgentDeskApp
 from agentdesk.ui.modals.canned_picker import CannedPicker
 from agentdesk.ui.modals.transfer import TransferDialog
 from agentdesk.ui.widgets.composer import Composer
+from agentdesk.ui.widgets.inbox import Inbox
 
 
 def outbox(store) -> list[tuple]:
@@ -84,3 +87,48 @@ async def test_r_the_words_and_esc_in_one_burst_keep_the_draft(filled, filled_st
         await pilot.press("r")
         await wait_until(pilot, lambda: composer.display)
         assert composer.body == "half an answer"
+
+
+async def test_keys_read_after_r_was_acted_on_land_behind_the_keys_before_them(filled, monkeypatch):
+    """A terminal can deliver `r abc` in one read and `def` in the next, read once the `r`
+    has opened the composer but while `abc`, handed to the inbox, are still on their way
+    back to be passed on: `def` waits for them."""
+
+    async def busy(self, event) -> None:  # the inbox slow with each key (a loaded host)
+        await asyncio.sleep(0.15)
+
+    monkeypatch.setattr(Inbox, "on_key", busy, raising=False)
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        composer = app.screen.query_one(Composer)
+        burst(app, "r", *"abc")
+        for _ in range(200):  # not Pilot's pause: it waits for the inbox's keys to end
+            if composer.display:
+                break
+            await asyncio.sleep(0.01)
+        assert composer.display and composer.body == ""  # a, b and c: still with the inbox
+        burst(app, *"def")
+        await wait_until(pilot, lambda: len(composer.body) == 6, what="six letters")
+        assert composer.body == "abcdef"
+
+
+async def test_a_key_whose_way_never_ends_holds_the_others_only_a_moment(filled, monkeypatch):
+    """A widget removed with a key still queued never sends it on, nor its trailer: the
+    keys behind it wait a moment (KEY_BOUND), not for ever."""
+
+    def keep_x(self, event) -> None:
+        if event.key == "x":
+            event.stop()
+
+    def lose_trailers(self, message) -> None:  # as if the inbox were gone with them
+        message.stop()
+
+    monkeypatch.setattr(Inbox, "on_key", keep_x, raising=False)
+    monkeypatch.setattr(Inbox, "on_key_trailer", lose_trailers, raising=False)
+    app = AgentDeskApp(filled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot, app)
+        composer = app.screen.query_one(Composer)
+        burst(app, "x", "r", *"ok")
+        await wait_until(pilot, lambda: composer.body == "ok", timeout=5, what="words landed")

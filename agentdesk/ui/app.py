@@ -36,7 +36,7 @@ from agentdesk.ui.safe_notify import SafeNotify
 from agentdesk.ui.screens.main import MainScreen
 from agentdesk.ui.shared_reader import SharedReader
 from agentdesk.ui.theme_loader import ThemedApp, install_themes
-from agentdesk.ui.type_ahead import note_reader, pass_on_typed_ahead
+from agentdesk.ui.type_ahead import KeyOrder, KeyTrailer
 from agentdesk.ui.writer import Writer
 from agentdesk.words import PRESENCE, word
 
@@ -89,6 +89,7 @@ class AgentDeskApp(SafeNotify, ThemedApp):
         self.presence = "online"
         self._auto_away = False
         self._last_input = time.monotonic()
+        self.key_order = KeyOrder(self)
 
     def on_mount(self) -> None:
         self.call_after_refresh(startup_gc.release)  # see agentdesk/startup_gc.py
@@ -218,18 +219,36 @@ class AgentDeskApp(SafeNotify, ThemedApp):
         )
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
-            self._last_input = time.monotonic()
-            if self._auto_away:
-                self.set_presence("online")
         if isinstance(event, events.Key) and not event.is_forwarded:
-            note_reader(self, event)  # where this key goes, as it is read
+            # A key just read waits while keys read before it are still on their way to be
+            # passed on (ui/type_ahead.py), so the agent's keys land in the order typed.
+            if not self.key_order.hold(event):
+                await self.read_key(event)
+            return
+        if isinstance(event, events.MouseDown):
+            self._note_input()
         await super().on_event(event)
+
+    async def read_key(self, key: events.Key) -> None:
+        """Hand a key to the widget focused now, and follow its way (KeyOrder)."""
+        self._note_input()
+        reader = self.key_order.now_reading()
+        await super().on_event(key)
+        if key.is_forwarded:
+            self.key_order.handed(key, reader)
+
+    def _note_input(self) -> None:
+        self._last_input = time.monotonic()
+        if self._auto_away:
+            self.set_presence("online")
 
     def _on_key(self, event: events.Key) -> None:
         # Textual calls each class's _on_key in turn: App's (the key bindings) runs after
         # this one unless a key typed ahead is passed on (which prevents it).
-        pass_on_typed_ahead(self, event)
+        self.key_order.came_back(event)
+
+    def on_key_trailer(self, message: KeyTrailer) -> None:
+        self.key_order.trailer_back(message)
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_input

@@ -44,7 +44,7 @@ class LiveScreen(Screen):
 
     def _done(self, data) -> None:
         self._reading = False
-        if data is not None:
+        if data is not None and self.app.is_running and self.is_attached:
             self.show(data)
 
     def read(self, store):  # pragma: no cover - each screen says what it reads

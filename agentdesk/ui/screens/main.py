@@ -157,7 +157,7 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
         )
 
     def _apply(self, data: ScreenData, nav: int, view_id: str, choice: int) -> None:
-        if not self.is_attached or not self.children:
+        if not self.app.is_running or not self.is_attached or not self.children:
             return  # a read that finished as the console closed: nothing left to show it in
         if choice != self._choice:
             # Read before the agent picked another view or searched: the read that choice
