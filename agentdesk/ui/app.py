@@ -84,7 +84,7 @@ class AgentDeskApp(SafeNotify, ThemedApp):
         self.wanted_theme = theme or settings.ui.theme
         self.store = Store.open_dir(settings.data_dir)
         self.reader = SharedReader(settings.data_dir)
-        self.writer = Writer(settings.data_dir, self.call_from_thread)
+        self.writer = Writer(settings.data_dir, self.call_while_running)
         self.action_context = ActionContext.from_settings(settings)
         self.presence = "online"
         self._auto_away = False
@@ -112,6 +112,17 @@ class AgentDeskApp(SafeNotify, ThemedApp):
             self.set_interval(SYNC_WATCH, self._watch_sync)
         self.set_interval(SYNC_WATCH, self._watch_damage)
         self.push_screen(MainScreen())
+
+    def call_while_running(self, callback: Callable[..., object], *args: object) -> None:
+        """From a worker or the writer thread: `callback(*args)` on the UI thread, unless the
+        console has begun to close by then (its screens are being taken down: a read or a
+        write that ends now has nothing left to show itself in)."""
+
+        def if_running() -> None:
+            if self.is_running:
+                callback(*args)
+
+        self.call_from_thread(if_running)
 
     def terminal_signal(self, data: str) -> None:
         """Bytes for the terminal itself (the bell, a desktop notification's escape),
@@ -141,7 +152,7 @@ class AgentDeskApp(SafeNotify, ThemedApp):
     def _watch_sync(self) -> None:
         news = self.keeper.check()  # taking the lock and starting an engine: not on the UI
         if news is not None:
-            self.call_from_thread(self._sync_news, news)
+            self.call_while_running(self._sync_news, news)
 
     def _sync_news(self, news: str) -> None:
         if news == "took over":

@@ -152,12 +152,12 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
                 if view is not data.views[0]:
                     data = read_screen(store, self.app.settings, view, anchor, self.search_view)
             self._data_version = version
-        self.app.call_from_thread(
+        self.app.call_while_running(
             self._apply, data, nav, view.id if view else data.views[0].id, choice
         )
 
     def _apply(self, data: ScreenData, nav: int, view_id: str, choice: int) -> None:
-        if not self.app.is_running or not self.is_attached or not self.children:
+        if not self.is_attached or not self.children:
             return  # a read that finished as the console closed: nothing left to show it in
         if choice != self._choice:
             # Read before the agent picked another view or searched: the read that choice

@@ -45,7 +45,7 @@ class NoticeFlows:
             else:
                 found = notices.read(store, me, self._notice_cursor, self._at_risk())
             woken = notices.snoozes_due(store, me)
-        self.app.call_from_thread(self._got_notices, found, woken)
+        self.app.call_while_running(self._got_notices, found, woken)
 
     def _got_notices(self, found: list[Notice], woken: bool) -> None:
         if woken:
