@@ -13,6 +13,7 @@ import datetime as dt
 import signal
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 from textual import events, work
@@ -30,6 +31,7 @@ from agentdesk.store.db import Store
 from agentdesk.store.presence import PRESENCES, set_presence, set_viewing
 from agentdesk.ui import cropped_render, terminal_output
 from agentdesk.ui.commands import AgentDeskCommands
+from agentdesk.ui.from_thread import call_while_running
 from agentdesk.ui.modals.help import HelpScreen
 from agentdesk.ui.resources import stylesheet
 from agentdesk.ui.safe_notify import SafeNotify
@@ -84,7 +86,7 @@ class AgentDeskApp(SafeNotify, ThemedApp):
         self.wanted_theme = theme or settings.ui.theme
         self.store = Store.open_dir(settings.data_dir)
         self.reader = SharedReader(settings.data_dir)
-        self.writer = Writer(settings.data_dir, self.call_while_running)
+        self.writer = Writer(settings.data_dir, partial(call_while_running, self))
         self.action_context = ActionContext.from_settings(settings)
         self.presence = "online"
         self._auto_away = False
@@ -112,17 +114,6 @@ class AgentDeskApp(SafeNotify, ThemedApp):
             self.set_interval(SYNC_WATCH, self._watch_sync)
         self.set_interval(SYNC_WATCH, self._watch_damage)
         self.push_screen(MainScreen())
-
-    def call_while_running(self, callback: Callable[..., object], *args: object) -> None:
-        """From a worker or the writer thread: `callback(*args)` on the UI thread, unless the
-        console has begun to close by then (its screens are being taken down: a read or a
-        write that ends now has nothing left to show itself in)."""
-
-        def if_running() -> None:
-            if self.is_running:
-                callback(*args)
-
-        self.call_from_thread(if_running)
 
     def terminal_signal(self, data: str) -> None:
         """Bytes for the terminal itself (the bell, a desktop notification's escape),
@@ -152,7 +143,7 @@ class AgentDeskApp(SafeNotify, ThemedApp):
     def _watch_sync(self) -> None:
         news = self.keeper.check()  # taking the lock and starting an engine: not on the UI
         if news is not None:
-            self.call_while_running(self._sync_news, news)
+            call_while_running(self, self._sync_news, news)
 
     def _sync_news(self, news: str) -> None:
         if news == "took over":

@@ -93,23 +93,22 @@ class KeyOrder:
         if len(out) >= SWEEP_EVERY and self._sweeping.get(reader, -1) < handing:
             self._sweep(reader)
 
-    def came_back(self, key: events.Key) -> bool:
+    def came_back(self, key: events.Key) -> None:
         """In the app's _on_key, before the key bindings: a key back from a widget that has
         lost the focus since it was read is passed on, in order, to where the agent types
-        now. True if it was (the bindings must not act on it)."""
+        now (and its default prevented: the bindings must not act on it here)."""
         read_for = getattr(key, "_agentdesk_for", None)
         if read_for is None:
-            return False
+            return
         self._ended(read_for, lambda handing: handing == key._agentdesk_handing)
         if read_for is self.now_reading():
-            return False
+            return
         key.stop()
         key.prevent_default()
         again = events.Key(key.key, key.character)
         again.set_sender(self.app)
         again._agentdesk_typed = key._agentdesk_typed  # its place in the order typed
         self._keep(again)
-        return True
 
     def trailer_back(self, trailer: KeyTrailer) -> None:
         reader, covers = trailer.reader, trailer.covers
@@ -135,8 +134,10 @@ class KeyOrder:
         out = self._out.get(reader)
         if not out:
             return
-        for handing in [h for h in out if which(h)]:
+        ended = [handing for handing in out if which(handing)]
+        for handing in ended:
             del out[handing]
+        if ended:
             self._last_news = time.monotonic()
         if not out:
             del self._out[reader]

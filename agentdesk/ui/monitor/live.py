@@ -4,9 +4,12 @@ never two reads at once (a slow read is skipped over, not queued behind)."""
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from textual import work
 from textual.screen import Screen
+
+from agentdesk.ui.from_thread import call_while_running
 
 POLL = 1.0  # seconds between data_version checks (a PRAGMA, no I/O)
 REDRAW = 30.0  # redraw anyway this often: countdowns and "today" move with the clock
@@ -38,13 +41,13 @@ class LiveScreen(Screen):
                     return  # the monitor is closing
                 data = self.read(store)
         except Exception as e:  # shown, and the next poll tries again
-            self.app.call_from_thread(self.app.notify, str(e), severity="error")
+            call_while_running(self.app, partial(self.app.notify, str(e), severity="error"))
             data = None
-        self.app.call_from_thread(self._done, data)
+        call_while_running(self.app, self._done, data)
 
     def _done(self, data) -> None:
         self._reading = False
-        if data is not None and self.app.is_running and self.is_attached:
+        if data is not None:
             self.show(data)
 
     def read(self, store):  # pragma: no cover - each screen says what it reads

@@ -28,6 +28,7 @@ from agentdesk.store.presence import others_on_ticket, set_viewing
 from agentdesk.store.saved_searches import save_search
 from agentdesk.store.views import View
 from agentdesk.text import one_line
+from agentdesk.ui.from_thread import call_while_running
 from agentdesk.ui.inbox_window import InboxWindow
 from agentdesk.ui.keys import MAIN_KEYS, bindings
 from agentdesk.ui.modals.prompt import Prompt
@@ -152,8 +153,8 @@ class MainScreen(ActionLimits, ComposeFlows, TicketFlows, NoticeFlows, Screen):
                 if view is not data.views[0]:
                     data = read_screen(store, self.app.settings, view, anchor, self.search_view)
             self._data_version = version
-        self.app.call_while_running(
-            self._apply, data, nav, view.id if view else data.views[0].id, choice
+        call_while_running(
+            self.app, self._apply, data, nav, view.id if view else data.views[0].id, choice
         )
 
     def _apply(self, data: ScreenData, nav: int, view_id: str, choice: int) -> None:

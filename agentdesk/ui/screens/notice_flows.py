@@ -14,6 +14,7 @@ from agentdesk.i18n import _
 from agentdesk.notices import Batcher, Notice, signals
 from agentdesk.store import notices, snooze
 from agentdesk.store.views import at_risk
+from agentdesk.ui.from_thread import call_while_running
 
 CHECK_EVERY = 5.0  # seconds: time-driven notices (SLA, a snooze's time) need no data change
 
@@ -45,7 +46,7 @@ class NoticeFlows:
             else:
                 found = notices.read(store, me, self._notice_cursor, self._at_risk())
             woken = notices.snoozes_due(store, me)
-        self.app.call_while_running(self._got_notices, found, woken)
+        call_while_running(self.app, self._got_notices, found, woken)
 
     def _got_notices(self, found: list[Notice], woken: bool) -> None:
         if woken:
